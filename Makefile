@@ -1,0 +1,38 @@
+# The project's commands. `make demo` and `make test` work from a fresh clone with only
+# Python 3.10+ and git installed: both create the virtual environment first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CLAIMS := $(BIN)/claims
+
+.PHONY: install demo test lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+demo: install
+	@echo '$$ claims list'
+	@$(CLAIMS) list
+	@echo
+	@echo '$$ claims sources'
+	@$(CLAIMS) sources
+	@echo
+	@echo '$$ claims check'
+	@$(CLAIMS) check
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check tools tests
+	$(BIN)/ruff format --check tools tests
+
+bench: install
+	@echo "no benchmarks yet"
+
+clean:
+	rm -rf $(VENV) build tools/*.egg-info

@@ -1,0 +1,203 @@
+"""`claims check`: every rule with a passing and a failing case, the formats and exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import LATER_ARTICLE, base_files, claim_text, source_files, write_files
+
+
+def check(claims, repo, *args):
+    return claims("check", *args, repo=repo)
+
+
+def test_a_valid_repository_passes(claims, repo):
+    result = check(claims, repo)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "0 errors, 0 warnings in 3 files\n"
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        # schema
+        (
+            {"claims/summit-date.yaml": claim_text(modality="rumoured")},
+            "claims/summit-date.yaml:7:11: error: modality: 'rumoured' is not one of",
+        ),
+        (
+            {"claims/summit-date.yaml": claim_text(colour="red")},
+            "claims/summit-date.yaml:10:1: error: unknown field 'colour' [schema]",
+        ),
+        (
+            {"claims/summit-date.yaml": claim_text(quote=None)},
+            "claims/summit-date.yaml:2:1: error: 'quote' is missing [schema]",
+        ),
+        (
+            {"claims/summit-date.yaml": claim_text(type="place", value="Alaska")},
+            "claims/summit-date.yaml:6:8: error: value: 'Alaska' is not of type 'array' [schema]",
+        ),
+        # id-matches-file
+        (
+            {"claims/summit-date.yaml": claim_text("summit-day")},
+            "claims/summit-date.yaml:2:5: error: id 'summit-day' does not match the file name "
+            "'summit-date.yaml' [id-matches-file]",
+        ),
+        # source-exists
+        (
+            {"claims/summit-date.yaml": claim_text(source="nowhere")},
+            "claims/summit-date.yaml:8:9: error: source 'nowhere' not found under seeds/ [source-exists]",
+        ),
+        # quote-verbatim
+        (
+            {"claims/summit-date.yaml": claim_text(quote="scheduled to meet next Saturday")},
+            "claims/summit-date.yaml:9:8: error: quote not found in the text of source 'a1' [quote-verbatim]",
+        ),
+        # value-parses
+        (
+            {"claims/summit-date.yaml": claim_text(value="2025-02-30")},
+            "claims/summit-date.yaml:6:8: error: value '2025-02-30' is not a valid EDTF date",
+        ),
+        (
+            {"claims/summit-date.yaml": claim_text(value="2025-08-17/2025-08-11")},
+            "before it starts (2025-08-17) [value-parses]",
+        ),
+        (
+            {
+                "claims/summit-date.yaml": claim_text(
+                    type="people", property="participants", value=["Donald Trump", "donald  trump"]
+                )
+            },
+            "people lists the same name twice [value-parses]",
+        ),
+        # sha256 and source-text
+        (
+            {"seeds/a1.txt": "edited text\n"},
+            "seeds/a1.yaml:7:9: error: sha256 does not match the article text",
+        ),
+        (
+            {"seeds/a2.txt": None},
+            "seeds/a2.yaml:1:1: error: article text seeds/a2.txt: file not found [source-text]",
+        ),
+        # published-parses and the source's own schema and id
+        (
+            {"seeds/a2.yaml": source_files("a2", LATER_ARTICLE, "late August")["seeds/a2.yaml"]},
+            "seeds/a2.yaml:5:12: error: published 'late August' is not a valid EDTF date",
+        ),
+        (
+            {"seeds/a2.yaml": source_files("a3", LATER_ARTICLE, "2025-08")["seeds/a3.yaml"]},
+            "seeds/a2.yaml:1:5: error: id 'a3' does not match the file name 'a2.yaml' [id-matches-file]",
+        ),
+        # loading
+        (
+            {"claims/summit-date.yaml": "id: a\nid: b\n"},
+            "claims/summit-date.yaml:2:1: error: duplicate key 'id' [duplicate-key]",
+        ),
+        (
+            {"claims/summit-date.yaml": b"id: caf\xe9\n"},
+            "claims/summit-date.yaml:1:8: error: invalid UTF-8 byte 0xe9 [encoding]",
+        ),
+    ],
+)
+def test_each_error_rule_names_path_line_and_rule(claims, repo, files, expected):
+    write_files(repo, files)
+    result = check(claims, repo)
+    assert result.exit_code == 1, result.output
+    assert expected in result.stdout
+
+
+def test_quotes_match_across_whitespace_and_curly_quotes(claims, repo):
+    quote = 'meet next\n   Friday in Alaska to discuss the ongoing conflict in Ukraine. The meeting aims to address "diplomatic efforts".'
+    write_files(repo, {"claims/summit-date.yaml": claim_text(quote=quote)})
+    assert check(claims, repo).exit_code == 0
+
+
+def test_every_problem_is_reported_not_just_the_first(claims, repo):
+    write_files(repo, {
+        "claims/summit-date.yaml": claim_text("other", value="2025-13", quote="not there"),
+        "claims/b.yaml": "id: b\nid: b\n",
+    })  # fmt: skip
+    result = check(claims, repo, "--format", "json")
+    rules = [p["rule"] for p in json.loads(result.stdout)["problems"]]
+    assert sorted(rules) == ["duplicate-key", "id-matches-file", "quote-verbatim", "value-parses"]
+
+
+def time_sense_repo(make_repo, modality="asserted", value="2025-09-18"):
+    files = base_files()
+    files["claims/summit-date.yaml"] = claim_text(
+        value=value,
+        modality=modality,
+        source="a2",
+        quote="met in Anchorage, Alaska, on September 18, 2025",
+    )
+    return make_repo([files])
+
+
+def test_time_sense_warns_but_does_not_fail(claims, make_repo):
+    repo = time_sense_repo(make_repo)
+    result = check(claims, repo)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "claims/summit-date.yaml:6:8: warning: source a2 published by 2025-08-31, "
+        "reports as past an event on 2025-09-18 [time-sense]",
+        "0 errors, 1 warning in 3 files",
+    ]
+    assert check(claims, repo, "--strict").exit_code == 1
+
+
+def test_time_sense_is_silent_when_the_date_could_be_past(claims, make_repo):
+    assert check(claims, time_sense_repo(make_repo, value="2025-08-15")).exit_code == 0
+    assert check(claims, time_sense_repo(make_repo, modality="alleged"), "--strict").exit_code == 0
+
+
+def test_time_sense_warns_of_a_plan_already_past(claims, make_repo):
+    result = check(claims, time_sense_repo(make_repo, modality="scheduled", value="2025-08-15"))
+    assert (
+        "published no earlier than 2025-08-24, reports as still planned an event on 2025-08-15"
+        in result.stdout
+    )
+
+
+def test_json_shape(claims, repo):
+    write_files(repo, {"claims/summit-date.yaml": claim_text(value="2025-13")})
+    data = json.loads(check(claims, repo, "--format", "json").stdout)
+    assert data == {
+        "problems": [
+            {
+                "path": "claims/summit-date.yaml",
+                "line": 6,
+                "column": 8,
+                "severity": "error",
+                "rule": "value-parses",
+                "message": "value '2025-13' is not a valid EDTF date: not a valid EDTF date",
+            }
+        ],
+        "summary": {"files": 3, "errors": 1, "warnings": 0},
+    }
+
+
+def test_github_annotations(claims, repo):
+    write_files(repo, {"claims/summit-date.yaml": claim_text(quote="not, there: at all")})
+    result = check(claims, repo, "--format", "github")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "::error file=claims/summit-date.yaml,line=9,col=8,title=quote-verbatim::"
+        "quote not found in the text of source 'a1'\n"
+    )
+
+
+def test_paths_limit_what_is_checked(claims, repo):
+    write_files(repo, {"claims/broken.yaml": "id: [\n"})
+    assert check(claims, repo, str(repo / "claims" / "summit-date.yaml")).exit_code == 0
+    assert check(claims, repo, str(repo / "claims")).exit_code == 1
+
+
+@pytest.mark.parametrize(
+    "argument, message",
+    [("nowhere", "nowhere: no such file or directory"), ("/", "/: outside the claims repository")],
+)
+def test_bad_paths_are_usage_errors(claims, repo, argument, message):
+    from conftest import assert_one_line_error
+
+    assert_one_line_error(check(claims, repo, argument), message, code=2)

@@ -1,0 +1,72 @@
+"""Reading and writing files safely: size limits, strict UTF-8, atomic replacement."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import DataError
+
+MAX_FILE_BYTES = 1024 * 1024
+
+
+def read_bytes(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """Read a whole file, refusing one over `limit` bytes before reading it."""
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise DataError(
+                    display, 1, 1, f"file is {size} bytes, over the {limit}-byte limit", "file-size"
+                )
+            return handle.read(limit + 1)
+    except FileNotFoundError:
+        raise DataError(display, 1, 1, "file not found", "file-missing") from None
+    except IsADirectoryError:
+        raise DataError(display, 1, 1, "is a directory, not a file", "file-missing") from None
+    except OSError as err:
+        raise DataError(display, 1, 1, f"cannot read: {err.strerror}", "file-unreadable") from None
+
+
+def decode_utf8(data: bytes, display: str) -> str:
+    """Decode strict UTF-8; name the line and column of the first bad byte."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise DataError(display, 1, 1, "starts with a UTF-8 byte-order mark; remove it", "encoding")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        before = data[: err.start]
+        line = before.count(b"\n") + 1
+        column = err.start - (before.rfind(b"\n") + 1) + 1
+        raise DataError(
+            display, line, column, f"invalid UTF-8 byte 0x{data[err.start]:02x}", "encoding"
+        ) from None
+
+
+def read_text(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> str:
+    return decode_utf8(read_bytes(path, display, limit), display)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, flush it to disk, then rename over `path`.
+
+    A reader sees the old file or the new one, never a half-written one.
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

@@ -1,0 +1,87 @@
+"""The data model: claims and sources, as typed records."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .dates import DateRange, parse_date
+
+CLAIM_FIELDS = (
+    "id", "event", "property", "type", "value", "modality", "source", "quote",
+    "time_expression", "note",
+)  # fmt: skip
+REQUIRED_CLAIM_FIELDS = CLAIM_FIELDS[:8]
+SOURCE_FIELDS = ("id", "title", "outlet", "url", "published", "published_basis", "sha256")
+TYPES = ("date", "place", "people", "text", "number", "boolean")
+MODALITIES = ("asserted", "scheduled", "alleged", "denied")
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+SOURCE_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+MODELINE = "# yaml-language-server: $schema=../schema/claim.schema.json\n"
+
+
+def is_claim_id(text: str) -> bool:
+    return bool(ID_PATTERN.fullmatch(text))
+
+
+def is_source_id(text: str) -> bool:
+    return bool(SOURCE_ID_PATTERN.fullmatch(text)) and ".." not in text
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    event: str
+    property: str
+    type: str
+    value: Any
+    modality: str
+    source: str
+    quote: str
+    time_expression: str | None = None
+    note: str | None = None
+
+    @classmethod
+    def from_data(cls, data: dict) -> Claim:
+        """Build from a mapping that has every required field (extra keys are ignored)."""
+        return cls(**{name: data.get(name) for name in CLAIM_FIELDS})
+
+    def to_data(self) -> dict[str, Any]:
+        """The fields in file order, leaving out the optional ones that are unset."""
+        return {
+            name: getattr(self, name)
+            for name in CLAIM_FIELDS
+            if getattr(self, name) is not None or name in REQUIRED_CLAIM_FIELDS
+        }
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    outlet: str | None
+    url: str | None
+    published: str
+    published_basis: str
+    sha256: str
+    path: Path  # the metadata file; the text sits beside it as <id>.txt
+
+    @property
+    def text_path(self) -> Path:
+        return self.path.with_suffix(".txt")
+
+    @property
+    def published_range(self) -> DateRange | None:
+        try:
+            return parse_date(self.published)
+        except ValueError:
+            return None
+
+    @classmethod
+    def from_data(cls, data: dict, path: Path) -> Source:
+        return cls(**{name: data.get(name) for name in SOURCE_FIELDS}, path=path)
+
+    def to_data(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in SOURCE_FIELDS}

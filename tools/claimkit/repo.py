@@ -1,0 +1,148 @@
+"""A claims repository on disk: where its claims and sources are, and loading them."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DataError, NotFound, RepoError, UsageError
+from .model import Claim, Source, is_claim_id, is_source_id
+from .yamlio import Document, load_mapping
+
+CLAIMS_DIR = "claims"
+SEEDS_DIR = "seeds"
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above `start` that holds a claims/ folder."""
+    start = start.resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / CLAIMS_DIR).is_dir():
+            return candidate
+    raise RepoError(f"{start}: not a claims repository (no claims/ folder here or above)")
+
+
+@dataclass
+class ClaimsRepo:
+    root: Path
+    _sources: dict[str, Path] | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, path: Path | None = None, *, search_up: bool = True) -> ClaimsRepo:
+        start = Path(path) if path is not None else Path.cwd()
+        if not start.exists():
+            raise RepoError(f"{start}: no such directory")
+        if not start.is_dir():
+            raise RepoError(f"{start}: not a directory")
+        if search_up:
+            return cls(find_root(start))
+        if not (start / CLAIMS_DIR).is_dir():
+            raise RepoError(f"{start}: not a claims repository (no claims/ folder)")
+        return cls(start.resolve())
+
+    @property
+    def claims_dir(self) -> Path:
+        return self.root / CLAIMS_DIR
+
+    @property
+    def seeds_dir(self) -> Path:
+        return self.root / SEEDS_DIR
+
+    def relative(self, path: Path) -> str:
+        """A path as shown in messages: relative to the repository root, with slashes."""
+        try:
+            return Path(os.path.relpath(path, self.root)).as_posix()
+        except ValueError:
+            return str(path)
+
+    def inside(self, path: Path) -> bool:
+        """Whether `path`, with links and '..' resolved, stays inside the repository."""
+        try:
+            path.resolve().relative_to(self.root.resolve())
+        except ValueError:
+            return False
+        return True
+
+    # Claims -------------------------------------------------------------------------------
+
+    def claim_path(self, claim_id: str) -> Path:
+        if not is_claim_id(claim_id):
+            raise UsageError(
+                f"invalid claim id {claim_id!r}: use lowercase letters, digits and '-', "
+                "starting with a letter or digit"
+            )
+        path = self.claims_dir / f"{claim_id}.yaml"
+        if path.exists() and not self.inside(path):
+            raise UsageError(f"{self.relative(path)}: resolves outside the repository; refused")
+        return path
+
+    def claim_ids(self) -> list[str]:
+        if not self.claims_dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.claims_dir.glob("*.yaml") if p.is_file())
+
+    def claim_files(self) -> list[Path]:
+        return [self.claims_dir / f"{claim_id}.yaml" for claim_id in self.claim_ids()]
+
+    def load_claim_document(self, claim_id: str) -> Document:
+        path = self.claim_path(claim_id)
+        if not path.is_file():
+            raise NotFound(unknown("claim", claim_id, self.claim_ids()))
+        return load_mapping(path, self.relative(path))
+
+    def load_claim(self, claim_id: str) -> Claim:
+        return claim_from_document(self.load_claim_document(claim_id))
+
+    # Sources ------------------------------------------------------------------------------
+
+    def source_paths(self) -> dict[str, Path]:
+        """Every source metadata file under seeds/ (subfolders too), by id."""
+        if self._sources is None:
+            found: dict[str, Path] = {}
+            if self.seeds_dir.is_dir():
+                for folder, dirs, files in os.walk(self.seeds_dir):
+                    dirs.sort()
+                    for name in sorted(files):
+                        if name.endswith(".yaml") and not name.startswith("."):
+                            found.setdefault(name[: -len(".yaml")], Path(folder) / name)
+            self._sources = found
+        return self._sources
+
+    def source_path(self, source_id: str) -> Path:
+        if not is_source_id(source_id):
+            raise UsageError(f"invalid source id {source_id!r}")
+        path = self.source_paths().get(source_id)
+        if path is None:
+            raise NotFound(unknown("source", source_id, list(self.source_paths())))
+        if not self.inside(path) or not self.inside(path.with_suffix(".txt")):
+            raise UsageError(f"{self.relative(path)}: resolves outside the repository; refused")
+        return path
+
+    def load_source(self, source_id: str) -> Source:
+        path = self.source_path(source_id)
+        return source_from_document(load_mapping(path, self.relative(path)), path)
+
+    def load_sources(self) -> list[Source]:
+        return [self.load_source(source_id) for source_id in sorted(self.source_paths())]
+
+
+def claim_from_document(doc: Document) -> Claim:
+    missing = [name for name in ("id", "type", "value") if name not in doc.data]
+    if missing:
+        raise DataError(doc.path, 1, 1, f"missing required field '{missing[0]}'", "schema")
+    return Claim.from_data(doc.data)
+
+
+def source_from_document(doc: Document, path: Path) -> Source:
+    if "id" not in doc.data:
+        raise DataError(doc.path, 1, 1, "missing required field 'id'", "schema")
+    return Source.from_data(doc.data, path)
+
+
+def unknown(kind: str, name: str, known: list[str]) -> str:
+    """'unknown claim X', with the closest known names as suggestions."""
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return f"unknown {kind} {name!r}{hint}"

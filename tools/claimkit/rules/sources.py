@@ -1,0 +1,46 @@
+"""source-exists, source-text, sha256: a claim's source is registered, and its text is intact."""
+
+from __future__ import annotations
+
+from ..check import Item
+from ..errors import DataError
+from ..model import is_source_id
+
+
+def source_exists(context, item: Item):
+    source_id = item.doc.data.get("source")
+    if not isinstance(source_id, str) or not is_source_id(source_id):
+        return []  # the schema rule reports it
+    found = context.source_doc(source_id)
+    if found is None:
+        return [
+            item.problem(
+                ("source",), f"source '{source_id}' not found under seeds/", "source-exists"
+            )
+        ]
+    if isinstance(found, DataError):
+        return [
+            item.problem(
+                ("source",), f"source '{source_id}' is unreadable: {found}", "source-exists"
+            )
+        ]
+    return []
+
+
+def source_text_exists(context, item: Item):
+    text = context.text_bytes(item.file.with_suffix(".txt"))
+    if isinstance(text, DataError):
+        return [item.problem((), f"article text {text.path}: {text.message}", "source-text")]
+    return []
+
+
+def sha256_matches(context, item: Item):
+    expected = item.doc.data.get("sha256")
+    actual = context.sha256(item.file.with_suffix(".txt"))
+    if isinstance(expected, str) and actual is not None and expected != actual:
+        return [
+            item.problem(
+                ("sha256",), f"sha256 does not match the article text (it is {actual})", "sha256"
+            )
+        ]
+    return []

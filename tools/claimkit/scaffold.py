@@ -1,0 +1,76 @@
+"""Creating things: an empty claims repository, a new claim file."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from . import gitio
+from .errors import ConflictError, UsageError
+from .files import atomic_write
+from .model import MODALITIES, MODELINE, TYPES, Claim
+from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo
+from .yamlio import dump_mapping
+
+SCHEMAS = ("claim.schema.json", "source.schema.json")
+GITATTRIBUTES = """\
+# Article texts are kept byte for byte: their sha256 is recorded in the metadata beside them.
+seeds/**/*.txt -text
+claims/*.yaml text eol=lf
+"""
+
+
+def init_repository(path: Path) -> list[str]:
+    """Create what a claims repository needs at `path`; return what was created."""
+    path.mkdir(parents=True, exist_ok=True)
+    created = []
+    for folder in (CLAIMS_DIR, SEEDS_DIR, "schema"):
+        if not (path / folder).exists():
+            (path / folder).mkdir()
+            created.append(f"{folder}/")
+    for name in SCHEMAS:
+        target = path / "schema" / name
+        if not target.exists():
+            atomic_write(target, resources.files("claimkit").joinpath("schema", name).read_bytes())
+            created.append(f"schema/{name}")
+    attributes = path / ".gitattributes"
+    if not attributes.exists():
+        atomic_write(attributes, GITATTRIBUTES.encode())
+        created.append(".gitattributes")
+    if not gitio.is_git_repository(path):
+        gitio.init_repository(path)
+        created.append(".git/")
+    return created
+
+
+def new_claim(
+    repo: ClaimsRepo,
+    claim_id: str,
+    *,
+    event: str,
+    prop: str,
+    kind: str,
+    value: Any = "",
+    modality: str = "asserted",
+    source: str = "",
+    quote: str = "",
+) -> Path:
+    """Write a claim skeleton, to be completed by hand or by `claims record`."""
+    path = repo.claim_path(claim_id)
+    if kind not in TYPES:
+        raise UsageError(f"unknown type {kind!r}; one of {', '.join(TYPES)}")
+    if modality not in MODALITIES:
+        raise UsageError(f"unknown modality {modality!r}; one of {', '.join(MODALITIES)}")
+    for name, word in (("event", event), ("property", prop)):
+        if not word or not word.replace("-", "").replace("_", "").isalnum() or not word.islower():
+            raise UsageError(f"invalid {name} {word!r}: use lowercase letters, digits and '-'")
+    if path.exists():
+        raise ConflictError(f"{repo.relative(path)} already exists")
+    if not repo.inside(path.parent):
+        raise UsageError(f"{CLAIMS_DIR}/ resolves outside the repository; refused")
+    claim = Claim(claim_id, event, prop, kind, value, modality, source, quote)
+    text = dump_mapping(claim.to_data(), header=MODELINE)
+    path.parent.mkdir(exist_ok=True)
+    atomic_write(path, text.encode("utf-8"))
+    return path

@@ -1,0 +1,222 @@
+"""All YAML in one place.
+
+Reading builds plain data from the C parser's event stream, which is fast and lets us refuse
+what a claim file must not hold (duplicate keys, anchors and aliases, tags) before anything is
+constructed, and keep the line and column of every key and value for messages.
+Writing uses ruamel's round-trip mode, so comments, key order and formatting survive.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import DataError
+from .files import atomic_write, read_text
+
+MAX_DEPTH = 20
+
+Position = tuple[int, int]  # 1-based line and column
+Key = tuple  # path of keys and indexes into the document
+
+
+@dataclass
+class Document:
+    """A parsed YAML mapping with the position of each value and each key."""
+
+    path: str
+    data: dict
+    positions: dict[Key, Position] = field(default_factory=dict)
+    key_positions: dict[Key, Position] = field(default_factory=dict)
+
+    def position(self, keys: Key) -> Position:
+        """Where the value at `keys` starts, or its nearest enclosing value."""
+        keys = tuple(keys)
+        while keys and keys not in self.positions:
+            keys = keys[:-1]
+        return self.positions.get(keys, (1, 1))
+
+    def key_position(self, keys: Key) -> Position:
+        keys = tuple(keys)
+        return self.key_positions.get(keys) or self.position(keys)
+
+
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT = re.compile(
+    r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
+)
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _resolve_plain(text: str) -> Any:
+    """YAML 1.2 core schema for plain scalars. Dates stay strings: they are EDTF, not timestamps."""
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.fullmatch(text):
+        return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
+    if _FLOAT.fullmatch(text):
+        return float(text.lower().replace(".", "", 1) if "n" in text.lower() else text)
+    return text
+
+
+@lru_cache(maxsize=1)
+def _safe_yaml():
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=False)
+
+
+class _Builder:
+    def __init__(self, path: str, events):
+        self.path = path
+        self.events = events
+        self.positions: dict[Key, Position] = {}
+        self.key_positions: dict[Key, Position] = {}
+
+    def fail(self, event, message: str, rule: str):
+        mark = event.start_mark
+        raise DataError(self.path, mark.line + 1, mark.column + 1, message, rule)
+
+    def refuse_extras(self, event):
+        if getattr(event, "anchor", None):
+            self.fail(event, f"YAML anchor '&{event.anchor}' is not allowed", "yaml-anchor")
+        tag = getattr(event, "tag", None)
+        if tag and tag != _STR_TAG:
+            self.fail(event, f"YAML tag '{tag}' is not allowed", "yaml-tag")
+
+    def node(self, event, keys: Key) -> Any:
+        name = type(event).__name__
+        if name == "AliasEvent":
+            self.fail(event, f"YAML alias '*{event.anchor}' is not allowed", "yaml-alias")
+        self.refuse_extras(event)
+        mark = event.start_mark
+        self.positions[keys] = (mark.line + 1, mark.column + 1)
+        if len(keys) > MAX_DEPTH:
+            self.fail(event, f"nested deeper than {MAX_DEPTH} levels", "yaml-depth")
+        if name == "ScalarEvent":
+            if event.tag == _STR_TAG or event.style:
+                return event.value
+            return _resolve_plain(event.value)
+        if name == "SequenceStartEvent":
+            items = []
+            for event in self.events:
+                if type(event).__name__ == "SequenceEndEvent":
+                    return items
+                items.append(self.node(event, keys + (len(items),)))
+        if name == "MappingStartEvent":
+            mapping: dict = {}
+            for event in self.events:
+                if type(event).__name__ == "MappingEndEvent":
+                    return mapping
+                if type(event).__name__ != "ScalarEvent":
+                    self.fail(event, "mapping keys must be plain strings", "yaml-key")
+                self.refuse_extras(event)
+                key = event.value
+                if key in mapping:
+                    self.fail(event, f"duplicate key '{key}'", "duplicate-key")
+                mark = event.start_mark
+                self.key_positions[keys + (key,)] = (mark.line + 1, mark.column + 1)
+                mapping[key] = self.node(next(self.events), keys + (key,))
+        self.fail(event, f"unexpected YAML event {name}", "yaml-syntax")
+
+
+def parse_mapping(text: str, path: str) -> Document:
+    """Parse one YAML document whose top level must be a mapping."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    events = iter(_safe_yaml().parse(text))
+    builder = _Builder(path, events)
+    try:
+        data = None
+        documents = 0
+        for event in events:
+            name = type(event).__name__
+            if name == "DocumentStartEvent":
+                documents += 1
+                if documents > 1:
+                    builder.fail(event, "holds more than one YAML document", "yaml-documents")
+                start = next(events)
+                data = builder.node(start, ())
+                if not isinstance(data, dict):
+                    kind = "a list" if isinstance(data, list) else "a single value"
+                    builder.fail(
+                        start, f"top level is {kind}; expected a mapping of fields", "yaml-mapping"
+                    )
+        if documents == 0:
+            raise DataError(
+                path, 1, 1, "file is empty; expected a mapping of fields", "yaml-mapping"
+            )
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = err.problem or err.context or "invalid YAML"
+        raise DataError(path, line, column, f"invalid YAML: {problem}", "yaml-syntax") from None
+    except YAMLError as err:
+        raise DataError(path, 1, 1, f"invalid YAML: {err}".splitlines()[0], "yaml-syntax") from None
+    return Document(path, data, builder.positions, builder.key_positions)
+
+
+def load_mapping(file: Path, display: str) -> Document:
+    return parse_mapping(read_text(file, display), display)
+
+
+# Round-trip writing ---------------------------------------------------------------------------
+
+
+def _round_trip_yaml():
+    from ruamel.yaml import YAML
+    from ruamel.yaml.resolver import VersionedResolver
+
+    class EDTFResolver(VersionedResolver):
+        """Dates stay strings (EDTF), so they are neither parsed nor quoted on writing."""
+
+        @property
+        def versioned_resolver(self):
+            return {
+                version: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+                for version, resolvers in super().versioned_resolver.items()
+            }
+
+    yaml = YAML(typ="rt")
+    yaml.Resolver = EDTFResolver
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never fold long quotes onto new lines
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def update_mapping(text: str, changes: dict[str, Any], remove: tuple[str, ...] = ()) -> str:
+    """Return `text` with top-level keys set or removed, keeping comments, order and style."""
+    yaml = _round_trip_yaml()
+    data = yaml.load(text)
+    for key in remove:
+        if key in data:
+            del data[key]
+    for key, value in changes.items():
+        data[key] = value
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    atomic_write(path, text.encode("utf-8"))
+
+
+def dump_mapping(data: dict[str, Any], header: str = "") -> str:
+    """Serialise a new mapping in the house format: block style, keys in the given order."""
+    yaml = _round_trip_yaml()
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return header + out.getvalue()
