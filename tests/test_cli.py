@@ -93,8 +93,8 @@ def test_list_text_and_json(claims, repo):
     text = claims("list", repo=repo)
     assert text.exit_code == 0
     assert text.stdout.splitlines()[2:] == [
-        "summit-date   date    2025-08-15          scheduled   a1",
-        "summit-place  place   Alaska > Anchorage  scheduled   a1",
+        "summit-date   date    2025-08-15          scheduled   a1        1",
+        "summit-place  place   Alaska > Anchorage  scheduled   a1        0",
     ]
     data = json.loads(claims("list", "--format", "json", repo=repo).stdout)
     assert data["claims"][1] == {
@@ -107,6 +107,8 @@ def test_list_text_and_json(claims, repo):
         "modality": "scheduled",
         "source": "a1",
         "quote": "in Alaska",
+        "versions": 0,
+        "contested": False,
     }
 
 

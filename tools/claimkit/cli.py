@@ -144,19 +144,55 @@ def new(ctx, claim_id, event, prop, kind, values, modality, source, quote):
 
 
 @main.command("list")
+@click.option(
+    "--as-of", "as_of", metavar="DATE", help="Each claim as the press had it by DATE (EDTF)."
+)
 @click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
 @click.pass_context
-def list_claims(ctx, fmt):
-    """List every claim with its current value, modality and source."""
+def list_claims(ctx, as_of, fmt):
+    """List every claim: value, modality, source, versions in history, and whether contested.
+
+    A claim is contested when some version contradicts the one before it in publication
+    order. With --as-of, each claim is shown as of the latest version whose source was
+    published by DATE; claims not yet reported by then are left out. History is read in
+    one pass over `git log -- claims/`.
+    """
     from . import render
+    from .compare import CONTRADICTED
+    from .dates import date_argument
+    from .history import as_of as version_as_of
+    from .history import chronological
 
     repo = open_repo(ctx)
-    claims = [(repo.load_claim(claim_id), claim_id) for claim_id in repo.claim_ids()]
+    day = date_argument(as_of, end=True) if as_of else None
+    histories = read_all_history(repo, required=day is not None)
+    rows = []
+    for claim_id in sorted(histories) if day else repo.claim_ids():
+        versions = histories.get(claim_id, [])
+        if day:
+            chosen = version_as_of(versions, day)
+            if chosen is None:
+                continue
+            claim = chosen.claim
+        else:
+            claim = repo.load_claim(claim_id)
+        contested = any(v.change == CONTRADICTED for v in chronological(versions))
+        rows.append((claim, f"claims/{claim_id}.yaml", len(versions), contested))
     if fmt == "json":
-        items = [render.claim_json(c, repo.relative(repo.claim_path(i))) for c, i in claims]
-        click.echo(render.to_json({"claims": items}))
+        click.echo(render.to_json(render.listing_json(rows)))
     else:
-        output(render.claims_table([c for c, _ in claims]))
+        output(render.listing_table(rows))
+
+
+def read_all_history(repo, required: bool = True) -> dict:
+    """Every claim's versions; outside git (when not required) an empty history."""
+    from .gitio import GitHistory, is_git_repository
+    from .history import all_versions
+
+    if not required and not is_git_repository(repo.root):
+        return {}
+    with GitHistory(repo.root) as git:
+        return all_versions(repo, git)
 
 
 @main.command()
@@ -180,6 +216,8 @@ def sources(ctx, fmt):
 
 @main.command()
 @click.argument("claim_id", metavar="ID")
+@click.option("--at", "rev", metavar="REV", help="The claim file as of a commit.")
+@click.option("--as-of", "as_of", metavar="DATE", help="As the press had it by DATE (EDTF).")
 @click.option(
     "--format",
     "fmt",
@@ -188,17 +226,30 @@ def sources(ctx, fmt):
     show_default=True,
 )
 @click.pass_context
-def show(ctx, claim_id, fmt):
-    """Show one claim as it stands now."""
-    from . import render
+def show(ctx, claim_id, rev, as_of, fmt):
+    """Show one claim: now, at a commit (--at REV), or as the press had it (--as-of DATE).
 
+    --as-of picks the latest version, in publication order, whose source was published on
+    or before DATE (by the lower bound of an uncertain publication date).
+    """
+    from . import render
+    from .errors import UsageError
+    from .show import claim_as_of, claim_at, claim_now
+
+    if rev and as_of:
+        raise UsageError("--at and --as-of cannot be combined")
     repo = open_repo(ctx)
-    doc = repo.load_claim_document(claim_id)
-    claim = repo.load_claim(claim_id)
+    if rev:
+        claim, raw = claim_at(repo, claim_id, rev)
+    elif as_of:
+        claim, raw = claim_as_of(repo, claim_id, as_of)
+    else:
+        claim, raw = claim_now(repo, claim_id)
     if fmt == "json":
-        click.echo(render.to_json({"claim": render.claim_json(claim, doc.path)}))
+        path = repo.relative(repo.claim_path(claim_id))
+        click.echo(render.to_json({"claim": render.claim_json(claim, path)}))
     elif fmt == "yaml":
-        click.echo(repo.claim_path(claim_id).read_text(encoding="utf-8"), nl=False)
+        click.echo(raw, nl=False)
     else:
         output(render.claim_text(claim))
 
@@ -237,3 +288,161 @@ def check(ctx, paths, fmt, strict):
         click.echo(render.report_text(report))
     if report.errors or (strict and report.warnings):
         sys.exit(1)
+
+
+def style_for_terminal():
+    """click.style on a terminal, a no-op elsewhere (pipes, files, CI logs)."""
+    if sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
+        return click.style
+    return lambda text, **_: text
+
+
+@main.command()
+@click.argument("claim_id", metavar="ID")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--by",
+    type=click.Choice(["published", "recorded"]),
+    default="published",
+    show_default=True,
+    help="Order by the source's publication date (the story) or by commit (the record).",
+)
+@click.option("--reverse", is_flag=True, help="Newest first.")
+@click.option(
+    "-n", "--max-count", "limit", type=click.IntRange(min=0), help="Show at most N versions."
+)
+@click.option(
+    "--since", metavar="DATE", help="Only versions from sources published on or after DATE."
+)
+@click.option(
+    "--until", metavar="DATE", help="Only versions from sources published on or before DATE."
+)
+@click.pass_context
+def log(ctx, claim_id, fmt, by, reverse, limit, since, until):
+    """Every version of a claim, in the order the press reported it.
+
+    Each version shows its source's published date and title, the change kind against the
+    previous version (first-report, corroborated, refined, broadened, contradicted, changed,
+    edited), the value and what changed in it, the modality and the quote. A version recorded
+    after one from a later-published source is marked as recorded out of order.
+    """
+    from . import render
+    from .dates import date_argument
+    from .gitio import GitHistory
+    from .history import claim_versions, ordered, published_between
+
+    repo = open_repo(ctx)
+    repo.claim_path(claim_id)  # validates the id before it reaches git
+    first = date_argument(since, end=False) if since else None
+    last = date_argument(until, end=True) if until else None
+    with GitHistory(repo.root) as git:
+        versions = claim_versions(repo, git, claim_id)
+        truncated = git.is_shallow()
+    if not versions:
+        repo.load_claim_document(claim_id)  # unknown id: the error names close matches
+        raise_no_history(claim_id)
+    story = ordered(versions, by)
+    if first or last:
+        story = published_between(story, first, last)
+    if reverse:
+        story.reverse()
+    if limit is not None:
+        story = story[:limit]
+    if fmt == "json":
+        click.echo(render.log_json(claim_id, story, truncated))
+    elif fmt == "markdown":
+        click.echo(render.log_markdown(claim_id, story, truncated))
+    else:
+        output(render.log_text(claim_id, story, truncated, style_for_terminal()))
+
+
+def raise_no_history(claim_id: str):
+    from .errors import NotFound
+
+    raise NotFound(f"claim {claim_id!r} has no committed version yet (commit it first)")
+
+
+@main.command()
+@click.argument("revisions", nargs=-1, metavar="[REV [REV]]")
+@click.option(
+    "--sources",
+    "source_pair",
+    nargs=2,
+    metavar="S1 S2",
+    help="Compare the facts as they stood after article S1 and after article S2.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--exit-code", is_flag=True, help="Exit 1 when any claim differs.")
+@click.pass_context
+def diff(ctx, revisions, source_pair, fmt, exit_code):
+    """Semantic diff of claims: the working tree against HEAD, or between revisions.
+
+    `claims diff` compares the working tree with HEAD; `claims diff A` the working tree with
+    A; `claims diff A B` or `claims diff A..B` revision A with B. With --sources S1 S2, every
+    claim as it stood after article S1 against after article S2, in publication order. Each
+    differing claim shows old -> new value, change kind and sources.
+    """
+    from . import render
+    from .diffing import diff_revisions, diff_sources
+    from .errors import UsageError
+    from .gitio import GitHistory
+
+    if len(revisions) == 1 and ".." in revisions[0] and "..." not in revisions[0]:
+        revisions = tuple(revisions[0].split("..", 1))
+    if len(revisions) > 2:
+        raise UsageError("diff takes at most two revisions")
+    if source_pair and revisions:
+        raise UsageError("--sources cannot be combined with revisions")
+    repo = open_repo(ctx)
+    with GitHistory(repo.root) as git:
+        if source_pair:
+            diffs = diff_sources(repo, git, *source_pair)
+        else:
+            old = revisions[0] if revisions else "HEAD"
+            new = revisions[1] if len(revisions) == 2 else None
+            diffs = diff_revisions(repo, git, old, new)
+    if fmt == "json":
+        click.echo(render.to_json({"claims": [d.to_json() for d in diffs]}))
+    elif fmt == "markdown":
+        click.echo(render.diff_markdown(diffs))
+    else:
+        output(render.diff_text(diffs))
+    if exit_code and diffs:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("claim_id", metavar="ID")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@click.pass_context
+def blame(ctx, claim_id, fmt):
+    """For each field of a claim, the version that last set it: commit, date, source."""
+    from . import render
+    from .diffing import blame as blame_fields
+    from .gitio import GitHistory
+    from .history import claim_versions
+
+    repo = open_repo(ctx)
+    repo.claim_path(claim_id)
+    with GitHistory(repo.root) as git:
+        versions = claim_versions(repo, git, claim_id)
+    if not versions:
+        repo.load_claim_document(claim_id)
+        raise_no_history(claim_id)
+    rows = render.blame_rows(blame_fields(versions))
+    if fmt == "json":
+        click.echo(render.to_json({"claim": claim_id, "fields": rows}))
+    else:
+        output(render.blame_text(rows))

@@ -59,3 +59,15 @@ def parse_date(text: str) -> DateRange:
     if lower and upper and upper < lower:
         raise ValueError(f"interval ends ({upper}) before it starts ({lower})")
     return DateRange(text, lower, upper, any(mark in text for mark in "?~%"))
+
+
+def date_argument(text: str, *, end: bool) -> dt.date:
+    """A command-line date (any EDTF) as one day: its last possible day if `end`, else its first."""
+    try:
+        value = parse_date(text)
+    except ValueError as err:
+        from .errors import UsageError
+
+        raise UsageError(f"invalid date {text!r}: {err}") from None
+    bound = value.upper if end else value.lower
+    return bound or (dt.date.max if end else dt.date.min)

@@ -1,10 +1,48 @@
-"""All git access in one place: the only module that imports `git`."""
+"""All git access in one place: the only module that imports `git`.
+
+Reading never runs anything the repository being read could configure: hooks, fsmonitor,
+pagers, external diff and textconv programs are switched off on every call, and paths are
+always passed after `--`.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import RepoError
+from .errors import NotFound, RepoError, UsageError
+
+# Options that keep a repository's own configuration from running programs during a read.
+SAFE_OPTIONS = (
+    "-c", "core.fsmonitor=false",
+    "-c", "core.pager=cat",
+    "-c", "core.hooksPath=/dev/null",
+    "-c", "core.quotePath=false",
+    "-c", "diff.external=",
+    "-c", "log.showSignature=false",
+)  # fmt: skip
+SAFE_ENV = {
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_OPTIONAL_LOCKS": "0",
+    "GIT_PAGER": "cat",
+    "PAGER": "cat",
+}
+RECORD = "\x1e"
+FIELD = "\x1f"
+LOG_FORMAT = f"--format={RECORD}%H{FIELD}%cI{FIELD}%s"
+
+
+@dataclass(frozen=True)
+class FileRevision:
+    """One version of one file: the commit that wrote it and the blob it wrote."""
+
+    commit: str
+    recorded: str  # committer date, ISO 8601
+    subject: str
+    path: str  # the file's path at that commit
+    blob: str | None  # None where the commit deleted the file
 
 
 def is_git_repository(path: Path) -> bool:
@@ -24,3 +62,151 @@ def init_repository(path: Path) -> None:
         git.Repo.init(path, initial_branch="main")
     except git.GitCommandError as err:
         raise RepoError(f"{path}: git init failed: {err.stderr.strip()}") from None
+
+
+class GitHistory:
+    """Read access to the git history of a claims repository."""
+
+    def __init__(self, root: Path):
+        import git
+
+        self.root = root
+        try:
+            repo = git.Repo(root, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise RepoError(f"{root}: not a git repository; history needs git") from None
+        if repo.bare:
+            raise RepoError(f"{root}: a bare repository has no working tree to read claims from")
+        self.top = Path(repo.working_tree_dir)
+        self.prefix = Path(os.path.relpath(root, self.top)).as_posix()
+        self.prefix = "" if self.prefix == "." else self.prefix + "/"
+        self._git = repo.git
+        self._git.update_environment(**SAFE_ENV)
+
+    def close(self) -> None:
+        self._git.clear_cache()  # ends the long-lived cat-file process
+
+    def __enter__(self) -> GitHistory:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # Low level ----------------------------------------------------------------------------
+
+    def run(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> str:
+        import git
+
+        try:
+            return self._git.execute(
+                ["git", *SAFE_OPTIONS, *args],
+                with_extended_output=False,
+                strip_newline_in_stdout=False,
+            )
+        except git.GitCommandError as err:
+            if err.status in ok_codes:
+                return err.stdout or ""
+            message = (err.stderr or "").strip().replace("stderr: ", "").strip("'\n ")
+            raise RepoError(
+                f"git {args[0]} failed: {message.splitlines()[-1] if message else err.status}"
+            ) from None
+
+    def read_blob(self, blob: str) -> bytes:
+        """A blob's bytes, through the one long-lived `git cat-file --batch` process."""
+        return self._git.get_object_data(blob)[3]
+
+    def repo_path(self, path: str) -> str:
+        """A path relative to the claims root, as git names it from the top of the work tree."""
+        return self.prefix + path
+
+    def claims_path(self, git_path: str) -> str:
+        return git_path[len(self.prefix) :] if git_path.startswith(self.prefix) else git_path
+
+    # Questions ----------------------------------------------------------------------------
+
+    def has_commits(self) -> bool:
+        return bool(
+            self.run("rev-parse", "--verify", "--quiet", "HEAD^{commit}", ok_codes=(1,)).strip()
+        )
+
+    def is_shallow(self) -> bool:
+        return self.run("rev-parse", "--is-shallow-repository").strip() == "true"
+
+    def resolve(self, rev: str) -> str:
+        """The commit a revision names; refuses option-like and unknown revisions."""
+        if not rev or rev.startswith("-") or any(c in rev for c in "\0\n"):
+            raise UsageError(f"invalid revision {rev!r}")
+        sha = self.run(
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            f"{rev}^{{commit}}",
+            ok_codes=(1,),
+        ).strip()
+        if not sha:
+            raise NotFound(f"unknown revision {rev!r}")
+        return sha
+
+    def _parse_log(self, output: str) -> Iterator[FileRevision]:
+        for record in output.split(RECORD)[1:]:
+            header, _, body = record.partition("\n")
+            commit, recorded, subject = header.split(FIELD, 2)
+            for line in body.splitlines():
+                if not line.startswith(":"):
+                    continue
+                meta, *paths = line.split("\t")
+                fields = meta.split()
+                new_blob, status = fields[3], fields[4]
+                path = self.claims_path(paths[-1])
+                blob = None if status.startswith("D") else new_blob
+                yield FileRevision(commit, recorded, subject, path, blob)
+
+    def file_log(self, path: str, rev: str = "HEAD") -> list[FileRevision]:
+        """Every version of one file, newest first, following renames: one `git log`."""
+        if not self.has_commits():
+            return []
+        output = self.run(
+            "log", LOG_FORMAT, "--raw", "--no-abbrev", "--no-merges", "--follow", "-M",
+            "--no-ext-diff", "--no-textconv", rev, "--", self.repo_path(path),
+        )  # fmt: skip
+        return list(self._parse_log(output))
+
+    def tree_log(self, folder: str, rev: str = "HEAD") -> list[FileRevision]:
+        """Every version of every file under `folder`, newest first: one `git log --raw`."""
+        if not self.has_commits():
+            return []
+        output = self.run(
+            "log", LOG_FORMAT, "--raw", "--no-abbrev", "--no-merges", "--no-renames",
+            "--no-ext-diff", "--no-textconv", rev, "--", self.repo_path(folder),
+        )  # fmt: skip
+        return list(self._parse_log(output))
+
+    def file_at(self, rev: str, path: str) -> bytes | None:
+        """A file's bytes at a revision; None where it does not exist there."""
+        commit = self.resolve(rev)
+        listing = self.run("ls-tree", "-z", "--full-tree", commit, "--", self.repo_path(path))
+        if not listing:
+            return None
+        meta, _, _ = listing.partition("\t")
+        return self.read_blob(meta.split()[2])
+
+    def changed_files(self, old: str, new: str | None, folder: str) -> list[tuple[str, str]]:
+        """(status, path) of files under `folder` that differ between `old` and `new`.
+
+        With `new` None, `old` is compared with the working tree, untracked files included.
+        """
+        args = ["diff", "--name-status", "--no-renames", "--no-ext-diff", "--no-textconv", old]
+        if new is not None:
+            args.append(new)
+        output = self.run(*args, "--", self.repo_path(folder))
+        changes = []
+        for line in output.splitlines():
+            status, _, path = line.partition("\t")
+            changes.append((status[0], self.claims_path(path)))
+        if new is None:
+            untracked = self.run(
+                "ls-files", "--others", "--exclude-standard", "--", self.repo_path(folder)
+            )
+            changes.extend(("A", self.claims_path(p)) for p in untracked.splitlines())
+        return sorted(changes, key=lambda change: change[1])

@@ -1,0 +1,150 @@
+"""`claims diff` and `claims blame`: comparing claim states, and who set each field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .compare import change_between
+from .errors import NotFound
+from .gitio import GitHistory
+from .history import (
+    SourceCache,
+    Version,
+    all_versions,
+    chronological,
+    claim_id_of,
+    parse_claim_blob,
+)
+from .model import CLAIM_FIELDS, Claim
+from .repo import CLAIMS_DIR, ClaimsRepo
+
+
+@dataclass(frozen=True)
+class ClaimDiff:
+    claim_id: str
+    old: Claim | None  # None: the claim is new
+    new: Claim | None  # None: the claim was removed
+    change: str  # change kind, or "added" / "removed" / "unreadable"
+    detail: str
+    error: str | None = None
+
+    def to_json(self) -> dict:
+        def side(claim):
+            if claim is None:
+                return None
+            return {
+                "value": claim.value,
+                "modality": claim.modality,
+                "source": claim.source,
+                "quote": claim.quote,
+            }
+
+        return {"claim": self.claim_id, "change": self.change, "detail": self.detail,
+                "old": side(self.old), "new": side(self.new), "error": self.error}  # fmt: skip
+
+
+def compare_claims(
+    claim_id: str, old: Claim | None, new: Claim | None, error: str | None = None
+) -> ClaimDiff:
+    if error:
+        return ClaimDiff(claim_id, old, new, "unreadable", error, error)
+    if old is None:
+        return ClaimDiff(claim_id, None, new, "added", "")
+    if new is None:
+        return ClaimDiff(claim_id, old, None, "removed", "")
+    change = change_between(old, new)
+    return ClaimDiff(claim_id, old, new, change.kind, change.detail)
+
+
+def _parse(data: bytes | None, display: str) -> tuple[Claim | None, str | None]:
+    if data is None:
+        return None, None
+    return parse_claim_blob(data, display)
+
+
+def diff_revisions(
+    repo: ClaimsRepo, git: GitHistory, old_rev: str, new_rev: str | None
+) -> list[ClaimDiff]:
+    """Claims that differ between two revisions, or between a revision and the working tree."""
+    old_commit = git.resolve(old_rev)
+    new_commit = git.resolve(new_rev) if new_rev is not None else None
+    diffs = []
+    for _status, path in git.changed_files(old_commit, new_commit, CLAIMS_DIR):
+        if not path.endswith(".yaml") or path.count("/") != 1:
+            continue
+        claim_id = claim_id_of(path)
+        old, old_error = _parse(git.file_at(old_commit, path), f"{path}@{old_rev}")
+        if new_commit is None:
+            file = repo.root / path
+            new_data = file.read_bytes() if file.is_file() else None
+            new, new_error = _parse(new_data, path)
+        else:
+            new, new_error = _parse(git.file_at(new_commit, path), f"{path}@{new_rev}")
+        if old == new:
+            continue
+        diffs.append(compare_claims(claim_id, old, new, old_error or new_error))
+    return diffs
+
+
+def source_order(histories: dict[str, list[Version]]) -> list[str]:
+    """Sources in publication order: published lower bound, then the order they were first recorded."""
+    first_seen: dict[str, tuple] = {}
+    recorded = sorted(
+        (v for versions in histories.values() for v in versions if v.claim),
+        key=lambda v: v.recorded,
+    )
+    for position, version in enumerate(recorded):
+        first_seen.setdefault(version.claim.source, (version.published_key(), position))
+    return sorted(first_seen, key=first_seen.__getitem__)
+
+
+def diff_sources(repo: ClaimsRepo, git: GitHistory, first: str, second: str) -> list[ClaimDiff]:
+    """Every claim as it stood after article `first` vs after article `second`, in publication order."""
+    histories = all_versions(repo, git, SourceCache(repo))
+    order = source_order(histories)
+    for source_id in (first, second):
+        if source_id not in order:
+            from .repo import unknown
+
+            raise NotFound(unknown("source with recorded versions", source_id, order))
+    rank = {source_id: position for position, source_id in enumerate(order)}
+
+    def state_after(versions: list[Version], source_id: str) -> Claim | None:
+        state = None
+        for version in chronological(versions):
+            if version.claim is not None and rank[version.claim.source] <= rank[source_id]:
+                state = version.claim
+        return state
+
+    diffs = []
+    for claim_id, versions in histories.items():
+        old, new = state_after(versions, first), state_after(versions, second)
+        if old != new and not (old and new and old.to_data() == new.to_data()):
+            diffs.append(compare_claims(claim_id, old, new))
+    return diffs
+
+
+@dataclass(frozen=True)
+class BlameLine:
+    field: str
+    value: object
+    version: Version
+
+
+def blame(versions: list[Version]) -> list[BlameLine]:
+    """For each field of the latest version, the version (in commit order) that last set it."""
+    readable = [v for v in versions if v.claim is not None]
+    if not readable:
+        raise NotFound("no readable version of this claim in history")
+    latest = readable[-1].claim.to_data()
+    lines = []
+    for name in CLAIM_FIELDS:
+        if name not in latest:
+            continue
+        setter = readable[-1]
+        for version in reversed(readable):
+            if version.claim.to_data().get(name) != latest[name]:
+                break
+            setter = version
+        lines.append(BlameLine(name, latest[name], setter))
+    return lines

@@ -1,0 +1,41 @@
+"""One claim in three ways: now, at a commit, or as the press had it on a date."""
+
+from __future__ import annotations
+
+from .dates import date_argument
+from .errors import DataError, NotFound
+from .gitio import GitHistory
+from .history import as_of, claim_versions, parse_claim_blob
+from .model import Claim
+from .repo import ClaimsRepo
+
+
+def claim_now(repo: ClaimsRepo, claim_id: str) -> tuple[Claim, str]:
+    claim = repo.load_claim(claim_id)
+    return claim, repo.claim_path(claim_id).read_text(encoding="utf-8")
+
+
+def claim_at(repo: ClaimsRepo, claim_id: str, rev: str) -> tuple[Claim, str]:
+    display = repo.relative(repo.claim_path(claim_id))
+    with GitHistory(repo.root) as git:
+        data = git.file_at(rev, display)
+    if data is None:
+        raise NotFound(f"{display} does not exist at {rev}")
+    claim, error = parse_claim_blob(data, f"{display}@{rev}")
+    if claim is None:
+        raise DataError(f"{display}@{rev}", 1, 1, f"unreadable: {error}", "history")
+    return claim, data.decode("utf-8")
+
+
+def claim_as_of(repo: ClaimsRepo, claim_id: str, date: str) -> tuple[Claim, str]:
+    day = date_argument(date, end=True)
+    repo.claim_path(claim_id)  # validates the id before it reaches git
+    with GitHistory(repo.root) as git:
+        versions = claim_versions(repo, git, claim_id)
+        if not versions and not repo.claim_path(claim_id).exists():
+            repo.load_claim_document(claim_id)  # the unknown-claim error, with suggestions
+        version = as_of(versions, day)
+        if version is None:
+            raise NotFound(f"no version of {claim_id} from a source published by {day}")
+        raw = git.read_blob(version.blob).decode("utf-8")
+    return version.claim, raw
