@@ -446,3 +446,7 @@ def blame(ctx, claim_id, fmt):
         click.echo(render.to_json({"claim": claim_id, "fields": rows}))
     else:
         output(render.blame_text(rows))
+
+
+# Commands defined in other modules register themselves on `main` when imported.
+from . import cli_more  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Registers the command modules beyond the core set. Each module adds its commands to `main`."""
