@@ -60,13 +60,17 @@ class Claim:
 @dataclass(frozen=True)
 class Source:
     id: str
-    title: str
+    title: str | None
     outlet: str | None
     url: str | None
     published: str
     published_basis: str
     sha256: str
     path: Path  # the metadata file; the text sits beside it as <id>.txt
+
+    @property
+    def display_title(self) -> str:
+        return self.title or "(no headline)"
 
     @property
     def text_path(self) -> Path:
