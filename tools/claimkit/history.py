@@ -39,8 +39,7 @@ class Version:
         return self.source.published_range if self.source else None
 
     def published_key(self) -> dt.date:
-        published = self.published
-        return published.sort_key() if published else dt.date.max
+        return self.source.published_key() if self.source else dt.date.max
 
 
 class SourceCache:

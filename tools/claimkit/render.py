@@ -236,8 +236,10 @@ def diff_text(diffs: list) -> str:
         lines.append(f"{d.claim_id}: {old} -> {new} ({d.change})  [{sources}]")
         if d.error:
             lines.append(f"  {d.error}")
-        elif d.detail and d.detail != f"{old} -> {new}":
-            lines.append(f"  {d.detail}")
+        else:
+            extra = [part for part in d.detail.split("; ") if part and part != f"{old} -> {new}"]
+            if extra:
+                lines.append(f"  {'; '.join(extra)}")
     return "\n".join(lines)
 
 
