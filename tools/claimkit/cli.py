@@ -8,13 +8,29 @@ from pathlib import Path
 
 import click
 
-from .errors import ClaimsError
+from .errors import EXIT_USAGE, ClaimsError
 
 EXIT_INTERNAL = 70
 
 
 class ClaimsGroup(click.Group):
-    """Turns the core's errors into one-line messages and exit codes, in one place."""
+    """Turns the core's errors, and click's own, into one-line messages and exit codes."""
+
+    def main(self, *args, **kwargs):
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as err:
+            click.echo(err.ctx.get_help(), err=True)
+            sys.exit(EXIT_USAGE)
+        except click.UsageError as err:
+            where = err.ctx.command_path if err.ctx else "claims"
+            fail(f"{err.format_message().rstrip('.')} (see '{where} --help')", EXIT_USAGE)
+        except click.ClickException as err:
+            fail(err.format_message(), err.exit_code)
+        except click.Abort:
+            fail("aborted", 130)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context):
         try:
