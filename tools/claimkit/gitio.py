@@ -1,4 +1,4 @@
-"""All git access in one place: the only module that imports `git`.
+"""All git access in one place: the only module that imports `git` or runs it.
 
 Reading never runs anything the repository being read could configure: hooks, fsmonitor,
 pagers, external diff and textconv programs are switched off on every call, and paths are
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+import subprocess
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import NotFound, RepoError, UsageError
@@ -44,16 +45,28 @@ class FileRevision:
     subject: str
     path: str  # the file's path at that commit
     blob: str | None  # None where the commit deleted the file
+    status: str = "M"  # A, M or D (R where a rename was followed)
+
+
+def _environment() -> dict[str, str]:
+    return {**os.environ, **SAFE_ENV}
+
+
+def _last_line(stderr: bytes | str) -> str:
+    text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr
+    lines = text.strip().splitlines()
+    return lines[-1].strip() if lines else ""
 
 
 def is_git_repository(path: Path) -> bool:
-    import git
-
     try:
-        git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        done = subprocess.run(
+            ["git", *SAFE_OPTIONS, "rev-parse", "--git-dir"],
+            cwd=path, capture_output=True, env=_environment(), check=False,
+        )  # fmt: skip
+    except OSError:  # no such directory, or no git
         return False
-    return True
+    return done.returncode == 0
 
 
 def init_repository(path: Path) -> None:
@@ -66,26 +79,56 @@ def init_repository(path: Path) -> None:
 
 
 class GitHistory:
-    """Read access to the git history of a claims repository."""
+    """Read access to the git history of a claims repository.
+
+    Reads run `git` directly (one process per question, and one long-lived
+    `git cat-file --batch` for single blobs); GitPython is not needed to read, and its import
+    would cost more than most questions.
+    """
 
     def __init__(self, root: Path):
-        import git
-
         self.root = root
+        self._env = _environment()
+        self._cat_file: subprocess.Popen | None = None
+        self._graph_checked = False
         try:
-            repo = git.Repo(root, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            raise RepoError(f"{root}: not a git repository; history needs git") from None
-        if repo.bare:
+            done = subprocess.run(
+                ["git", *SAFE_OPTIONS, "rev-parse", "--is-bare-repository",
+                 "--is-shallow-repository", "--git-common-dir", "--show-toplevel",
+                 "--verify", "--quiet", "HEAD^{commit}"],
+                cwd=root, capture_output=True, env=self._env, check=False,
+            )  # fmt: skip
+        except FileNotFoundError:
+            raise RepoError(f"{root}: no such directory, or git is not installed") from None
+        except OSError as err:
+            raise RepoError(f"{root}: cannot run git: {err.strerror}") from None
+        lines = done.stdout.decode("utf-8", "replace").splitlines()
+        if lines[:1] == ["true"]:
             raise RepoError(f"{root}: a bare repository has no working tree to read claims from")
-        self.top = Path(repo.working_tree_dir)
-        self.prefix = Path(os.path.relpath(root, self.top)).as_posix()
+        if done.returncode not in (0, 1) or len(lines) < 4:
+            message = _last_line(done.stderr)
+            if not message or "not a git repository" in message:
+                raise RepoError(f"{root}: not a git repository; history needs git") from None
+            raise RepoError(f"{root}: {message.removeprefix('fatal: ')}")
+        self.shallow = lines[1] == "true"
+        self.head = lines[4] if len(lines) > 4 else None  # None: no commits yet
+        self.common_dir = (Path(root) / lines[2]).resolve()
+        self.top = Path(lines[3])
+        self.prefix = Path(os.path.relpath(Path(root).resolve(), self.top.resolve())).as_posix()
         self.prefix = "" if self.prefix == "." else self.prefix + "/"
-        self._git = repo.git
-        self._git.update_environment(**SAFE_ENV)
 
     def close(self) -> None:
-        self._git.clear_cache()  # ends the long-lived cat-file process
+        """Ends the long-lived cat-file process."""
+        process, self._cat_file = self._cat_file, None
+        if process is not None:
+            try:
+                process.stdin.close()
+                process.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                process.kill()
+                process.wait()
+            finally:
+                process.stdout.close()
 
     def __enter__(self) -> GitHistory:
         return self
@@ -95,26 +138,61 @@ class GitHistory:
 
     # Low level ----------------------------------------------------------------------------
 
-    def run(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> str:
-        import git
+    def run_bytes(
+        self, *args: str, ok_codes: tuple[int, ...] = (0,), input: bytes | None = None
+    ) -> bytes:
+        done = subprocess.run(
+            ["git", *SAFE_OPTIONS, *args],
+            cwd=self.top, input=input, capture_output=True, env=self._env, check=False,
+        )  # fmt: skip
+        if done.returncode == 0 or done.returncode in ok_codes:
+            return done.stdout
+        message = _last_line(done.stderr)
+        raise RepoError(f"git {args[0]} failed: {message or done.returncode}")
 
-        try:
-            return self._git.execute(
-                ["git", *SAFE_OPTIONS, *args],
-                with_extended_output=False,
-                strip_newline_in_stdout=False,
-            )
-        except git.GitCommandError as err:
-            if err.status in ok_codes:
-                return err.stdout or ""
-            message = (err.stderr or "").strip().replace("stderr: ", "").strip("'\n ")
-            raise RepoError(
-                f"git {args[0]} failed: {message.splitlines()[-1] if message else err.status}"
-            ) from None
+    def run(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> str:
+        return self.run_bytes(*args, ok_codes=ok_codes).decode("utf-8", "replace")
 
     def read_blob(self, blob: str) -> bytes:
         """A blob's bytes, through the one long-lived `git cat-file --batch` process."""
-        return self._git.get_object_data(blob)[3]
+        if self._cat_file is None:
+            self._cat_file = subprocess.Popen(
+                ["git", *SAFE_OPTIONS, "cat-file", "--batch"],
+                cwd=self.top, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, env=self._env,
+            )  # fmt: skip
+        process = self._cat_file
+        try:
+            process.stdin.write(blob.encode("ascii") + b"\n")
+            process.stdin.flush()
+            header = process.stdout.readline().split()
+            if len(header) != 3:
+                raise RepoError(f"git cat-file: object {blob} is missing")
+            data = process.stdout.read(int(header[2]) + 1)[:-1]
+        except (OSError, ValueError):
+            self.close()
+            raise RepoError(f"git cat-file failed reading {blob}") from None
+        return data
+
+    def read_blobs(self, blobs: Iterable[str]) -> dict[str, bytes]:
+        """Many blobs at once, by id: one `git cat-file --batch` over them all."""
+        wanted = list(dict.fromkeys(blobs))
+        if not wanted:
+            return {}
+        output = self.run_bytes(
+            "cat-file", "--batch", "--buffer", input="\n".join(wanted).encode("ascii") + b"\n"
+        )
+        found: dict[str, bytes] = {}
+        position = 0
+        for blob in wanted:
+            end = output.index(b"\n", position)
+            header = output[position:end].split()
+            if len(header) != 3:
+                raise RepoError(f"git cat-file: object {blob} is missing")
+            size = int(header[2])
+            found[blob] = output[end + 1 : end + 1 + size]
+            position = end + 2 + size
+        return found
 
     def repo_path(self, path: str) -> str:
         """A path relative to the claims root, as git names it from the top of the work tree."""
@@ -131,7 +209,7 @@ class GitHistory:
         )
 
     def is_shallow(self) -> bool:
-        return self.run("rev-parse", "--is-shallow-repository").strip() == "true"
+        return self.shallow
 
     def resolve(self, rev: str) -> str:
         """The commit a revision names; refuses option-like and unknown revisions."""
@@ -161,27 +239,64 @@ class GitHistory:
                 new_blob, status = fields[3], fields[4]
                 path = self.claims_path(paths[-1])
                 blob = None if status.startswith("D") else new_blob
-                yield FileRevision(commit, recorded, subject, path, blob)
+                yield FileRevision(commit, recorded, subject, path, blob, status[0])
+
+    def _log(self, *args: str) -> str:
+        """`git log` with our format; empty where the repository has no commits yet."""
+        self.maintain_commit_graph()
+        try:
+            return self.run("log", LOG_FORMAT, "--raw", "--no-abbrev", "--no-merges",
+                            "--no-ext-diff", "--no-textconv", *args)  # fmt: skip
+        except RepoError:
+            if not self.has_commits():
+                return ""
+            raise
 
     def file_log(self, path: str, rev: str = "HEAD") -> list[FileRevision]:
-        """Every version of one file, newest first, following renames: one `git log`."""
-        if not self.has_commits():
-            return []
+        """Every version of one file, newest first, following renames.
+
+        One path-limited `git log`, which git answers from its changed-path Bloom filters when
+        the commit-graph has them. `--follow` would answer the same but cannot use the filters
+        and costs a tree diff per commit, so renames are followed by hand: only when the oldest
+        version found is an addition that git's rename detection pairs with a deletion does a
+        second log continue under the old name.
+        """
+        revisions: list[FileRevision] = []
+        seen = set()
+        while (path, rev) not in seen:
+            seen.add((path, rev))
+            found = list(
+                self._parse_log(
+                    self._log("--full-history", "--no-renames", rev, "--", self.repo_path(path))
+                )  # fmt: skip
+            )
+            revisions.extend(found)
+            if not found or found[-1].status != "A":
+                break
+            origin = self.renamed_from(found[-1].commit, path)
+            if origin is None:
+                break
+            revisions[-1] = replace(revisions[-1], status="R")
+            path, rev = origin, f"{found[-1].commit}^"
+        return revisions
+
+    def renamed_from(self, commit: str, path: str) -> str | None:
+        """The path `path` was renamed from in `commit`, by git's rename detection; or None."""
         output = self.run(
-            "log", LOG_FORMAT, "--raw", "--no-abbrev", "--no-merges", "--follow", "-M",
-            "--no-ext-diff", "--no-textconv", rev, "--", self.repo_path(path),
+            "diff-tree", "-r", "-M", "--raw", "--no-abbrev", "--no-commit-id", "--no-ext-diff",
+            "--no-textconv", "--diff-filter=R", commit,
         )  # fmt: skip
-        return list(self._parse_log(output))
+        target = self.repo_path(path)
+        for line in output.splitlines():
+            _, _, names = line.partition("\t")
+            old, _, new = names.partition("\t")
+            if new == target:
+                return self.claims_path(old)
+        return None
 
     def tree_log(self, folder: str, rev: str = "HEAD") -> list[FileRevision]:
         """Every version of every file under `folder`, newest first: one `git log --raw`."""
-        if not self.has_commits():
-            return []
-        output = self.run(
-            "log", LOG_FORMAT, "--raw", "--no-abbrev", "--no-merges", "--no-renames",
-            "--no-ext-diff", "--no-textconv", rev, "--", self.repo_path(folder),
-        )  # fmt: skip
-        return list(self._parse_log(output))
+        return list(self._parse_log(self._log("--no-renames", rev, "--", self.repo_path(folder))))
 
     def file_at(self, rev: str, path: str) -> bytes | None:
         """A file's bytes at a revision; None where it does not exist there."""
@@ -217,6 +332,132 @@ class GitHistory:
                 if kind == "blob":
                     blobs[self.claims_path(path)] = blob
         return blobs
+
+    # The commit-graph and its changed-path Bloom filters ------------------------------------
+
+    @property
+    def info_dir(self) -> Path:
+        return self.common_dir / "objects" / "info"
+
+    def commit_graph(self) -> CommitGraph | None:
+        return read_commit_graph(self.info_dir)
+
+    def count_commits(self) -> int:
+        if self.head is None:
+            return 0
+        return int(self.run("rev-list", "--count", self.head).strip() or 0)
+
+    def can_write(self) -> bool:
+        """Whether git's object store may be written: False on a read-only repository."""
+        folder = self.info_dir if self.info_dir.is_dir() else self.info_dir.parent
+        return os.access(folder, os.W_OK | os.X_OK)
+
+    def write_commit_graph(self, *, rebuild: bool) -> None:
+        """Write the commit-graph with changed-path Bloom filters.
+
+        `rebuild` writes it whole (needed when filters are missing from some layer); otherwise
+        only commits not yet in it are added, as a new layer that git merges as it sees fit.
+        """
+        self.run(
+            "commit-graph", "write", "--reachable", "--changed-paths", "--no-progress",
+            "--split=replace" if rebuild else "--split",
+        )  # fmt: skip
+
+    def maintain_commit_graph(self) -> None:
+        """Before the first history walk: write or refresh the commit-graph when it pays.
+
+        Missing, or without Bloom filters, on a history of AUTO_GRAPH_MIN_COMMITS commits or
+        more: written whole. Present but AUTO_GRAPH_MIN_NEW or more commits behind HEAD: brought
+        up to date. A read-only repository, CLAIMS_AUTO_MAINTENANCE=0, or any failure leaves it
+        as it is: this never fails or changes the answer of the command that triggers it.
+        """
+        if self._graph_checked or self.head is None:
+            return
+        self._graph_checked = True
+        if os.environ.get("CLAIMS_AUTO_MAINTENANCE", "1").strip() in ("0", "false", "no"):
+            return
+        try:
+            graph = self.commit_graph()
+            if graph is not None and graph.bloom and graph.contains(self.head):
+                return
+            if not self.can_write():
+                return
+            if graph is None or not graph.bloom:
+                if self.count_commits() >= AUTO_GRAPH_MIN_COMMITS:
+                    self.write_commit_graph(rebuild=True)
+            elif self.count_commits() - graph.commits >= AUTO_GRAPH_MIN_NEW:
+                self.write_commit_graph(rebuild=False)
+        except (RepoError, OSError, ValueError):
+            pass
+
+
+# Below these sizes a path-limited log is fast without Bloom filters: no automatic write.
+AUTO_GRAPH_MIN_COMMITS = 1000
+AUTO_GRAPH_MIN_NEW = 250
+
+
+@dataclass(frozen=True)
+class CommitGraph:
+    """What claims needs to know of git's commit-graph files: read, never written, here."""
+
+    layers: tuple[Path, ...]
+    commits: int
+    bloom: bool  # every layer carries changed-path Bloom filters
+    _lookup: tuple[tuple[bytes, bytes], ...]  # per layer: the OID fanout and the sorted OIDs
+
+    def contains(self, commit: str) -> bool:
+        oid = bytes.fromhex(commit)
+        for fanout, oids in self._lookup:
+            width = len(oid)
+            first = int.from_bytes(fanout[(oid[0] - 1) * 4 : oid[0] * 4], "big") if oid[0] else 0
+            last = int.from_bytes(fanout[oid[0] * 4 : oid[0] * 4 + 4], "big")
+            while first < last:  # binary search among the ids that share the first byte
+                middle = (first + last) // 2
+                found = oids[middle * width : (middle + 1) * width]
+                if found == oid:
+                    return True
+                if found < oid:
+                    first = middle + 1
+                else:
+                    last = middle
+        return False
+
+
+def read_commit_graph(info: Path) -> CommitGraph | None:
+    """The commit-graph under objects/info (one file, or a chain of layers); None if absent
+    or unreadable. The format is git's documented gitformat-commit-graph(5)."""
+    chain = info / "commit-graphs" / "commit-graph-chain"
+    try:
+        if chain.is_file():
+            names = chain.read_text(encoding="ascii").split()
+            files = [info / "commit-graphs" / f"graph-{name}.graph" for name in names]
+        elif (info / "commit-graph").is_file():
+            files = [info / "commit-graph"]
+        else:
+            return None
+        lookup, commits, bloom = [], 0, True
+        for file in files:
+            data = file.read_bytes()
+            if data[:4] != b"CGPH" or data[4] != 1 or data[5] not in (1, 2):
+                return None
+            width = 20 if data[5] == 1 else 32
+            chunks = {}
+            for number in range(data[6] + 1):
+                entry = data[8 + 12 * number : 20 + 12 * number]
+                chunks[entry[:4]] = int.from_bytes(entry[4:], "big")
+            ends = sorted(chunks.values())
+            oidf = chunks[b"OIDF"]
+            oidl = chunks[b"OIDL"]
+            count = int.from_bytes(data[oidf + 1020 : oidf + 1024], "big")
+            end = next(offset for offset in ends if offset > oidl)
+            if end - oidl != count * width:
+                return None
+            lookup.append((data[oidf : oidf + 1024], data[oidl:end]))
+            commits += count
+            bloom = bloom and b"BIDX" in chunks and b"BDAT" in chunks
+    except (OSError, KeyError, ValueError, IndexError, StopIteration):
+        return None
+    return CommitGraph(tuple(files), commits, bloom, tuple(lookup))
 
 
 def blob_id(data: bytes) -> str:

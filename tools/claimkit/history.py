@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .compare import change_between
 from .dates import DateRange
@@ -71,7 +71,7 @@ def parse_claim(data: bytes, display: str) -> Claim:
             f"file is {len(data)} bytes, over the {MAX_FILE_BYTES}-byte limit",
             "file-size",
         )
-    return claim_from_document(parse_mapping(decode_utf8(data, display), display))
+    return claim_from_document(parse_mapping(decode_utf8(data, display), display, positions=False))
 
 
 def parse_claim_blob(data: bytes, display: str) -> tuple[Claim | None, str | None]:
@@ -87,12 +87,12 @@ def claim_id_of(path: str) -> str:
 
 
 def build_versions(
-    claim_id: str, revisions: Iterable[FileRevision], read, sources: SourceCache
+    claim_id: str, revisions: Iterable[FileRevision], blobs: dict[str, bytes], sources: SourceCache
 ) -> list[Version]:
     """Versions in commit order (oldest first) from revisions newest first; deletions dropped."""
     versions = []
     for order, rev in enumerate(r for r in reversed(list(revisions)) if r.blob):
-        claim, error = parse_claim_blob(read(rev.blob), f"{rev.path}@{rev.commit[:12]}")
+        claim, error = parse_claim_blob(blobs[rev.blob], f"{rev.path}@{rev.commit[:12]}")
         source = sources.get(claim.source if claim else None)
         versions.append(
             Version(
@@ -105,38 +105,69 @@ def build_versions(
 def claim_versions(
     repo: ClaimsRepo, git: GitHistory, claim_id: str, sources: SourceCache | None = None
 ) -> list[Version]:
-    """One claim's versions in commit order: one path-limited log, blobs read in one batch process."""
+    """One claim's versions in commit order: one path-limited log, blobs read in one batch."""
     path = repo.relative(repo.claim_path(claim_id))
     revisions = git.file_log(path)
-    return build_versions(claim_id, revisions, git.read_blob, sources or SourceCache(repo))
+    blobs = git.read_blobs(r.blob for r in revisions if r.blob)
+    return build_versions(claim_id, revisions, blobs, sources or SourceCache(repo))
 
 
 def all_versions(
     repo: ClaimsRepo, git: GitHistory, sources: SourceCache | None = None
 ) -> dict[str, list[Version]]:
-    """Every claim's versions in commit order, from one pass of `git log --raw -- claims/`."""
+    """Every claim's versions in commit order, from one pass of `git log --raw -- claims/`
+    and one batch read of the blobs it names."""
     by_claim: dict[str, list[FileRevision]] = {}
     for rev in git.tree_log(CLAIMS_DIR):
         if rev.path.endswith(".yaml") and rev.path.count("/") == 1:
             by_claim.setdefault(claim_id_of(rev.path), []).append(rev)
+    blobs = git.read_blobs(r.blob for revisions in by_claim.values() for r in revisions if r.blob)
     sources = sources or SourceCache(repo)
     return {
-        claim_id: build_versions(claim_id, revisions, git.read_blob, sources)
+        claim_id: build_versions(claim_id, revisions, blobs, sources)
         for claim_id, revisions in sorted(by_claim.items())
     }
 
 
-def annotate(versions: list[Version]) -> list[Version]:
-    """Change kind of each version against the previous readable one, in the order given."""
+def _evolve(version: Version, **changes) -> Version:
+    """`dataclasses.replace` for a Version, without re-running its checks and field lookups:
+    annotating a long history makes one per version, and replace costs ten times as much."""
+    evolved = object.__new__(Version)
+    evolved.__dict__.update(version.__dict__, **changes)
+    return evolved
+
+
+def annotate(versions: list[Version], late: list[bool] | None = None) -> list[Version]:
+    """Change kind of each version against the previous readable one, in the order given;
+    with `late`, each version's recorded-out-of-order mark too."""
     annotated, previous = [], None
-    for version in versions:
+    for position, version in enumerate(versions):
+        extra = {} if late is None else {"out_of_order": late[position]}
         if version.claim is None:
-            annotated.append(replace(version, change=UNREADABLE, detail=version.error or ""))
+            annotated.append(
+                _evolve(version, change=UNREADABLE, detail=version.error or "", **extra)
+            )
             continue
         change = change_between(previous, version.claim)
-        annotated.append(replace(version, change=change.kind, detail=change.detail))
+        annotated.append(_evolve(version, change=change.kind, detail=change.detail, **extra))
         previous = version.claim
     return annotated
+
+
+def story_order(versions: list[Version]) -> list[Version]:
+    """Versions by their source's published date (lower bound; ties by commit order)."""
+    return sorted(versions, key=lambda v: (v.published_key(), v.order))
+
+
+def recorded_late(story: list[Version]) -> list[bool]:
+    """For each version in story order: whether a version from a later-published source was
+    recorded (committed) before it."""
+    late = [False] * len(story)
+    earliest_later = len(story)
+    for position in range(len(story) - 1, -1, -1):
+        late[position] = story[position].order > earliest_later
+        earliest_later = min(earliest_later, story[position].order)
+    return late
 
 
 def chronological(versions: list[Version]) -> list[Version]:
@@ -145,19 +176,14 @@ def chronological(versions: list[Version]) -> list[Version]:
     A version is recorded out of order when a version from a later-published source was
     recorded (committed) before it.
     """
-    ordered = sorted(versions, key=lambda v: (v.published_key(), v.order))
-    marked = []
-    earliest_later = len(versions)
-    for version in reversed(ordered):
-        marked.append(replace(version, out_of_order=version.order > earliest_later))
-        earliest_later = min(earliest_later, version.order)
-    return annotate(marked[::-1])
+    story = story_order(versions)
+    return annotate(story, recorded_late(story))
 
 
 def as_of(versions: list[Version], date: dt.date) -> Version | None:
     """The latest version, in story order, whose source may have been published by `date`."""
     chosen = None
-    for version in chronological(versions):
+    for version in story_order(versions):
         published = version.published
         if version.claim is not None and published and published.sort_key() <= date:
             chosen = version
@@ -169,11 +195,12 @@ def ordered(versions: list[Version], by: str = "published") -> list[Version]:
 
     Out-of-order marks always come from the story order: they say a version was recorded late.
     """
-    story = chronological(versions)
+    story = story_order(versions)
+    late = recorded_late(story)
     if by == "published":
-        return story
-    late = {v.order: v.out_of_order for v in story}
-    return [replace(v, out_of_order=late[v.order]) for v in annotate(versions)]
+        return annotate(story, late)
+    late_by_order = {v.order: flag for v, flag in zip(story, late, strict=True)}
+    return annotate(versions, [late_by_order[v.order] for v in versions])
 
 
 def published_between(

@@ -28,6 +28,7 @@ def find_root(start: Path) -> Path:
 class ClaimsRepo:
     root: Path
     _sources: dict[str, Path] | None = field(default=None, repr=False)
+    _plain_sources: set[str] = field(default_factory=set, repr=False)
 
     @classmethod
     def open(cls, path: Path | None = None, *, search_up: bool = True) -> ClaimsRepo:
@@ -52,6 +53,9 @@ class ClaimsRepo:
 
     def relative(self, path: Path) -> str:
         """A path as shown in messages: relative to the repository root, with slashes."""
+        text, root = str(path), str(self.root)
+        if text.startswith(root + os.sep) and f"{os.sep}.." not in text[len(root) :]:
+            return text[len(root) + 1 :].replace(os.sep, "/")  # what relpath gives, sooner
         try:
             return Path(os.path.relpath(path, self.root)).as_posix()
         except ValueError:
@@ -98,17 +102,49 @@ class ClaimsRepo:
     # Sources ------------------------------------------------------------------------------
 
     def source_paths(self) -> dict[str, Path]:
-        """Every source metadata file under seeds/ (subfolders too), by id."""
+        """Every source metadata file under seeds/ (subfolders too), by id.
+
+        Walks like `os.walk` (folders in name order, files before subfolders, symbolic links
+        to folders not followed) and notes which sources are reached through no symbolic link
+        at all: those lie inside the repository without resolving their paths one by one.
+        """
         if self._sources is None:
             found: dict[str, Path] = {}
-            if self.seeds_dir.is_dir():
-                for folder, dirs, files in os.walk(self.seeds_dir):
-                    dirs.sort()
-                    for name in sorted(files):
-                        if name.endswith(".yaml") and not name.startswith("."):
-                            found.setdefault(name[: -len(".yaml")], Path(folder) / name)
-            self._sources = found
+            plain: set[str] = set()
+            seeds = self.seeds_dir
+            if seeds.is_dir():
+                self._walk_sources(
+                    seeds, not seeds.is_symlink() and self.inside(seeds), found, plain
+                )
+            self._sources, self._plain_sources = found, plain
         return self._sources
+
+    def _walk_sources(self, folder: Path, plain: bool, found: dict, plain_ids: set) -> None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            return
+        links = {entry.name for entry in entries if entry.is_symlink()}
+        subfolders = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                subfolders.append(entry)
+                continue
+            name = entry.name
+            if name.endswith(".yaml") and not name.startswith("."):
+                source_id = name[: -len(".yaml")]
+                if source_id not in found:
+                    found[source_id] = folder / name
+                    if plain and name not in links and f"{source_id}.txt" not in links:
+                        plain_ids.add(source_id)
+        for entry in subfolders:
+            if entry.name not in links:  # like os.walk: links to folders are not followed
+                self._walk_sources(Path(entry.path), plain, found, plain_ids)
 
     def source_path(self, source_id: str) -> Path:
         if not is_source_id(source_id):
@@ -116,13 +152,15 @@ class ClaimsRepo:
         path = self.source_paths().get(source_id)
         if path is None:
             raise NotFound(unknown("source", source_id, list(self.source_paths())))
-        if not self.inside(path) or not self.inside(path.with_suffix(".txt")):
+        if source_id not in self._plain_sources and (
+            not self.inside(path) or not self.inside(path.with_suffix(".txt"))
+        ):
             raise UsageError(f"{self.relative(path)}: resolves outside the repository; refused")
         return path
 
     def load_source(self, source_id: str) -> Source:
         path = self.source_path(source_id)
-        return source_from_document(load_mapping(path, self.relative(path)), path)
+        return source_from_document(load_mapping(path, self.relative(path), positions=False), path)
 
     def load_sources(self) -> list[Source]:
         return [self.load_source(source_id) for source_id in sorted(self.source_paths())]

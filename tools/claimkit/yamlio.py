@@ -97,13 +97,18 @@ def _event_classes():
 
 
 class _Builder:
-    """Plain data from parse events, refusing what a claim file must not hold as it goes."""
+    """Plain data from parse events, refusing what a claim file must not hold as it goes.
 
-    def __init__(self, path: str, next_event):
+    With `positions` off (reading history, where no message points into the file), the same
+    data and the same refusals come without recording where each key and value starts.
+    """
+
+    def __init__(self, path: str, next_event, positions: bool = True):
         self.path = path
         self.next = next_event
         self.positions: dict[Key, Position] = {}
         self.key_positions: dict[Key, Position] = {}
+        self.node = self.node_with_positions if positions else self.node_without_positions
         (self.Scalar, self.SequenceStart, self.SequenceEnd, self.MappingStart, self.MappingEnd,
          self.Alias, _, _) = _event_classes()  # fmt: skip
 
@@ -118,7 +123,7 @@ class _Builder:
         if tag and tag != _STR_TAG:
             self.fail(event, f"YAML tag '{tag}' is not allowed", "yaml-tag")
 
-    def node(self, event, keys: Key) -> Any:
+    def node_with_positions(self, event, keys: Key) -> Any:
         kind = type(event)
         if kind is self.Alias:
             self.fail(event, f"YAML alias '*{event.anchor}' is not allowed", "yaml-alias")
@@ -156,13 +161,58 @@ class _Builder:
                 mapping[key] = self.node(self.next(), keys + (key,))
         self.fail(event, f"unexpected YAML event {kind.__name__}", "yaml-syntax")
 
+    def node_without_positions(self, event, keys: Key, depth: int = 0) -> Any:
+        # The checks of node_with_positions, in the same order; `depth` stands for len(keys).
+        kind = type(event)
+        if kind is self.Scalar:
+            if event.anchor or event.tag:
+                self.refuse_extras(event)
+            if depth > MAX_DEPTH:
+                self.fail(event, f"nested deeper than {MAX_DEPTH} levels", "yaml-depth")
+            if event.tag == _STR_TAG or event.style:
+                return event.value
+            return _resolve_plain(event.value)
+        if kind is self.Alias:
+            self.fail(event, f"YAML alias '*{event.anchor}' is not allowed", "yaml-alias")
+        self.refuse_extras(event)
+        if depth > MAX_DEPTH:
+            self.fail(event, f"nested deeper than {MAX_DEPTH} levels", "yaml-depth")
+        node = self.node_without_positions
+        if kind is self.SequenceStart:
+            items: list = []
+            while True:
+                item = self.next()
+                if type(item) is self.SequenceEnd:
+                    return items
+                items.append(node(item, keys, depth + 1))
+        if kind is self.MappingStart:
+            mapping: dict = {}
+            while True:
+                item = self.next()
+                item_kind = type(item)
+                if item_kind is self.MappingEnd:
+                    return mapping
+                if item_kind is not self.Scalar:
+                    self.fail(item, "mapping keys must be plain strings", "yaml-key")
+                if item.anchor or item.tag:
+                    self.refuse_extras(item)
+                key = item.value
+                if key in mapping:
+                    self.fail(item, f"duplicate key '{key}'", "duplicate-key")
+                mapping[key] = node(self.next(), keys, depth + 1)
+        self.fail(event, f"unexpected YAML event {kind.__name__}", "yaml-syntax")
 
-def parse_mapping(text: str, path: str) -> Document:
-    """Parse one YAML document whose top level must be a mapping."""
+
+def parse_mapping(text: str, path: str, *, positions: bool = True) -> Document:
+    """Parse one YAML document whose top level must be a mapping.
+
+    Without `positions` the document's position maps stay empty (messages from the parse
+    itself still name line and column): for reading where nothing points into the file.
+    """
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     next_event = _event_source(text)
-    builder = _Builder(path, next_event)
+    builder = _Builder(path, next_event, positions)
     document_start, stream_end = _event_classes()[6:]
     try:
         data = None
@@ -197,8 +247,8 @@ def parse_mapping(text: str, path: str) -> Document:
     return Document(path, data, builder.positions, builder.key_positions)
 
 
-def load_mapping(file: Path, display: str) -> Document:
-    return parse_mapping(read_text(file, display), display)
+def load_mapping(file: Path, display: str, *, positions: bool = True) -> Document:
+    return parse_mapping(read_text(file, display), display, positions=positions)
 
 
 # Round-trip writing ---------------------------------------------------------------------------
