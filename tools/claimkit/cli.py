@@ -174,30 +174,37 @@ def list_claims(ctx, as_of, fmt):
     one pass over `git log -- claims/`.
     """
     from . import render
-    from .compare import CONTRADICTED
     from .dates import date_argument
-    from .history import as_of as version_as_of
-    from .history import chronological
 
     repo = open_repo(ctx)
     day = date_argument(as_of, end=True) if as_of else None
-    histories = read_all_history(repo, required=day is not None)
+    overviews = read_overview(repo, day, required=day is not None)
     rows = []
-    for claim_id in sorted(histories) if day else repo.claim_ids():
-        versions = histories.get(claim_id, [])
+    for claim_id in sorted(overviews) if day else repo.claim_ids():
+        found = overviews.get(claim_id)
         if day:
-            chosen = version_as_of(versions, day)
-            if chosen is None:
+            if found is None or found.as_of is None:
                 continue
-            claim = chosen.claim
+            claim = found.as_of
         else:
             claim = repo.load_claim(claim_id)
-        contested = any(v.change == CONTRADICTED for v in chronological(versions))
-        rows.append((claim, f"claims/{claim_id}.yaml", len(versions), contested))
+        versions, contested = (found.versions, found.contested) if found else (0, False)
+        rows.append((claim, f"claims/{claim_id}.yaml", versions, contested))
     if fmt == "json":
         click.echo(render.to_json(render.listing_json(rows)))
     else:
         output(render.listing_table(rows))
+
+
+def read_overview(repo, day, required: bool = True) -> dict:
+    """Every claim's overview (history.overview); outside git (when not required) none."""
+    from .gitio import GitHistory, is_git_repository
+    from .history import overview
+
+    if not required and not is_git_repository(repo.root):
+        return {}
+    with GitHistory(repo.root) as git:
+        return overview(repo, git, day)
 
 
 def read_all_history(repo, required: bool = True) -> dict:

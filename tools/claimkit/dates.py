@@ -52,6 +52,13 @@ _CALENDAR_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _OPEN = ".."
 
 
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in(year: int, month: int) -> int:
+    return 29 if month == 2 and calendar.isleap(year) else _DAYS_IN_MONTH[month]
+
+
 def _calendar_bounds(text: str) -> tuple[dt.date, dt.date] | None:
     """First and last day of `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; None for anything else."""
     match = _CALENDAR_DATE.fullmatch(text)
@@ -67,9 +74,9 @@ def _calendar_bounds(text: str) -> tuple[dt.date, dt.date] | None:
     if not 1 <= month <= 12:  # 21-41 are EDTF seasons and quarters: the library's business
         return None
     if day_text is None:
-        return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+        return dt.date(year, month, 1), dt.date(year, month, _days_in(year, month))
     day = int(day_text)
-    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+    if not 1 <= day <= _days_in(year, month):
         return None
     return dt.date(year, month, day), dt.date(year, month, day)
 

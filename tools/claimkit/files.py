@@ -20,7 +20,12 @@ def read_bytes(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
                 raise DataError(
                     display, 1, 1, f"file is {size} bytes, over the {limit}-byte limit", "file-size"
                 )
-            return handle.read(limit + 1)
+            # Read what fstat promised (asking for `limit` would allocate that much each time),
+            # then anything a growing file added, up to where the old code stopped.
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(limit + 1 - len(data))
+            return data
     except FileNotFoundError:
         raise DataError(display, 1, 1, "file not found", "file-missing") from None
     except IsADirectoryError:

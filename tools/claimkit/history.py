@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .compare import change_between
-from .dates import DateRange
+from .cache import Store, file_stat, trusted_stat
+from .cache import enabled as cache_enabled
+from .compare import change_between, contradicts
+from .dates import DateRange, parse_date
 from .errors import DataError
 from .files import MAX_FILE_BYTES, decode_utf8
 from .gitio import FileRevision, GitHistory
-from .model import Claim, Source
+from .model import CLAIM_FIELDS, Claim, Source, is_source_id
 from .repo import CLAIMS_DIR, ClaimsRepo, claim_from_document
 from .yamlio import parse_mapping
 
@@ -44,21 +50,152 @@ class Version:
 
 
 class SourceCache:
-    """Source metadata by id, read from the working tree once each."""
+    """Source metadata by id, read from the working tree once each.
 
-    def __init__(self, repo: ClaimsRepo):
+    With a cache Store, what was read before is reused while the files say it still holds:
+    the listing of seeds/ while no folder in it has changed (by its stat data), a source's
+    metadata while its file has not. `save()` records what had to be read again.
+    """
+
+    def __init__(self, repo: ClaimsRepo, store: Store | None = None):
         self.repo = repo
+        self.store = store
         self._found: dict[str, Source | None] = {}
+        self._published: dict[str, object] = {}
+        # From the cache: id -> [path, plain, stat, published], and each source's fields.
+        self._cached: dict[str, list] = {}
+        self._lines: list = []
+        self._folders: dict[str, list] = {}
+        self._written = 0
+        self._listing_from_cache = False
+        self._fresh: dict[str, list] = {}
+        if store is not None:
+            self._restore(store)
+
+    def _key(self) -> dict:
+        return {"root": str(self.repo.root)}
+
+    def cached_count(self) -> int:
+        return len(self._cached)
+
+    def reload(self) -> None:
+        """Take up the cache again, as another process has just written it."""
+        if self.store is not None:
+            self._found, self._published, self._fresh = {}, {}, {}
+            self._restore(self.store)
+
+    def _restore(self, store: Store) -> None:
+        found = store.read(SOURCES_FILE, self._key())
+        if found is None:
+            return
+        header, body = found
+        try:
+            lines = body.split(b"\n")
+            head = json.loads(lines[0])
+            self._written = int(header["written_ns"])
+            self._folders = head["folders"]
+            self._cached = {entry[0]: entry[1:] for entry in head["sources"]}
+            self._lines = lines[1:]
+        except (ValueError, KeyError, TypeError, IndexError):
+            self._cached, self._folders = {}, {}
+            return
+        if (
+            self.repo._sources is None
+            and self._folders
+            and all(
+                trusted_stat(stat, file_stat(folder), self._written)
+                for folder, stat in self._folders.items()
+            )
+        ):
+            root = self.repo.root
+            listing = {source_id: root / entry[0] for source_id, entry in self._cached.items()}
+            plain = {source_id for source_id, entry in self._cached.items() if entry[1]}
+            self.repo.use_source_listing(listing, plain)
+            self._listing_from_cache = True
+
+    def _valid_entry(self, source_id: str) -> list | None:
+        """The cached entry of a source whose file (and place) is unchanged; else None."""
+        entry = self._cached.get(source_id)
+        if entry is None or not entry[1]:
+            return None
+        if not self._listing_from_cache:
+            path = self.repo.source_paths().get(source_id)
+            if path is None or self.repo.relative(path) != entry[0]:
+                return None
+        if not trusted_stat(entry[2], file_stat(f"{self.repo.root}/{entry[0]}"), self._written):
+            return None
+        return entry
 
     def get(self, source_id: str | None) -> Source | None:
         if not isinstance(source_id, str):
             return None
         if source_id not in self._found:
-            try:
-                self._found[source_id] = self.repo.load_source(source_id)
-            except Exception:  # a missing or broken source shows as unknown; check names it
-                self._found[source_id] = None
+            self._found[source_id] = self._load(source_id)
         return self._found[source_id]
+
+    def published(self, source_id: str | None):
+        """A source's `published` field (None where the source is missing or unreadable),
+        from the cache where the file is unchanged, without building the Source."""
+        if source_id in self._found or not isinstance(source_id, str):
+            source = self.get(source_id)
+            return source.published if source else None
+        if source_id not in self._published:
+            entry = self._valid_entry(source_id) if self.store is not None else None
+            if entry is not None and is_source_id(source_id):
+                self._published[source_id] = entry[3]
+            else:
+                source = self.get(source_id)
+                self._published[source_id] = source.published if source else None
+        return self._published[source_id]
+
+    def _load(self, source_id: str) -> Source | None:
+        entry = self._valid_entry(source_id) if self.store is not None else None
+        if entry is not None and is_source_id(source_id):
+            line = self._lines[entry[4]]
+            data = json.loads(line) if isinstance(line, bytes) else line
+            return Source.from_data(data, self.repo.root / entry[0])
+        try:
+            path = self.repo.source_path(source_id)  # refuses what load_source refuses
+            stat = file_stat(path)  # before reading: a change while reading shows next time
+            source = self.repo.load_source(source_id)
+        except Exception:  # a missing or broken source shows as unknown; check names it
+            return None
+        if self.store is not None:
+            name = self.repo.relative(path)
+            plain = source_id in self.repo._plain_sources
+            self._fresh[source_id] = [name, plain, stat, source.published, source.to_data()]
+        return source
+
+    def preload(self) -> None:
+        for source_id in self.repo.source_paths():
+            self.get(source_id)
+
+    def save(self) -> None:
+        """Write what was read from files to the cache, with the rest of it as it was."""
+        if self.store is None:
+            return
+        folders = {
+            folder: [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+            for folder, st in self.repo.source_folders.items()
+        } or self._folders
+        if not self._fresh and folders == self._folders:
+            return
+        entries, lines = [], []
+        for source_id, path in self.repo.source_paths().items():
+            fresh = self._fresh.get(source_id)
+            if fresh is not None:
+                entries.append([source_id, *fresh[:4], len(lines)])
+                lines.append(json.dumps(fresh[4], ensure_ascii=False).encode())
+                continue
+            entry = self._cached.get(source_id)
+            if entry is not None and self.repo.relative(path) == entry[0]:
+                entries.append([source_id, *entry[:4], len(lines)])
+                line = self._lines[entry[4]]
+                lines.append(line if isinstance(line, bytes) else json.dumps(line).encode())
+        head = json.dumps({"folders": folders, "sources": entries}, ensure_ascii=False)
+        body = b"\n".join([head.encode(), *lines])
+        self.store.write(SOURCES_FILE, self._key(), body, written_ns=time.time_ns())
+        self._fresh = {}
 
 
 def parse_claim(data: bytes, display: str) -> Claim:
@@ -112,21 +249,303 @@ def claim_versions(
     return build_versions(claim_id, revisions, blobs, sources or SourceCache(repo))
 
 
+# Every claim's history at once ---------------------------------------------------------------
+
+HISTORY_FILE = "history.jsonl"
+SUMMARY_FILE = "summary.json"
+SOURCES_FILE = "sources.json"
+
+
+def is_claim_file(path: str) -> bool:
+    return path.endswith(".yaml") and path.count("/") == 1 and path.startswith(CLAIMS_DIR + "/")
+
+
+ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class HistoryIndex:
+    """Every claim's versions in commit order, as rows: from git, or from the cache.
+
+    A row is [commit number, path, blob, claim fields (CLAIM_FIELDS order) or None, error or
+    None]; rows read from the cache stay encoded until they are asked for, and `lines` keeps
+    each row's encoding for writing the cache. `cites` holds each row's source id (None where
+    unreadable or not a string) and `readable` whether it parsed, so that a listing needs no
+    row it does not show.
+    """
+
+    key: dict
+    commits: list[list[str]]  # [commit, recorded]
+    spans: dict[str, tuple[int, int]]  # claim id -> (first row, number of rows)
+    rows: list  # encoded (bytes) or decoded (list) rows
+    lines: list[bytes]
+    cites: list
+    readable: str  # "1" or "0" per row
+
+    def claim_ids(self) -> list[str]:
+        return sorted(self.spans)
+
+    def row(self, position: int) -> list:
+        row = self.rows[position]
+        if isinstance(row, bytes):
+            row = self.rows[position] = json.loads(row)
+        return row
+
+    def claim_rows(self, claim_id: str) -> list[list]:
+        start, count = self.spans.get(claim_id, (0, 0))
+        return [self.row(position) for position in range(start, start + count)]
+
+    def encode(self) -> bytes:
+        head = {"commits": self.commits, "spans": self.spans, "cites": self.cites,
+                "readable": self.readable}  # fmt: skip
+        return b"\n".join([ROW_ENCODER.encode(head).encode(), *self.lines])
+
+    @classmethod
+    def decode(cls, key: dict, body: bytes) -> HistoryIndex:
+        lines = body.split(b"\n")
+        head = json.loads(lines[0])
+        spans = {claim_id: tuple(span) for claim_id, span in head["spans"].items()}
+        rows = lines[1:]
+        if len(rows) != len(head["cites"]) or len(rows) != len(head["readable"]):
+            raise ValueError("cache rows do not match their index")
+        return cls(key, head["commits"], spans, list(rows), rows, head["cites"], head["readable"])
+
+    @classmethod
+    def from_rows(cls, key: dict, commits: list, by_claim: dict[str, list]) -> HistoryIndex:
+        """From (row, encoded row, cited source, readable) by claim, in commit order."""
+        spans, entries = {}, []
+        for claim_id in sorted(by_claim):
+            spans[claim_id] = (len(entries), len(by_claim[claim_id]))
+            entries.extend(by_claim[claim_id])
+        rows, lines, cites, readable = (list(column) for column in zip(*entries, strict=True)) \
+            if entries else ([], [], [], [])  # fmt: skip
+        return cls(key, commits, spans, rows, lines, cites, "".join(readable))
+
+
+def _published_range(published) -> DateRange | None:
+    """What Source.published_range gives for a source whose `published` field is this."""
+    try:
+        return parse_date(published)
+    except (ValueError, TypeError):
+        return None
+
+
+def history_key(repo: ClaimsRepo, git: GitHistory) -> dict:
+    return {"head": git.head, "prefix": git.prefix, "shallow": git.shallow_boundary()}
+
+
+def history_index(repo: ClaimsRepo, git: GitHistory, sources: SourceCache) -> HistoryIndex:
+    """Every claim's versions: from the cache when it holds them for HEAD, else from git.
+
+    From git, history is read in one pass (`git log --raw -- claims/` and one cat-file over
+    the blobs it names) while the sources are loaded; when the cache holds the history of an
+    ancestor that HEAD extends without merges, only the commits since are read. Either way
+    the result is written back to the cache.
+    """
+    key = history_key(repo, git)
+    store = sources.store
+    if store is not None and (found := store.read(HISTORY_FILE, key)) is not None:
+        try:
+            return HistoryIndex.decode(key, found[1])
+        except (ValueError, KeyError, TypeError, IndexError):
+            pass
+    base = _extendable_base(store, key, git) if store is not None else None
+    # The sources are read while git walks the history: by another process that fills their
+    # cache where there are many and a second core (forked before any thread starts), here
+    # otherwise.
+    warming = _warm_sources_elsewhere(sources)
+    stream = git.stream_tree_log(
+        CLAIMS_DIR, keep=is_claim_file, since=base.key["head"] if base else None
+    )
+    if warming is None:
+        sources.preload()
+    commits = base.commits if base else []
+    numbers = {commit: number for number, (commit, _) in enumerate(commits)}
+    new_rows: dict[str, list] = {}
+    encode = ROW_ENCODER.encode
+    for revision, data in stream:
+        if data is None:
+            continue  # a deletion: not a version
+        number = numbers.get(revision.commit)
+        if number is None:
+            number = numbers[revision.commit] = len(commits)
+            commits.append([revision.commit, revision.recorded])
+        claim, error = parse_claim_blob(data, f"{revision.path}@{revision.commit[:12]}")
+        fields = [getattr(claim, name) for name in CLAIM_FIELDS] if claim else None
+        row = [number, revision.path, revision.blob, fields, error]
+        # Encoded now, for the cache, while git is still producing the next ones.
+        cite = fields[6] if fields and isinstance(fields[6], str) else None
+        entry = (row, encode(row).encode(), cite, "1" if fields else "0")
+        new_rows.setdefault(claim_id_of(revision.path), []).append(entry)
+    by_claim: dict[str, list] = {}
+    if base:
+        for claim_id, (start, count) in base.spans.items():
+            by_claim[claim_id] = [
+                (base.rows[p], base.lines[p], base.cites[p], base.readable[p])
+                for p in range(start, start + count)
+            ]
+    for claim_id, rows in new_rows.items():
+        by_claim.setdefault(claim_id, []).extend(reversed(rows))
+    index = HistoryIndex.from_rows(key, commits, by_claim)
+    if store is not None:
+        store.write(HISTORY_FILE, key, index.encode())
+    if warming is not None:
+        warming()
+    return index
+
+
+# Below this many sources, reading them here costs less than starting another process.
+PARALLEL_MIN_SOURCES = 2000
+
+
+def _warm_sources_elsewhere(sources: SourceCache):
+    """Fork a process that reads every source into the sources cache; return what waits for
+    it and then takes the sources from the cache (or reads them here if it failed). None
+    where that does not pay or cannot be done: no fork, one core, no writable cache, few
+    sources to read."""
+    store = sources.store
+    if (
+        store is None
+        or not hasattr(os, "fork")
+        or (os.cpu_count() or 1) < 2
+        or threading.active_count() > 1
+        or not store.writable()
+        or len(sources.repo.source_paths()) - sources.cached_count() < PARALLEL_MIN_SOURCES
+    ):
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # the child: fill the cache, and leave without running anything else
+        code = 1
+        try:
+            sources.preload()
+            sources.save()
+            code = 0
+        finally:
+            os._exit(code)
+
+    def finish() -> None:
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:
+            status = 1
+        if status == 0:
+            sources.reload()  # what the cache lacks is still read on demand
+        else:
+            sources.preload()
+
+    return finish
+
+
+def _extendable_base(store: Store, key: dict, git: GitHistory) -> HistoryIndex | None:
+    """The cached history of an earlier HEAD that the current one extends without merges."""
+    found = store.read_stale(HISTORY_FILE)
+    if found is None or git.head is None:
+        return None
+    header, body = found
+    old = header.get("key") or {}
+    if (
+        not isinstance(old.get("head"), str)
+        or {**old, "head": key["head"]} != key
+        or not git.extends_linearly(old["head"], git.head)
+    ):
+        return None
+    try:
+        return HistoryIndex.decode(old, body)
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def _versions(index: HistoryIndex, claim_id: str, sources: SourceCache) -> list[Version]:
+    versions = []
+    commits = index.commits
+    for order, (number, path, blob, fields, error) in enumerate(index.claim_rows(claim_id)):
+        claim = Claim(*fields) if fields is not None else None
+        source = sources.get(claim.source) if claim else None
+        commit, recorded = commits[number]
+        versions.append(
+            Version(claim_id, commit, recorded, path, blob, order, claim, error, source)
+        )
+    return versions
+
+
+def source_cache(repo: ClaimsRepo, git: GitHistory) -> SourceCache:
+    """A SourceCache backed by the repository's cache (when there is one to use)."""
+    return SourceCache(repo, Store(git.common_dir) if cache_enabled() else None)
+
+
 def all_versions(
     repo: ClaimsRepo, git: GitHistory, sources: SourceCache | None = None
 ) -> dict[str, list[Version]]:
     """Every claim's versions in commit order, from one pass of `git log --raw -- claims/`
-    and one batch read of the blobs it names."""
-    by_claim: dict[str, list[FileRevision]] = {}
-    for rev in git.tree_log(CLAIMS_DIR):
-        if rev.path.endswith(".yaml") and rev.path.count("/") == 1:
-            by_claim.setdefault(claim_id_of(rev.path), []).append(rev)
-    blobs = git.read_blobs(r.blob for revisions in by_claim.values() for r in revisions if r.blob)
-    sources = sources or SourceCache(repo)
-    return {
-        claim_id: build_versions(claim_id, revisions, blobs, sources)
-        for claim_id, revisions in sorted(by_claim.items())
-    }
+    and one batch read of the blobs it names (or from the cache of that pass)."""
+    sources = sources or source_cache(repo, git)
+    index = history_index(repo, git, sources)
+    histories = {claim_id: _versions(index, claim_id, sources) for claim_id in index.claim_ids()}
+    sources.save()
+    return histories
+
+
+@dataclass(frozen=True)
+class Overview:
+    """One claim in a listing: its versions in history, whether contested, and (for a date)
+    the claim as of that date."""
+
+    claim_id: str
+    versions: int
+    contested: bool
+    as_of: Claim | None = None
+
+
+def overview(repo: ClaimsRepo, git: GitHistory, day: dt.date | None = None) -> dict[str, Overview]:
+    """Every claim with history: count, contested and (with `day`) its state as of `day`.
+
+    Whether a claim is contested depends on its versions and on when their sources were
+    published; the cache keeps the answer with those dates and uses it while they hold, so
+    a repeated listing builds only the versions it shows.
+    """
+    sources = source_cache(repo, git)
+    index = history_index(repo, git, sources)
+    store = sources.store
+    summary: dict = {}
+    if store is not None and (found := store.read(SUMMARY_FILE, index.key)) is not None:
+        try:
+            summary = json.loads(found[1])
+        except ValueError:
+            summary = {}
+    changed = False
+    result = {}
+    published = sources.published
+    for claim_id in index.claim_ids():
+        start, count = index.spans[claim_id]
+        dates = [published(index.cites[p]) for p in range(start, start + count)]
+        memo = summary.get(claim_id)
+        memo_holds = isinstance(memo, list) and len(memo) == 2 and memo[0] == dates
+        contested = bool(memo[1]) if memo_holds else False
+        bounds = [_published_range(date) for date in dates]
+        keys = [b.sort_key() if b else dt.date.max for b in bounds]
+        if not memo_holds:
+            story = sorted(range(count), key=lambda order: (keys[order], order))
+            contested = is_contested([index.row(start + order)[3] for order in story])
+            summary[claim_id] = [dates, contested]
+            changed = True
+        chosen = None
+        if day is not None:
+            entries = [
+                (keys[order], order, bounds[order], index.readable[start + order] == "1", order)
+                for order in range(count)
+            ]
+            picked = _latest(entries, day)
+            chosen = Claim(*index.row(start + picked)[3]) if picked is not None else None
+        result[claim_id] = Overview(claim_id, count, contested, chosen)
+    if changed and store is not None:
+        summary = {claim_id: summary[claim_id] for claim_id in result}
+        body = json.dumps(summary, ensure_ascii=False, separators=(",", ":")).encode()
+        store.write(SUMMARY_FILE, index.key, body)
+    sources.save()
+    return result
 
 
 def _evolve(version: Version, **changes) -> Version:
@@ -180,14 +599,46 @@ def chronological(versions: list[Version]) -> list[Version]:
     return annotate(story, recorded_late(story))
 
 
+def is_contested(story: list[list | None]) -> bool:
+    """Whether some version contradicts the readable one before it, in story order.
+
+    `story`: each version's claim fields (CLAIM_FIELDS order), None where unreadable. The
+    same answer as looking for a `contradicted` change in chronological(), without building
+    the versions: a change is contradicted only between values of one type from different
+    sources that compare as contradicted.
+    """
+    previous = None
+    for fields in story:
+        if fields is None:
+            continue
+        if (
+            previous is not None
+            and previous[3] == fields[3]
+            and previous[6] != fields[6]
+            and contradicts(fields[3], previous[4], fields[4])
+        ):
+            return True
+        previous = fields
+    return False
+
+
+def _latest(entries, date: dt.date):
+    """The last payload, in story order, that is readable and published by `date`.
+
+    entries: (published key, commit order, published range or None, readable, payload).
+    """
+    chosen = None
+    for _, _, published, readable, payload in sorted(entries, key=lambda e: (e[0], e[1])):
+        if readable and published and published.sort_key() <= date:
+            chosen = payload
+    return chosen
+
+
 def as_of(versions: list[Version], date: dt.date) -> Version | None:
     """The latest version, in story order, whose source may have been published by `date`."""
-    chosen = None
-    for version in story_order(versions):
-        published = version.published
-        if version.claim is not None and published and published.sort_key() <= date:
-            chosen = version
-    return chosen
+    return _latest(
+        ((v.published_key(), v.order, v.published, v.claim is not None, v) for v in versions), date
+    )
 
 
 def ordered(versions: list[Version], by: str = "published") -> list[Version]:

@@ -29,6 +29,7 @@ class ClaimsRepo:
     root: Path
     _sources: dict[str, Path] | None = field(default=None, repr=False)
     _plain_sources: set[str] = field(default_factory=set, repr=False)
+    source_folders: dict[str, os.stat_result] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, path: Path | None = None, *, search_up: bool = True) -> ClaimsRepo:
@@ -111,6 +112,7 @@ class ClaimsRepo:
         if self._sources is None:
             found: dict[str, Path] = {}
             plain: set[str] = set()
+            self.source_folders = {}
             seeds = self.seeds_dir
             if seeds.is_dir():
                 self._walk_sources(
@@ -119,8 +121,14 @@ class ClaimsRepo:
             self._sources, self._plain_sources = found, plain
         return self._sources
 
+    def use_source_listing(self, found: dict[str, Path], plain: set[str]) -> None:
+        """Take a listing of seeds/ known to be current (a cache checked against the folders)."""
+        self._sources, self._plain_sources = found, plain
+
     def _walk_sources(self, folder: Path, plain: bool, found: dict, plain_ids: set) -> None:
         try:
+            # Each folder's stat before its listing: what a cache of the listing is checked by.
+            self.source_folders[str(folder)] = os.stat(folder)
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError:

@@ -165,11 +165,13 @@ class _Builder:
         # The checks of node_with_positions, in the same order; `depth` stands for len(keys).
         kind = type(event)
         if kind is self.Scalar:
-            if event.anchor or event.tag:
+            if (
+                event.anchor or event.ctag is not None
+            ):  # ctag: the tag, before a property makes it a str
                 self.refuse_extras(event)
             if depth > MAX_DEPTH:
                 self.fail(event, f"nested deeper than {MAX_DEPTH} levels", "yaml-depth")
-            if event.tag == _STR_TAG or event.style:
+            if event.style or (event.ctag is not None and event.tag == _STR_TAG):
                 return event.value
             return _resolve_plain(event.value)
         if kind is self.Alias:
@@ -194,7 +196,7 @@ class _Builder:
                     return mapping
                 if item_kind is not self.Scalar:
                     self.fail(item, "mapping keys must be plain strings", "yaml-key")
-                if item.anchor or item.tag:
+                if item.anchor or item.ctag is not None:
                     self.refuse_extras(item)
                 key = item.value
                 if key in mapping:
