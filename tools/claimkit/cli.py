@@ -365,18 +365,21 @@ def log(ctx, claim_id, fmt, by, reverse, limit, since, until):
     edited), the value and what changed in it, the modality and the quote. A version recorded
     after one from a later-published source is marked as recorded out of order.
     """
-    from . import render
-    from .dates import date_argument
-    from .gitio import GitHistory
-    from .history import claim_versions, ordered, published_between
-
     repo = open_repo(ctx)
-    repo.claim_path(claim_id)  # validates the id before it reaches git
-    first = date_argument(since, end=False) if since else None
-    last = date_argument(until, end=True) if until else None
-    with GitHistory(repo.root) as git:
-        versions = claim_versions(repo, git, claim_id)
-        truncated = git.is_shallow()
+    path = repo.claim_path(claim_id)  # validates the id before it reaches git
+    from .gitio import EarlyFileLog, GitHistory
+
+    # git walks the history while the modules that read its answer load.
+    with EarlyFileLog(repo.root, repo.relative(path)) as early:
+        from . import render
+        from .dates import date_argument
+        from .history import claim_versions, ordered, published_between
+
+        first = date_argument(since, end=False) if since else None
+        last = date_argument(until, end=True) if until else None
+        with GitHistory(repo.root) as git:
+            versions = claim_versions(repo, git, claim_id, early=early)
+            truncated = git.is_shallow()
     if not versions:
         repo.load_claim_document(claim_id)  # unknown id: the error names close matches
         raise_no_history(claim_id)

@@ -9,7 +9,6 @@ library, which stays the authority. A property test checks the shortcut against 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -56,7 +55,8 @@ _DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _days_in(year: int, month: int) -> int:
-    return 29 if month == 2 and calendar.isleap(year) else _DAYS_IN_MONTH[month]
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return 29 if month == 2 and leap else _DAYS_IN_MONTH[month]
 
 
 def _calendar_bounds(text: str) -> tuple[dt.date, dt.date] | None:

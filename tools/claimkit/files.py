@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from .errors import DataError
@@ -58,6 +57,8 @@ def atomic_write(path: Path, data: bytes) -> None:
 
     A reader sees the old file or the new one, never a half-written one.
     """
+    import tempfile  # here: only writing needs it, and it costs a reading command's start-up
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -7,7 +7,6 @@ always passed after `--`.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import queue
 import subprocess
@@ -79,6 +78,51 @@ def init_repository(path: Path) -> None:
         git.Repo.init(path, initial_branch="main")
     except git.GitCommandError as err:
         raise RepoError(f"{path}: git init failed: {err.stderr.strip()}") from None
+
+
+FILE_LOG_OPTIONS = ("--full-history", "--no-renames")
+
+
+class EarlyFileLog:
+    """`git log` of one file, started as soon as the file is known, so that git walks the
+    history while Python is still loading what it needs to read the answer."""
+
+    def __init__(self, root: Path, path: str):
+        self.path = path  # relative to `root`, the claims repository
+        try:
+            self.process: subprocess.Popen | None = subprocess.Popen(
+                ["git", *SAFE_OPTIONS, "log", LOG_FORMAT, "--raw", "--no-abbrev", "--no-merges",
+                 "--no-ext-diff", "--no-textconv", *FILE_LOG_OPTIONS, "HEAD", "--", path],
+                cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_environment(),
+            )  # fmt: skip
+        except OSError:
+            self.process = None
+
+    def output(self, path: str, rev: str) -> str | None:
+        """The log, if it is the one asked for and git gave it; None to run it the usual way."""
+        process, self.process = self.process, None
+        if process is None or path != self.path or rev != "HEAD":
+            self._end(process)
+            return None
+        out, _ = process.communicate()
+        return out.decode("utf-8", "replace") if process.returncode == 0 else None
+
+    @staticmethod
+    def _end(process: subprocess.Popen | None) -> None:
+        if process is not None:
+            if process.poll() is None:
+                process.kill()
+            process.communicate()
+
+    def close(self) -> None:
+        process, self.process = self.process, None
+        self._end(process)
+
+    def __enter__(self) -> EarlyFileLog:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 class GitHistory:
@@ -255,7 +299,9 @@ class GitHistory:
                 return ""
             raise
 
-    def file_log(self, path: str, rev: str = "HEAD") -> list[FileRevision]:
+    def file_log(
+        self, path: str, rev: str = "HEAD", early: EarlyFileLog | None = None
+    ) -> list[FileRevision]:
         """Every version of one file, newest first, following renames.
 
         One path-limited `git log`, which git answers from its changed-path Bloom filters when
@@ -268,11 +314,12 @@ class GitHistory:
         seen = set()
         while (path, rev) not in seen:
             seen.add((path, rev))
-            found = list(
-                self._parse_log(
-                    self._log("--full-history", "--no-renames", rev, "--", self.repo_path(path))
-                )  # fmt: skip
-            )
+            output = early.output(path, rev) if early is not None else None
+            if output is None:
+                output = self._log(*FILE_LOG_OPTIONS, rev, "--", self.repo_path(path))
+            else:
+                self.maintain_commit_graph()  # for the next time
+            found = list(self._parse_log(output))
             revisions.extend(found)
             if not found or found[-1].status != "A":
                 break
@@ -399,6 +446,8 @@ class GitHistory:
         """A digest of the shallow clone's boundary ('' for a full clone): deepening a shallow
         clone adds history without moving HEAD."""
         try:
+            import hashlib
+
             return hashlib.sha1((self.common_dir / "shallow").read_bytes()).hexdigest()
         except OSError:
             return ""
@@ -628,4 +677,6 @@ class _Drain:
 def blob_id(data: bytes) -> str:
     """The id git gives these bytes as a blob, computed here so that comparing the working
     tree never runs git's index machinery (and with it filters or fsmonitor hooks)."""
+    import hashlib  # here: OpenSSL's start-up is a cost every command would pay
+
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()

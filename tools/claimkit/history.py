@@ -6,20 +6,20 @@ import datetime as dt
 import json
 import os
 import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .cache import Store, file_stat, trusted_stat
+from .cache import Store
 from .cache import enabled as cache_enabled
 from .compare import change_between, contradicts
 from .dates import DateRange, parse_date
 from .errors import DataError
 from .files import MAX_FILE_BYTES, decode_utf8
-from .gitio import FileRevision, GitHistory
-from .model import CLAIM_FIELDS, Claim, Source, is_source_id
+from .gitio import EarlyFileLog, FileRevision, GitHistory
+from .model import CLAIM_FIELDS, Claim, Source
 from .repo import CLAIMS_DIR, ClaimsRepo, claim_from_document
-from .yamlio import parse_mapping
+from .sources import SourceCache
+from .yamlio import parse_mapping, prepare_parser
 
 UNREADABLE = "unreadable"
 
@@ -47,155 +47,6 @@ class Version:
 
     def published_key(self) -> dt.date:
         return self.source.published_key() if self.source else dt.date.max
-
-
-class SourceCache:
-    """Source metadata by id, read from the working tree once each.
-
-    With a cache Store, what was read before is reused while the files say it still holds:
-    the listing of seeds/ while no folder in it has changed (by its stat data), a source's
-    metadata while its file has not. `save()` records what had to be read again.
-    """
-
-    def __init__(self, repo: ClaimsRepo, store: Store | None = None):
-        self.repo = repo
-        self.store = store
-        self._found: dict[str, Source | None] = {}
-        self._published: dict[str, object] = {}
-        # From the cache: id -> [path, plain, stat, published], and each source's fields.
-        self._cached: dict[str, list] = {}
-        self._lines: list = []
-        self._folders: dict[str, list] = {}
-        self._written = 0
-        self._listing_from_cache = False
-        self._fresh: dict[str, list] = {}
-        if store is not None:
-            self._restore(store)
-
-    def _key(self) -> dict:
-        return {"root": str(self.repo.root)}
-
-    def cached_count(self) -> int:
-        return len(self._cached)
-
-    def reload(self) -> None:
-        """Take up the cache again, as another process has just written it."""
-        if self.store is not None:
-            self._found, self._published, self._fresh = {}, {}, {}
-            self._restore(self.store)
-
-    def _restore(self, store: Store) -> None:
-        found = store.read(SOURCES_FILE, self._key())
-        if found is None:
-            return
-        header, body = found
-        try:
-            lines = body.split(b"\n")
-            head = json.loads(lines[0])
-            self._written = int(header["written_ns"])
-            self._folders = head["folders"]
-            self._cached = {entry[0]: entry[1:] for entry in head["sources"]}
-            self._lines = lines[1:]
-        except (ValueError, KeyError, TypeError, IndexError):
-            self._cached, self._folders = {}, {}
-            return
-        if (
-            self.repo._sources is None
-            and self._folders
-            and all(
-                trusted_stat(stat, file_stat(folder), self._written)
-                for folder, stat in self._folders.items()
-            )
-        ):
-            root = self.repo.root
-            listing = {source_id: root / entry[0] for source_id, entry in self._cached.items()}
-            plain = {source_id for source_id, entry in self._cached.items() if entry[1]}
-            self.repo.use_source_listing(listing, plain)
-            self._listing_from_cache = True
-
-    def _valid_entry(self, source_id: str) -> list | None:
-        """The cached entry of a source whose file (and place) is unchanged; else None."""
-        entry = self._cached.get(source_id)
-        if entry is None or not entry[1]:
-            return None
-        if not self._listing_from_cache:
-            path = self.repo.source_paths().get(source_id)
-            if path is None or self.repo.relative(path) != entry[0]:
-                return None
-        if not trusted_stat(entry[2], file_stat(f"{self.repo.root}/{entry[0]}"), self._written):
-            return None
-        return entry
-
-    def get(self, source_id: str | None) -> Source | None:
-        if not isinstance(source_id, str):
-            return None
-        if source_id not in self._found:
-            self._found[source_id] = self._load(source_id)
-        return self._found[source_id]
-
-    def published(self, source_id: str | None):
-        """A source's `published` field (None where the source is missing or unreadable),
-        from the cache where the file is unchanged, without building the Source."""
-        if source_id in self._found or not isinstance(source_id, str):
-            source = self.get(source_id)
-            return source.published if source else None
-        if source_id not in self._published:
-            entry = self._valid_entry(source_id) if self.store is not None else None
-            if entry is not None and is_source_id(source_id):
-                self._published[source_id] = entry[3]
-            else:
-                source = self.get(source_id)
-                self._published[source_id] = source.published if source else None
-        return self._published[source_id]
-
-    def _load(self, source_id: str) -> Source | None:
-        entry = self._valid_entry(source_id) if self.store is not None else None
-        if entry is not None and is_source_id(source_id):
-            line = self._lines[entry[4]]
-            data = json.loads(line) if isinstance(line, bytes) else line
-            return Source.from_data(data, self.repo.root / entry[0])
-        try:
-            path = self.repo.source_path(source_id)  # refuses what load_source refuses
-            stat = file_stat(path)  # before reading: a change while reading shows next time
-            source = self.repo.load_source(source_id)
-        except Exception:  # a missing or broken source shows as unknown; check names it
-            return None
-        if self.store is not None:
-            name = self.repo.relative(path)
-            plain = source_id in self.repo._plain_sources
-            self._fresh[source_id] = [name, plain, stat, source.published, source.to_data()]
-        return source
-
-    def preload(self) -> None:
-        for source_id in self.repo.source_paths():
-            self.get(source_id)
-
-    def save(self) -> None:
-        """Write what was read from files to the cache, with the rest of it as it was."""
-        if self.store is None:
-            return
-        folders = {
-            folder: [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-            for folder, st in self.repo.source_folders.items()
-        } or self._folders
-        if not self._fresh and folders == self._folders:
-            return
-        entries, lines = [], []
-        for source_id, path in self.repo.source_paths().items():
-            fresh = self._fresh.get(source_id)
-            if fresh is not None:
-                entries.append([source_id, *fresh[:4], len(lines)])
-                lines.append(json.dumps(fresh[4], ensure_ascii=False).encode())
-                continue
-            entry = self._cached.get(source_id)
-            if entry is not None and self.repo.relative(path) == entry[0]:
-                entries.append([source_id, *entry[:4], len(lines)])
-                line = self._lines[entry[4]]
-                lines.append(line if isinstance(line, bytes) else json.dumps(line).encode())
-        head = json.dumps({"folders": folders, "sources": entries}, ensure_ascii=False)
-        body = b"\n".join([head.encode(), *lines])
-        self.store.write(SOURCES_FILE, self._key(), body, written_ns=time.time_ns())
-        self._fresh = {}
 
 
 def parse_claim(data: bytes, display: str) -> Claim:
@@ -240,20 +91,28 @@ def build_versions(
 
 
 def claim_versions(
-    repo: ClaimsRepo, git: GitHistory, claim_id: str, sources: SourceCache | None = None
+    repo: ClaimsRepo,
+    git: GitHistory,
+    claim_id: str,
+    sources: SourceCache | None = None,
+    early: EarlyFileLog | None = None,
 ) -> list[Version]:
-    """One claim's versions in commit order: one path-limited log, blobs read in one batch."""
+    """One claim's versions in commit order: one path-limited log (perhaps started `early`),
+    blobs read in one batch."""
     path = repo.relative(repo.claim_path(claim_id))
-    revisions = git.file_log(path)
+    # Made ready before the log is read: while an early log runs, this costs nothing.
+    if sources is None:  # a few sources: parsed here; only the listing of seeds/ is cached
+        sources = SourceCache(repo, Store(git.common_dir) if cache_enabled() else None, False)
+    prepare_parser()
+    revisions = git.file_log(path, early=early)
     blobs = git.read_blobs(r.blob for r in revisions if r.blob)
-    return build_versions(claim_id, revisions, blobs, sources or SourceCache(repo))
+    return build_versions(claim_id, revisions, blobs, sources)
 
 
 # Every claim's history at once ---------------------------------------------------------------
 
 HISTORY_FILE = "history.jsonl"
 SUMMARY_FILE = "summary.json"
-SOURCES_FILE = "sources.json"
 
 
 def is_claim_file(path: str) -> bool:

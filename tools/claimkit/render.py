@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .check import Report
 from .model import Claim, Source
 from .values import value_text
+
+if TYPE_CHECKING:  # only for annotations: check pulls in much that rendering a log does not need
+    from .check import Report
 
 
 def to_json(data: Any) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import difflib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,9 +121,17 @@ class ClaimsRepo:
             self._sources, self._plain_sources = found, plain
         return self._sources
 
-    def use_source_listing(self, found: dict[str, Path], plain: set[str]) -> None:
+    def use_source_listing(self, found: Mapping[str, Path], plain: set[str]) -> None:
         """Take a listing of seeds/ known to be current (a cache checked against the folders)."""
-        self._sources, self._plain_sources = found, plain
+        self._sources, self._plain_sources = found, plain  # type: ignore[assignment]
+
+    def source_name(self, source_id: str) -> str | None:
+        """A source's metadata file as shown in messages (relative, with slashes); None if absent."""
+        listing = self.source_paths()
+        if isinstance(listing, SourceListing):
+            return listing.name(source_id)
+        path = listing.get(source_id)
+        return None if path is None else self.relative(path)
 
     def _walk_sources(self, folder: Path, plain: bool, found: dict, plain_ids: set) -> None:
         try:
@@ -174,6 +182,33 @@ class ClaimsRepo:
         return [self.load_source(source_id) for source_id in sorted(self.source_paths())]
 
 
+class SourceListing(Mapping):
+    """Source id -> metadata file, from names relative to the root; Paths made when asked for."""
+
+    def __init__(self, root: Path, names: dict[str, str]):
+        self._root = root
+        self._names = names
+        self._paths: dict[str, Path] = {}
+
+    def name(self, source_id: str) -> str | None:
+        return self._names.get(source_id)
+
+    def __getitem__(self, source_id: str) -> Path:
+        path = self._paths.get(source_id)
+        if path is None:
+            path = self._paths[source_id] = self._root / self._names[source_id]
+        return path
+
+    def __contains__(self, source_id) -> bool:
+        return source_id in self._names
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
 def claim_from_document(doc: Document) -> Claim:
     missing = [name for name in ("id", "type", "value") if name not in doc.data]
     if missing:
@@ -189,6 +224,8 @@ def source_from_document(doc: Document, path: Path) -> Source:
 
 def unknown(kind: str, name: str, known: list[str]) -> str:
     """'unknown claim X', with the closest known names as suggestions."""
+    import difflib
+
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     return f"unknown {kind} {name!r}{hint}"
