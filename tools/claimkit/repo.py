@@ -30,6 +30,8 @@ class ClaimsRepo:
     _sources: dict[str, Path] | None = field(default=None, repr=False)
     _plain_sources: set[str] = field(default_factory=set, repr=False)
     source_folders: dict[str, os.stat_result] = field(default_factory=dict, repr=False)
+    _folders_inside: dict[str, bool] = field(default_factory=dict, repr=False)
+    _resolved_root: Path | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, path: Path | None = None, *, search_up: bool = True) -> ClaimsRepo:
@@ -64,8 +66,28 @@ class ClaimsRepo:
 
     def inside(self, path: Path) -> bool:
         """Whether `path`, with links and '..' resolved, stays inside the repository."""
+        name = path.name
+        if (
+            name not in ("", ".", "..")
+            and self._folder_inside(path.parent)
+            and not os.path.islink(path)
+        ):
+            return True  # not a link, in a folder that resolves inside: it resolves inside
+        return self._resolves_inside(path)
+
+    def _folder_inside(self, folder: Path) -> bool:
+        # Checking ten thousand files resolves their one folder once, not ten thousand times.
+        key = str(folder)
+        found = self._folders_inside.get(key)
+        if found is None:
+            found = self._folders_inside[key] = self._resolves_inside(folder)
+        return found
+
+    def _resolves_inside(self, path: Path) -> bool:
+        if self._resolved_root is None:
+            self._resolved_root = self.root.resolve()
         try:
-            path.resolve().relative_to(self.root.resolve())
+            path.resolve().relative_to(self._resolved_root)
         except ValueError:
             return False
         return True
