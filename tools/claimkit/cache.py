@@ -1,13 +1,14 @@
 """A disposable cache under git's own directory: what reading every claim's history costs most.
 
-`<git dir>/claims-cache/` holds three files, each a header line and a body:
+`<git dir>/claims-cache/` holds these files, each a header line and a body:
 
 - `history.jsonl`: every version of every claim as parsed from its blob, keyed by the HEAD
   commit (which fixes every version reachable from it) and the shallow boundary;
 - `summary.json`: per claim, whether it is contested, with the publication dates it was
   worked out from, keyed like the history;
 - `sources.json`: each source's parsed metadata, keyed by its file's stat data the way git's
-  index keys the work tree, and not trusted for a file changed just before it was written.
+  index keys the work tree, and not trusted for a file changed just before it was written;
+- `seeds.json`: the listing of seeds/, keyed by the stat data of its folders.
 
 The header names the format, the version of claimkit that wrote the file, the key and the
 SHA-1 of the body. A file that is missing, stale, written by another version, changed by hand
@@ -25,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .files import atomic_write
 
 FORMAT = 1
 FOLDER = "claims-cache"
@@ -86,7 +86,7 @@ class Store:
                 self.folder.mkdir(exist_ok=True)
             elif not os.access(self.folder, os.W_OK | os.X_OK):
                 return False
-            atomic_write(self.path(name), json.dumps(header).encode() + b"\n" + body)
+            _replace(self.path(name), json.dumps(header).encode() + b"\n" + body)
         except OSError:
             return False
         return True
@@ -98,15 +98,33 @@ class Store:
         return os.access(folder, os.W_OK | os.X_OK)
 
     def clear(self) -> list[str]:
-        """Remove the cache files; return their names."""
+        """Remove the cache files (every file in the folder: it is the cache's own); return
+        their names."""
         removed = []
-        for name in ("history.jsonl", "summary.json", "sources.json"):
-            try:
-                self.path(name).unlink()
-                removed.append(name)
-            except FileNotFoundError:
-                pass
+        if self.folder.is_dir():
+            for path in sorted(self.folder.iterdir()):
+                if path.is_file() and not path.is_symlink():
+                    path.unlink()
+                    removed.append(path.name)
         return removed
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write beside `path`, then rename over it: readers see the old file or the new one. Not
+    flushed to disk first, unlike files.atomic_write: a cache lost in a crash is only rebuilt."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
 
 
 def file_stat(path: Path) -> list[int] | None:
