@@ -186,7 +186,7 @@ def test_sources_read_by_another_process_give_the_same_answer(claims, generated,
         forks.append(1)
         return real_fork()
 
-    monkeypatch.setattr(history, "PARALLEL_MIN_SOURCES", 1)
+    monkeypatch.setattr(history, "PARALLEL_MIN_COMMITS", 1)
     monkeypatch.setattr(history.os, "fork", fork)
     argv = ("list", "--as-of", "2010-06-30", "--format", "json")
     expected = uncached(claims, generated, *argv)

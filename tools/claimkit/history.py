@@ -17,7 +17,7 @@ from .errors import DataError
 from .files import MAX_FILE_BYTES, decode_utf8
 from .gitio import EarlyFileLog, FileRevision, GitHistory
 from .model import CLAIM_FIELDS, Claim, Source
-from .repo import CLAIMS_DIR, ClaimsRepo, claim_from_document
+from .repo import CLAIMS_DIR, ClaimsRepo, claim_from_document, claim_from_document_check
 from .sources import SourceCache
 from .yamlio import parse_mapping, prepare_parser
 
@@ -49,8 +49,7 @@ class Version:
         return self.source.published_key() if self.source else dt.date.max
 
 
-def parse_claim(data: bytes, display: str) -> Claim:
-    """A claim from a file's bytes, with the same limits as a file on disk; DataError if not."""
+def _claim_document(data: bytes, display: str):
     if len(data) > MAX_FILE_BYTES:
         raise DataError(
             display,
@@ -59,7 +58,24 @@ def parse_claim(data: bytes, display: str) -> Claim:
             f"file is {len(data)} bytes, over the {MAX_FILE_BYTES}-byte limit",
             "file-size",
         )
-    return claim_from_document(parse_mapping(decode_utf8(data, display), display, positions=False))
+    return parse_mapping(decode_utf8(data, display), display, positions=False)
+
+
+def parse_claim(data: bytes, display: str) -> Claim:
+    """A claim from a file's bytes, with the same limits as a file on disk; DataError if not."""
+    return claim_from_document(_claim_document(data, display))
+
+
+def parse_claim_fields(data: bytes, display: str) -> tuple[list | None, str | None]:
+    """parse_claim_blob's answer as the claim's fields (CLAIM_FIELDS order), without building
+    the Claim: reading a whole history makes one per version."""
+    try:
+        doc = _claim_document(data, display)
+        claim_from_document_check(doc)
+    except DataError as err:
+        return None, str(err)
+    get = doc.data.get
+    return [get(name) for name in CLAIM_FIELDS], None
 
 
 def parse_claim_blob(data: bytes, display: str) -> tuple[Claim | None, str | None]:
@@ -106,7 +122,9 @@ def claim_versions(
     prepare_parser()
     revisions = git.file_log(path, early=early)
     blobs = git.read_blobs(r.blob for r in revisions if r.blob)
-    return build_versions(claim_id, revisions, blobs, sources)
+    versions = build_versions(claim_id, revisions, blobs, sources)
+    sources.save()
+    return versions
 
 
 # Every claim's history at once ---------------------------------------------------------------
@@ -212,7 +230,7 @@ def history_index(repo: ClaimsRepo, git: GitHistory, sources: SourceCache) -> Hi
     # The sources are read while git walks the history: by another process that fills their
     # cache where there are many and a second core (forked before any thread starts), here
     # otherwise.
-    warming = _warm_sources_elsewhere(sources)
+    warming = _warm_sources_elsewhere(sources, git)
     stream = git.stream_tree_log(
         CLAIMS_DIR, keep=is_claim_file, since=base.key["head"] if base else None
     )
@@ -229,8 +247,7 @@ def history_index(repo: ClaimsRepo, git: GitHistory, sources: SourceCache) -> Hi
         if number is None:
             number = numbers[revision.commit] = len(commits)
             commits.append([revision.commit, revision.recorded])
-        claim, error = parse_claim_blob(data, f"{revision.path}@{revision.commit[:12]}")
-        fields = [getattr(claim, name) for name in CLAIM_FIELDS] if claim else None
+        fields, error = parse_claim_fields(data, f"{revision.path}@{revision.commit[:12]}")
         row = [number, revision.path, revision.blob, fields, error]
         # Encoded now, for the cache, while git is still producing the next ones.
         cite = fields[6] if fields and isinstance(fields[6], str) else None
@@ -253,23 +270,27 @@ def history_index(repo: ClaimsRepo, git: GitHistory, sources: SourceCache) -> Hi
     return index
 
 
-# Below this many sources, reading them here costs less than starting another process.
-PARALLEL_MIN_SOURCES = 2000
+# Below this many commits (about as many sources, one article a commit), reading the sources
+# here costs less than starting another process to read them.
+PARALLEL_MIN_COMMITS = 2000
 
 
-def _warm_sources_elsewhere(sources: SourceCache):
-    """Fork a process that reads every source into the sources cache; return what waits for
-    it and then takes the sources from the cache (or reads them here if it failed). None
-    where that does not pay or cannot be done: no fork, one core, no writable cache, few
-    sources to read."""
+def _warm_sources_elsewhere(sources: SourceCache, git: GitHistory):
+    """Fork a process that walks seeds/ and reads every source into the cache; return what
+    waits for it and then takes the sources up from the cache (or reads them here if it
+    failed). None where that does not pay or cannot be done: no fork, one core, threads
+    already running, no writable cache, sources mostly cached, or a short history."""
     store = sources.store
+    graph = git.commit_graph() if store is not None else None
     if (
         store is None
         or not hasattr(os, "fork")
         or (os.cpu_count() or 1) < 2
         or threading.active_count() > 1
         or not store.writable()
-        or len(sources.repo.source_paths()) - sources.cached_count() < PARALLEL_MIN_SOURCES
+        or sources.cached_count() >= PARALLEL_MIN_COMMITS
+        or graph is None
+        or graph.commits < PARALLEL_MIN_COMMITS
     ):
         return None
     try:

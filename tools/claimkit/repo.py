@@ -232,10 +232,15 @@ class SourceListing(Mapping):
 
 
 def claim_from_document(doc: Document) -> Claim:
+    claim_from_document_check(doc)
+    return Claim.from_data(doc.data)
+
+
+def claim_from_document_check(doc: Document) -> None:
+    """What a document needs to be read as a claim at all: DataError if it lacks it."""
     missing = [name for name in ("id", "type", "value") if name not in doc.data]
     if missing:
         raise DataError(doc.path, 1, 1, f"missing required field '{missing[0]}'", "schema")
-    return Claim.from_data(doc.data)
 
 
 def source_from_document(doc: Document, path: Path) -> Source:

@@ -23,36 +23,42 @@ def _stat_list(st) -> list[int]:
     return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
-def use_cached_listing(repo: ClaimsRepo, store: Store) -> None:
-    """Give `repo` its listing of seeds/ from the cache while no folder there has changed
-    (adding, removing or renaming a file changes its folder's stat data); otherwise walk
-    seeds/ and cache what the walk found. A walk reads every name under seeds/; the check,
-    one stat per folder."""
+def restore_listing(repo: ClaimsRepo, store: Store) -> bool:
+    """Give `repo` its listing of seeds/ from the cache, if the cache holds one and no folder
+    under seeds/ has changed since (adding, removing or renaming a file changes its folder's
+    stat data). A walk reads every name under seeds/; this check, one stat per folder."""
     if repo._sources is not None:
+        return False
+    found = store.read(LISTING_FILE, {"root": str(repo.root)})
+    if found is None:
+        return False
+    try:
+        header, body = found
+        written = int(header["written_ns"])
+        data = json.loads(body)
+        if not all(
+            trusted_stat(stat, file_stat(folder), written)
+            for folder, stat in data["folders"].items()
+        ):
+            return False
+        repo.use_source_listing(SourceListing(repo.root, data["names"]), set(data["plain"]))
+    except (ValueError, KeyError, TypeError):
+        return False
+    return True
+
+
+def save_listing(repo: ClaimsRepo, store: Store) -> None:
+    """Cache the listing of seeds/ if this process walked it."""
+    if not repo.source_folders or not store.writable():
         return
-    key = {"root": str(repo.root)}
-    found = store.read(LISTING_FILE, key)
-    if found is not None:
-        try:
-            header, body = found
-            written = int(header["written_ns"])
-            data = json.loads(body)
-            if all(
-                trusted_stat(stat, file_stat(folder), written)
-                for folder, stat in data["folders"].items()
-            ):
-                repo.use_source_listing(SourceListing(repo.root, data["names"]), set(data["plain"]))
-                return
-        except (ValueError, KeyError, TypeError):
-            pass
-    listing = repo.source_paths()  # the walk
-    if not store.writable():
-        return
+    listing = repo.source_paths()
     names = {source_id: repo.relative(path) for source_id, path in listing.items()}
     folders = {folder: _stat_list(st) for folder, st in repo.source_folders.items()}
     plain = sorted(source_id for source_id in listing if source_id in repo._plain_sources)
     body = {"folders": folders, "names": names, "plain": plain}
-    store.write(LISTING_FILE, key, json.dumps(body).encode(), written_ns=time.time_ns())
+    store.write(LISTING_FILE, {"root": str(repo.root)}, json.dumps(body).encode(),
+                written_ns=time.time_ns())  # fmt: skip
+    repo.source_folders = {}
 
 
 class SourceCache:
@@ -75,7 +81,7 @@ class SourceCache:
         self._fresh: dict[str, list] = {}
         self._reuse = reuse and store is not None
         if store is not None:
-            use_cached_listing(repo, store)
+            restore_listing(repo, store)  # else seeds/ is walked when first needed
         if self._reuse:
             self._restore()
 
@@ -89,6 +95,7 @@ class SourceCache:
         """Take up the cache again, as another process has just written it."""
         if self._reuse:
             self._found, self._published, self._fresh = {}, {}, {}
+            restore_listing(self.repo, self.store)
             self._restore()
 
     def _restore(self) -> None:
@@ -163,7 +170,10 @@ class SourceCache:
             self.get(source_id)
 
     def save(self) -> None:
-        """Write the sources read from files to the cache, with the rest of it as it was."""
+        """Write the listing of seeds/ if it was walked, and the sources read from files, with
+        the rest of the cache as it was."""
+        if self.store is not None:
+            save_listing(self.repo, self.store)
         if not self._reuse or not self._fresh:
             return
         entries, lines = [], []
