@@ -168,6 +168,15 @@ class HistoryIndex:
             row = self.rows[position] = json.loads(row)
         return row
 
+    def decode_all(self) -> None:
+        """Decode every row still encoded, in one pass of the JSON decoder (a whole history
+        costs a fraction of decoding row by row)."""
+        encoded = [p for p, row in enumerate(self.rows) if isinstance(row, bytes)]
+        if encoded:
+            decoded = json.loads(b"[" + b",".join(self.rows[p] for p in encoded) + b"]")
+            for position, row in zip(encoded, decoded, strict=True):
+                self.rows[position] = row
+
     def claim_rows(self, claim_id: str) -> list[list]:
         start, count = self.spans.get(claim_id, (0, 0))
         return [self.row(position) for position in range(start, start + count)]
@@ -363,6 +372,8 @@ def all_versions(
     and one batch read of the blobs it names (or from the cache of that pass)."""
     sources = sources or source_cache(repo, git)
     index = history_index(repo, git, sources)
+    index.decode_all()
+    sources.decode_all()
     histories = {claim_id: _versions(index, claim_id, sources) for claim_id in index.claim_ids()}
     sources.save()
     return histories

@@ -12,7 +12,7 @@ import json
 import time
 
 from .cache import Store, file_stat, trusted_stat
-from .model import Source, is_source_id
+from .model import Source
 from .repo import ClaimsRepo, SourceListing
 
 LISTING_FILE = "seeds.json"
@@ -118,7 +118,6 @@ class SourceCache:
         if (
             entry is None
             or not entry[1]  # reached through a symbolic link: checked the long way
-            or not is_source_id(source_id)
             or self.repo.source_name(source_id) != entry[0]
             or not trusted_stat(entry[2], file_stat(f"{self.repo.root}/{entry[0]}"), self._written)
         ):
@@ -164,6 +163,15 @@ class SourceCache:
             plain = source_id in self.repo._plain_sources
             self._fresh[source_id] = [name, plain, stat, source.published, source.to_data()]
         return source
+
+    def decode_all(self) -> None:
+        """Decode every cached source's fields in one pass of the JSON decoder, ahead of
+        building them all."""
+        encoded = [p for p, line in enumerate(self._lines) if isinstance(line, bytes)]
+        if encoded:
+            decoded = json.loads(b"[" + b",".join(self._lines[p] for p in encoded) + b"]")
+            for position, data in zip(encoded, decoded, strict=True):
+                self._lines[position] = data
 
     def preload(self) -> None:
         for source_id in self.repo.source_paths():
