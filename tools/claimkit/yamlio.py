@@ -115,7 +115,7 @@ class _Builder:
         self.next = next_event
         self.positions: dict[Key, Position] = {}
         self.key_positions: dict[Key, Position] = {}
-        self.node = self.node_with_positions if positions else self.node_without_positions
+        self.with_positions = positions
         (self.Scalar, self.SequenceStart, self.SequenceEnd, self.MappingStart, self.MappingEnd,
          self.Alias, _, _) = _event_classes()  # fmt: skip
 
@@ -129,6 +129,13 @@ class _Builder:
         tag = event.tag
         if tag and tag != _STR_TAG:
             self.fail(event, f"YAML tag '{tag}' is not allowed", "yaml-tag")
+
+    def node(self, event, keys: Key) -> Any:
+        # Chosen here, not bound once in __init__: a bound method kept on the builder would make
+        # a reference cycle, left for the garbage collector, for every file parsed.
+        if self.with_positions:
+            return self.node_with_positions(event, keys)
+        return self.node_without_positions(event, keys)
 
     def node_with_positions(self, event, keys: Key) -> Any:
         kind = type(event)
@@ -149,7 +156,7 @@ class _Builder:
                 item = self.next()
                 if type(item) is self.SequenceEnd:
                     return items
-                items.append(self.node(item, keys + (len(items),)))
+                items.append(self.node_with_positions(item, keys + (len(items),)))
         if kind is self.MappingStart:
             mapping: dict = {}
             while True:
@@ -165,7 +172,7 @@ class _Builder:
                     self.fail(item, f"duplicate key '{key}'", "duplicate-key")
                 mark = item.start_mark
                 self.key_positions[keys + (key,)] = (mark.line + 1, mark.column + 1)
-                mapping[key] = self.node(self.next(), keys + (key,))
+                mapping[key] = self.node_with_positions(self.next(), keys + (key,))
         self.fail(event, f"unexpected YAML event {kind.__name__}", "yaml-syntax")
 
     def node_without_positions(self, event, keys: Key, depth: int = 0) -> Any:
