@@ -377,7 +377,7 @@ def log(ctx, claim_id, fmt, by, reverse, limit, since, until):
 
         first = date_argument(since, end=False) if since else None
         last = date_argument(until, end=True) if until else None
-        with GitHistory(repo.root) as git:
+        with GitHistory(repo.root, early) as git:
             versions = claim_versions(repo, git, claim_id, early=early)
             truncated = git.is_shallow()
     if not versions:

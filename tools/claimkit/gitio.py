@@ -84,6 +84,12 @@ def init_repository(path: Path) -> None:
 
 
 FILE_LOG_OPTIONS = ("--full-history", "--no-renames")
+# What GitHistory learns first: bare or not, shallow or not, the common git directory, the top
+# of the work tree, and HEAD (absent where there are no commits yet).
+REV_PARSE = (
+    "git", *SAFE_OPTIONS, "rev-parse", "--is-bare-repository", "--is-shallow-repository",
+    "--git-common-dir", "--show-toplevel", "--verify", "--quiet", "HEAD^{commit}",
+)  # fmt: skip
 
 
 class EarlyFileLog:
@@ -93,6 +99,14 @@ class EarlyFileLog:
     def __init__(self, root: Path, path: str):
         self.path = path  # relative to `root`, the claims repository
         try:
+            # What GitHistory asks first, asked now too, side by side with the log.
+            self.rev_parse: subprocess.Popen | None = subprocess.Popen(
+                REV_PARSE, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                env=_environment(),
+            )  # fmt: skip
+        except OSError:
+            self.rev_parse = None
+        try:
             self.process: subprocess.Popen | None = subprocess.Popen(
                 ["git", *SAFE_OPTIONS, "log", LOG_FORMAT, "--raw", "--no-abbrev", "--no-merges",
                  "--no-ext-diff", "--no-textconv", *FILE_LOG_OPTIONS, "HEAD", "--", path],
@@ -100,6 +114,14 @@ class EarlyFileLog:
             )  # fmt: skip
         except OSError:
             self.process = None
+
+    def repository(self) -> subprocess.CompletedProcess | None:
+        """The early `git rev-parse`, for GitHistory; None if it could not be started."""
+        process, self.rev_parse = self.rev_parse, None
+        if process is None:
+            return None
+        out, err = process.communicate()
+        return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
     def output(self, path: str, rev: str) -> str | None:
         """The log, if it is the one asked for and git gave it; None to run it the usual way."""
@@ -120,6 +142,8 @@ class EarlyFileLog:
     def close(self) -> None:
         process, self.process = self.process, None
         self._end(process)
+        process, self.rev_parse = self.rev_parse, None
+        self._end(process)
 
     def __enter__(self) -> EarlyFileLog:
         return self
@@ -136,23 +160,22 @@ class GitHistory:
     would cost more than most questions.
     """
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, early: EarlyFileLog | None = None):
         self.root = root
         self._env = _environment()
         self._cat_file: subprocess.Popen | None = None
         self._blobs: dict[str, bytes] = {}
         self._graph_checked = False
-        try:
-            done = subprocess.run(
-                ["git", *SAFE_OPTIONS, "rev-parse", "--is-bare-repository",
-                 "--is-shallow-repository", "--git-common-dir", "--show-toplevel",
-                 "--verify", "--quiet", "HEAD^{commit}"],
-                cwd=root, capture_output=True, env=self._env, check=False,
-            )  # fmt: skip
-        except FileNotFoundError:
-            raise RepoError(f"{root}: no such directory, or git is not installed") from None
-        except OSError as err:
-            raise RepoError(f"{root}: cannot run git: {err.strerror}") from None
+        done = early.repository() if early is not None else None
+        if done is None:
+            try:
+                done = subprocess.run(
+                    REV_PARSE, cwd=root, capture_output=True, env=self._env, check=False
+                )
+            except FileNotFoundError:
+                raise RepoError(f"{root}: no such directory, or git is not installed") from None
+            except OSError as err:
+                raise RepoError(f"{root}: cannot run git: {err.strerror}") from None
         lines = done.stdout.decode("utf-8", "replace").splitlines()
         if lines[:1] == ["true"]:
             raise RepoError(f"{root}: a bare repository has no working tree to read claims from")
