@@ -18,6 +18,9 @@ demo: install
 	@echo '$$ claims list'
 	@$(CLAIMS) list
 	@echo
+	@echo '$$ claims log summit-date'
+	@$(CLAIMS) log summit-date
+	@echo
 	@echo '$$ claims sources'
 	@$(CLAIMS) sources
 	@echo

@@ -156,4 +156,46 @@ def assert_one_line_error(result, *fragments: str, code: int | None = None) -> N
         assert fragment in lines[0], (fragment, lines[0])
 
 
+A1 = "Trump and Putin are scheduled to meet next Friday in Alaska.\n"
+A2 = "The leaders met in Alaska after nearly three hours of talks, in August.\n"
+A3 = "Trump and Putin met for a summit in Anchorage, Alaska, on September 18, 2025.\n"
+
+
+def date_claim(value, modality, source, quote, **extra):
+    return claim_text(value=value, modality=modality, source=source, quote=quote, **extra)
+
+
+def place_claim(value, modality, source, quote):
+    return claim_text(
+        "summit-location", property="location", type="place", value=value,
+        modality=modality, source=source, quote=quote,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def story(make_repo) -> Path:
+    """Three articles; the one published second (a2) is recorded last."""
+    sources = {
+        **source_files("a1", A1, "2025-08-08", "Set to meet in Alaska"),
+        **source_files("a2", A2, "2025-08-15/..", "They met"),
+        **source_files("a3", A3, "2025-08-24/2025-08-31", "Summit in Anchorage"),
+    }
+    return make_repo(
+        [
+            ("Record a1", {
+                **sources,
+                "claims/summit-date.yaml": date_claim("2025-08-15", "scheduled", "a1", "scheduled to meet next Friday in Alaska", time_expression="next Friday"),
+                "claims/summit-location.yaml": place_claim(["Alaska"], "scheduled", "a1", "meet next Friday in Alaska"),
+            }),
+            ("Record a3", {
+                "claims/summit-date.yaml": date_claim("2025-09-18", "asserted", "a3", "on September 18, 2025"),
+                "claims/summit-location.yaml": place_claim(["Alaska", "Anchorage"], "asserted", "a3", "in Anchorage, Alaska"),
+            }),
+            ("Record a2", {
+                "claims/summit-date.yaml": date_claim("2025-08", "asserted", "a2", "in August"),
+            }),
+        ]
+    )  # fmt: skip
+
+
 os.environ.setdefault("COLUMNS", "120")

@@ -201,3 +201,14 @@ def test_bad_paths_are_usage_errors(claims, repo, argument, message):
     from conftest import assert_one_line_error
 
     assert_one_line_error(check(claims, repo, argument), message, code=2)
+
+
+def test_a_source_without_headline_has_a_null_title(claims, repo):
+    meta = (
+        (repo / "seeds" / "a2.yaml")
+        .read_text()
+        .replace("title: Trump and Putin met", "title: null")
+    )
+    write_files(repo, {"seeds/a2.yaml": meta})
+    assert check(claims, repo).exit_code == 0
+    assert "(no headline)" in claims("sources", repo=repo).stdout

@@ -85,6 +85,14 @@ class Context:
             path = self.repo.source_paths().get(source_id)
             if path is None:
                 self._source_docs[source_id] = None
+            elif not self.repo.inside(path):
+                self._source_docs[source_id] = DataError(
+                    self.repo.relative(path),
+                    1,
+                    1,
+                    "resolves outside the repository",
+                    "path-outside",
+                )
             else:
                 try:
                     self._source_docs[source_id] = load_mapping(path, self.repo.relative(path))
@@ -164,6 +172,11 @@ def check_files(repo: ClaimsRepo, paths: Iterable[Path] = ()) -> Report:
 
 def check_file(context: Context, file: Path, rules) -> Iterator[Problem]:
     display = context.repo.relative(file)
+    if not context.repo.inside(file):
+        yield Problem(
+            display, 1, 1, ERROR, "resolves outside the repository; not read", "path-outside"
+        )
+        return
     try:
         doc = load_mapping(file, display)
     except DataError as err:

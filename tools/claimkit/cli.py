@@ -8,13 +8,29 @@ from pathlib import Path
 
 import click
 
-from .errors import ClaimsError
+from .errors import EXIT_USAGE, ClaimsError
 
 EXIT_INTERNAL = 70
 
 
 class ClaimsGroup(click.Group):
-    """Turns the core's errors into one-line messages and exit codes, in one place."""
+    """Turns the core's errors, and click's own, into one-line messages and exit codes."""
+
+    def main(self, *args, **kwargs):
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as err:
+            click.echo(err.ctx.get_help(), err=True)
+            sys.exit(EXIT_USAGE)
+        except click.UsageError as err:
+            where = err.ctx.command_path if err.ctx else "claims"
+            fail(f"{err.format_message().rstrip('.')} (see '{where} --help')", EXIT_USAGE)
+        except click.ClickException as err:
+            fail(err.format_message(), err.exit_code)
+        except click.Abort:
+            fail("aborted", 130)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -199,14 +215,24 @@ def read_all_history(repo, required: bool = True) -> dict:
 @click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
 @click.pass_context
 def sources(ctx, fmt):
-    """List every source with its published date and the claims whose current version cites it."""
+    """List every source in publication order, with the claims it supports.
+
+    A source supports a claim when any version of the claim in history cites it (outside
+    git, when the claim file cites it now).
+    """
     from . import render
 
     repo = open_repo(ctx)
-    citing: dict[str, list[str]] = {}
+    citing: dict[str, set[str]] = {}
+    histories = read_all_history(repo, required=False)
+    for claim_id, versions in histories.items():
+        for version in versions:
+            if version.claim:
+                citing.setdefault(version.claim.source, set()).add(claim_id)
     for claim_id in repo.claim_ids():
-        citing.setdefault(repo.load_claim(claim_id).source, []).append(claim_id)
-    rows = [(s, citing.get(s.id, [])) for s in repo.load_sources()]
+        citing.setdefault(repo.load_claim(claim_id).source, set()).add(claim_id)
+    ordered = sorted(repo.load_sources(), key=lambda s: (s.published_key(), s.id))
+    rows = [(s, sorted(citing.get(s.id, ()))) for s in ordered]
     if fmt == "json":
         items = [render.source_json(s, repo.relative(s.path), c) for s, c in rows]
         click.echo(render.to_json({"sources": items}))

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .compare import change_between
-from .errors import NotFound
-from .gitio import GitHistory
+from .errors import NotFound, RepoError
+from .files import read_bytes
+from .gitio import GitHistory, blob_id
 from .history import (
     SourceCache,
     Version,
     all_versions,
     chronological,
     claim_id_of,
+    parse_claim,
     parse_claim_blob,
 )
 from .model import CLAIM_FIELDS, Claim
@@ -56,6 +58,11 @@ def compare_claims(
     return ClaimDiff(claim_id, old, new, change.kind, change.detail)
 
 
+def _parse_strict(data: bytes | None, display: str) -> tuple[Claim | None, None]:
+    """A working-tree file must parse: the person editing it is told where it does not."""
+    return (None if data is None else parse_claim(data, display)), None
+
+
 def _parse(data: bytes | None, display: str) -> tuple[Claim | None, str | None]:
     if data is None:
         return None, None
@@ -65,24 +72,39 @@ def _parse(data: bytes | None, display: str) -> tuple[Claim | None, str | None]:
 def diff_revisions(
     repo: ClaimsRepo, git: GitHistory, old_rev: str, new_rev: str | None
 ) -> list[ClaimDiff]:
-    """Claims that differ between two revisions, or between a revision and the working tree."""
+    """Claims that differ between two revisions, or between a revision and the working tree.
+
+    The working tree is compared by blob id computed here, so no git filter or hook runs.
+    """
+    if not git.has_commits():
+        raise RepoError("the repository has no commits yet: nothing to compare with")
     old_commit = git.resolve(old_rev)
-    new_commit = git.resolve(new_rev) if new_rev is not None else None
+    old_blobs = git.tree_blobs(old_commit, CLAIMS_DIR)
+    if new_rev is None:
+        new_data = {repo.relative(p): read_bytes(p, repo.relative(p)) for p in repo.claim_files()}
+        new_blobs = {path: blob_id(data) for path, data in new_data.items()}
+        read_new = new_data.__getitem__
+        new_label = "working tree"
+    else:
+        new_commit = git.resolve(new_rev)
+        new_blobs = git.tree_blobs(new_commit, CLAIMS_DIR)
+        read_new = lambda path: git.read_blob(new_blobs[path])  # noqa: E731
+        new_label = new_rev
     diffs = []
-    for _status, path in git.changed_files(old_commit, new_commit, CLAIMS_DIR):
-        if not path.endswith(".yaml") or path.count("/") != 1:
+    for path in sorted(old_blobs.keys() | new_blobs.keys()):
+        if not path.endswith(".yaml") or old_blobs.get(path) == new_blobs.get(path):
             continue
-        claim_id = claim_id_of(path)
-        old, old_error = _parse(git.file_at(old_commit, path), f"{path}@{old_rev}")
-        if new_commit is None:
-            file = repo.root / path
-            new_data = file.read_bytes() if file.is_file() else None
-            new, new_error = _parse(new_data, path)
-        else:
-            new, new_error = _parse(git.file_at(new_commit, path), f"{path}@{new_rev}")
+        old, old_error = _parse(
+            git.read_blob(old_blobs[path]) if path in old_blobs else None, f"{path}@{old_rev}"
+        )
+        parse_new = _parse_strict if new_rev is None else _parse
+        new, new_error = parse_new(
+            read_new(path) if path in new_blobs else None,
+            path if new_rev is None else f"{path}@{new_label}",
+        )
         if old == new:
             continue
-        diffs.append(compare_claims(claim_id, old, new, old_error or new_error))
+        diffs.append(compare_claims(claim_id_of(path), old, new, old_error or new_error))
     return diffs
 
 

@@ -7,6 +7,7 @@ always passed after `--`.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -191,22 +192,34 @@ class GitHistory:
         meta, _, _ = listing.partition("\t")
         return self.read_blob(meta.split()[2])
 
-    def changed_files(self, old: str, new: str | None, folder: str) -> list[tuple[str, str]]:
-        """(status, path) of files under `folder` that differ between `old` and `new`.
-
-        With `new` None, `old` is compared with the working tree, untracked files included.
-        """
-        args = ["diff", "--name-status", "--no-renames", "--no-ext-diff", "--no-textconv", old]
-        if new is not None:
-            args.append(new)
-        output = self.run(*args, "--", self.repo_path(folder))
+    def changed_files(self, old: str, new: str, folder: str) -> list[tuple[str, str]]:
+        """(status, path) of files under `folder` that differ between two commits."""
+        output = self.run(
+            "diff", "--name-status", "--no-renames", "--no-ext-diff", "--no-textconv",
+            old, new, "--", self.repo_path(folder),
+        )  # fmt: skip
         changes = []
         for line in output.splitlines():
             status, _, path = line.partition("\t")
             changes.append((status[0], self.claims_path(path)))
-        if new is None:
-            untracked = self.run(
-                "ls-files", "--others", "--exclude-standard", "--", self.repo_path(folder)
-            )
-            changes.extend(("A", self.claims_path(p)) for p in untracked.splitlines())
         return sorted(changes, key=lambda change: change[1])
+
+    def tree_blobs(self, rev: str, folder: str) -> dict[str, str]:
+        """path -> blob id of the files directly under `folder` at a commit."""
+        listing = self.run(
+            "ls-tree", "-z", "--full-tree", self.resolve(rev), "--", self.repo_path(folder) + "/"
+        )
+        blobs = {}
+        for entry in listing.split("\0"):
+            if entry:
+                meta, _, path = entry.partition("\t")
+                mode, kind, blob = meta.split()
+                if kind == "blob":
+                    blobs[self.claims_path(path)] = blob
+        return blobs
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives these bytes as a blob, computed here so that comparing the working
+    tree never runs git's index machinery (and with it filters or fsmonitor hooks)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from .compare import change_between
 from .dates import DateRange
 from .errors import DataError
+from .files import MAX_FILE_BYTES, decode_utf8
 from .gitio import FileRevision, GitHistory
 from .model import Claim, Source
 from .repo import CLAIMS_DIR, ClaimsRepo, claim_from_document
@@ -39,8 +40,7 @@ class Version:
         return self.source.published_range if self.source else None
 
     def published_key(self) -> dt.date:
-        published = self.published
-        return published.sort_key() if published else dt.date.max
+        return self.source.published_key() if self.source else dt.date.max
 
 
 class SourceCache:
@@ -61,12 +61,23 @@ class SourceCache:
         return self._found[source_id]
 
 
+def parse_claim(data: bytes, display: str) -> Claim:
+    """A claim from a file's bytes, with the same limits as a file on disk; DataError if not."""
+    if len(data) > MAX_FILE_BYTES:
+        raise DataError(
+            display,
+            1,
+            1,
+            f"file is {len(data)} bytes, over the {MAX_FILE_BYTES}-byte limit",
+            "file-size",
+        )
+    return claim_from_document(parse_mapping(decode_utf8(data, display), display))
+
+
 def parse_claim_blob(data: bytes, display: str) -> tuple[Claim | None, str | None]:
+    """Like parse_claim, but a version that does not parse is returned as its error."""
     try:
-        text = data.decode("utf-8")
-        return claim_from_document(parse_mapping(text, display)), None
-    except UnicodeDecodeError:
-        return None, f"{display}: not UTF-8"
+        return parse_claim(data, display), None
     except DataError as err:
         return None, str(err)
 

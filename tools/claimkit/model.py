@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,13 +61,17 @@ class Claim:
 @dataclass(frozen=True)
 class Source:
     id: str
-    title: str
+    title: str | None
     outlet: str | None
     url: str | None
     published: str
     published_basis: str
     sha256: str
     path: Path  # the metadata file; the text sits beside it as <id>.txt
+
+    @property
+    def display_title(self) -> str:
+        return self.title or "(no headline)"
 
     @property
     def text_path(self) -> Path:
@@ -78,6 +83,11 @@ class Source:
             return parse_date(self.published)
         except ValueError:
             return None
+
+    def published_key(self) -> dt.date:
+        """Where the source falls in the story: its earliest possible publication day."""
+        published = self.published_range
+        return published.sort_key() if published else dt.date.max
 
     @classmethod
     def from_data(cls, data: dict, path: Path) -> Source:

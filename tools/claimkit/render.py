@@ -86,7 +86,9 @@ def source_json(source: Source, path: str, claims: list[str]) -> dict:
 
 
 def sources_table(sources: list[tuple[Source, list[str]]]) -> str:
-    rows = [[s.id, s.published, truncate(s.title or "", 50), len(claims)] for s, claims in sources]
+    rows = [
+        [s.id, s.published, truncate(s.display_title, 50), len(claims)] for s, claims in sources
+    ]
     return table(rows, ["id", "published", "title", "claims"])
 
 
@@ -148,7 +150,7 @@ def log_text(claim_id: str, versions: list, truncated: bool, style) -> str:
     for version in versions:
         claim = version.claim
         lines.append("")
-        title = version.source.title if version.source else "(source metadata missing)"
+        title = version.source.display_title if version.source else "(source metadata missing)"
         source_id = claim.source if claim else "?"
         lines.append(
             style(_published_text(version), bold=True) + f"  {source_id}  {truncate(title, 70)}"
@@ -234,8 +236,10 @@ def diff_text(diffs: list) -> str:
         lines.append(f"{d.claim_id}: {old} -> {new} ({d.change})  [{sources}]")
         if d.error:
             lines.append(f"  {d.error}")
-        elif d.detail and d.detail != f"{old} -> {new}":
-            lines.append(f"  {d.detail}")
+        else:
+            extra = [part for part in d.detail.split("; ") if part and part != f"{old} -> {new}"]
+            if extra:
+                lines.append(f"  {'; '.join(extra)}")
     return "\n".join(lines)
 
 

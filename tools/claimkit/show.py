@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from .dates import date_argument
-from .errors import DataError, NotFound
+from .errors import NotFound
 from .gitio import GitHistory
-from .history import as_of, claim_versions, parse_claim_blob
+from .history import as_of, claim_versions, parse_claim
 from .model import Claim
 from .repo import ClaimsRepo
 
@@ -21,10 +21,7 @@ def claim_at(repo: ClaimsRepo, claim_id: str, rev: str) -> tuple[Claim, str]:
         data = git.file_at(rev, display)
     if data is None:
         raise NotFound(f"{display} does not exist at {rev}")
-    claim, error = parse_claim_blob(data, f"{display}@{rev}")
-    if claim is None:
-        raise DataError(f"{display}@{rev}", 1, 1, f"unreadable: {error}", "history")
-    return claim, data.decode("utf-8")
+    return parse_claim(data, f"{display}@{rev}"), data.decode("utf-8", errors="replace")
 
 
 def claim_as_of(repo: ClaimsRepo, claim_id: str, date: str) -> tuple[Claim, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..check import Item
 from ..errors import DataError
-from ..quotes import quote_in
+from ..quotes import normalise, quote_in
 
 
 def quote_verbatim(context, item: Item):
@@ -23,6 +23,9 @@ def quote_verbatim(context, item: Item):
                 ("quote",), f"cannot read the text of source '{source_id}'", "quote-verbatim"
             )
         ]
+    if normalise(quote) == text:
+        message = f"quote is the whole text of source '{source_id}'; quote the passage that supports the value"
+        return [item.problem(("quote",), message, "quote-verbatim")]
     if not quote_in(quote, text):
         return [
             item.problem(

@@ -1,0 +1,360 @@
+"""Hardening: the bad-input matrix, property tests, interrupted writes and hostile repositories."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from claimkit.compare import compare_values
+from claimkit.errors import ClaimsError, DataError
+from claimkit.files import atomic_write
+from claimkit.yamlio import parse_mapping, update_mapping
+from conftest import A2, claim_text, date_claim, git, write_files
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from reliability_cases import CASES, render_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file outside .git, and git's refs and HEAD: what no failing command may change."""
+    files = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            files[relative] = b"-> " + os.readlink(path).encode()
+        elif path.is_file() and (
+            not relative.startswith(".git/")
+            or relative in (".git/HEAD",)
+            or relative.startswith(".git/refs/")
+        ):
+            files[relative] = path.read_bytes()
+    return files
+
+
+def materialise(root: Path, files: dict, outside: Path) -> None:
+    """Case files, with placeholders for what depends on the repository."""
+    for name, content in files.items():
+        if content == "SYMLINK":
+            target = outside / "secret.yaml"
+            target.write_text(claim_text("outside"))
+            (root / name).symlink_to(target)
+        elif isinstance(content, str) and content.startswith("DATE:"):
+            write_files(root, {name: date_claim(content[5:], "asserted", "a2", "in August")})
+        elif content == "QUOTE:WHOLE":
+            write_files(root, {name: date_claim("2025-08", "asserted", "a2", A2)})
+        else:
+            write_files(root, {name: content})
+
+
+@pytest.mark.parametrize(
+    "case, attempt",
+    [(case, attempt) for case in CASES for attempt in case.tries],
+    ids=[f"{case.name}:{attempt.argv[0]}" for case in CASES for attempt in case.tries],
+)
+def test_bad_input(claims, story, tmp_path, case, attempt):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    materialise(story, case.files, outside)
+    before = snapshot(story)
+    started = time.monotonic()
+    result = claims(*attempt.argv, repo=story)
+    elapsed = time.monotonic() - started
+    assert result.exit_code == attempt.code, (result.exit_code, result.output)
+    assert "Traceback" not in result.output
+    if attempt.code in (0, 1):
+        assert attempt.says in result.stdout, result.stdout
+    else:
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("claims: error: "), result.stderr
+        assert attempt.says in lines[0], lines[0]
+    assert snapshot(story) == before
+    assert elapsed < 5, f"took {elapsed:.1f}s"
+
+
+def test_alias_bomb_fails_fast_without_memory_growth():
+    from reliability_cases import BOMB
+
+    tracemalloc.start()
+    started = time.monotonic()
+    with pytest.raises(DataError):
+        parse_mapping(BOMB, "bomb.yaml")
+    elapsed = time.monotonic() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert elapsed < 0.5 and peak < 5 * 1024 * 1024, (elapsed, peak)
+
+
+def test_the_reliability_doc_is_current():
+    assert (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8") == render_markdown()
+
+
+# Repositories ------------------------------------------------------------------------------------
+
+
+def test_not_a_git_repository(claims, tmp_path):
+    root = tmp_path / "plain"
+    write_files(root, {"claims/summit-date.yaml": claim_text(), "seeds/.keep": ""})
+    for argv in (
+        ["log", "summit-date"],
+        ["blame", "summit-date"],
+        ["diff"],
+        ["show", "summit-date", "--at", "HEAD"],
+    ):
+        result = claims(*argv, repo=root)
+        assert result.exit_code == 4 and "not a git repository" in result.stderr, (
+            argv,
+            result.stderr,
+        )
+    for argv in (["list"], ["sources"], ["show", "summit-date"]):
+        assert claims(*argv, repo=root).exit_code == 0, argv
+    assert claims("check", repo=root).exit_code == 1  # its source is missing; check still runs
+
+
+def test_bare_repository(claims, story, tmp_path):
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(story), str(bare)], check=True)
+    result = claims("log", "summit-date", repo=bare)
+    assert result.exit_code == 4 and "not a claims repository" in result.stderr
+
+
+def test_empty_repository(claims, make_repo):
+    root = make_repo()
+    write_files(root, {"claims/summit-date.yaml": claim_text()})
+    assert "no committed version yet" in claims("log", "summit-date", repo=root).stderr
+    assert "no committed version yet" in claims("blame", "summit-date", repo=root).stderr
+    diff = claims("diff", repo=root)
+    assert diff.exit_code == 4 and "no commits yet" in diff.stderr
+    assert claims("list", repo=root).exit_code == 0
+
+
+# Properties ---------------------------------------------------------------------------------------
+
+PROPERTY_SETTINGS = settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@PROPERTY_SETTINGS
+@given(st.text(max_size=400))
+def test_any_text_loads_or_fails_with_our_error(text):
+    try:
+        parse_mapping(text, "x.yaml")
+    except DataError as err:
+        assert str(err).startswith("x.yaml:")
+
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=30)
+)
+documents = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=5)
+    ),
+    max_leaves=20,
+)
+claim_keys = st.sampled_from(
+    ["id", "event", "property", "type", "value", "modality", "source", "quote", "note", "extra"]
+)
+
+
+def dump(document) -> str:
+    import io
+
+    from ruamel.yaml import YAML
+
+    out = io.StringIO()
+    YAML(typ="safe", pure=True).dump(document, out)
+    return out.getvalue()
+
+
+@PROPERTY_SETTINGS
+@given(st.dictionaries(claim_keys, documents, max_size=10) | documents)
+def test_any_yaml_shaped_document_is_checked_without_crashing(story, document):
+    from claimkit.check import check_files
+    from claimkit.repo import ClaimsRepo
+
+    (story / "claims" / "summit-date.yaml").write_text(dump(document), encoding="utf-8")
+    try:
+        report = check_files(ClaimsRepo(story))
+    except ClaimsError:
+        return
+    assert all(p.path and p.line >= 1 and p.column >= 1 for p in report.problems)
+
+
+def edtf_dates():
+    day = st.dates(
+        min_value=__import__("datetime").date(2020, 1, 1),
+        max_value=__import__("datetime").date(2030, 12, 31),
+    )
+    single = st.one_of(
+        day.map(lambda d: d.isoformat()),
+        day.map(lambda d: d.isoformat()[:7]),
+        day.map(lambda d: d.isoformat()[:4]),
+        day.map(lambda d: d.isoformat() + "?"),
+        day.map(lambda d: d.isoformat()[:7] + "~"),
+    )
+    interval = st.tuples(day, day).map(lambda p: f"{min(p).isoformat()}/{max(p).isoformat()}")
+    open_end = day.map(lambda d: f"{d.isoformat()}/..")
+    return st.one_of(single, interval, open_end)
+
+
+INVERSE = {
+    "refined": "broadened",
+    "broadened": "refined",
+    "same": "same",
+    "contradicted": "contradicted",
+    "overlapping": "overlapping",
+}
+
+
+@settings(max_examples=500, deadline=None)
+@given(edtf_dates(), edtf_dates())
+def test_date_comparison_is_consistent(old, new):
+    forward = compare_values("date", old, new).relation
+    backward = compare_values("date", new, old).relation
+    assert backward == INVERSE[forward], (old, new, forward, backward)
+    assert compare_values("date", old, old).relation == "same"
+
+
+comment_text = st.text(alphabet="abcdefghij klmnop", min_size=1, max_size=20)
+
+
+@PROPERTY_SETTINGS
+@given(
+    st.lists(st.one_of(st.none(), comment_text), min_size=9, max_size=9),
+    st.lists(st.one_of(st.none(), comment_text), min_size=9, max_size=9),
+)
+def test_round_trip_edit_changes_only_the_edited_field(above, beside):
+    base = claim_text().splitlines()
+    lines = [base[0]]
+    for index, line in enumerate(base[1:]):
+        if above[index]:
+            lines.append(f"# {above[index]}")
+        lines.append(
+            f"{line}  # {beside[index]}"
+            if beside[index] and not line.startswith(("value", "quote"))
+            else line
+        )
+    text = "\n".join(lines) + "\n"
+    updated = update_mapping(text, {"value": "2025-09-18"})
+    changed = [
+        (a, b) for a, b in zip(text.splitlines(), updated.splitlines(), strict=True) if a != b
+    ]
+    assert len(text.splitlines()) == len(updated.splitlines())
+    assert changed == [("value: 2025-08-15", "value: 2025-09-18")]
+
+
+# Faults -------------------------------------------------------------------------------------------
+
+
+def test_interrupted_write_keeps_the_old_file(tmp_path, monkeypatch):
+    target = tmp_path / "claim.yaml"
+    target.write_text("old\n")
+
+    def fail(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError):
+        atomic_write(target, b"new\n")
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["claim.yaml"]
+
+
+def test_killed_write_keeps_the_old_file(tmp_path):
+    target = tmp_path / "claim.yaml"
+    target.write_text("old\n")
+    ready = tmp_path / "ready"
+    script = f"""
+import os, sys, time
+sys.path.insert(0, {str(ROOT / "tools")!r})
+from claimkit.files import atomic_write
+def stall(*args):
+    open({str(ready)!r}, "w").close()
+    time.sleep(60)
+os.replace = stall
+atomic_write(__import__("pathlib").Path({str(target)!r}), b"new" * 100000)
+"""
+    child = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 20
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=10)
+    assert ready.exists()
+    assert target.read_text() == "old\n"
+
+
+# Hostile repositories -----------------------------------------------------------------------------
+
+
+def hostile(story: Path, marker: Path) -> None:
+    script = story.parent / "evil.sh"
+    script.write_text(f"#!/bin/sh\ntouch {marker}\ncat\n")
+    script.chmod(0o755)
+    for key, value in [
+        ("core.fsmonitor", str(script)), ("core.pager", str(script)), ("pager.log", str(script)),
+        ("diff.external", str(script)), ("diff.evil.textconv", str(script)), ("diff.evil.command", str(script)),
+        ("filter.evil.clean", str(script)), ("filter.evil.smudge", str(script)), ("filter.evil.process", str(script)),
+        ("core.hooksPath", str(story / "hooks")),
+    ]:  # fmt: skip
+        git(story, "config", key, value)
+    hooks = story / "hooks"
+    hooks.mkdir()
+    for hook in ("post-checkout", "post-index-change", "reference-transaction", "pre-auto-gc"):
+        (hooks / hook).write_text(f"#!/bin/sh\ntouch {marker}\n")
+        (hooks / hook).chmod(0o755)
+    (story / ".gitattributes").write_text("claims/*.yaml diff=evil filter=evil\n")
+    write_files(
+        story, {"claims/summit-date.yaml": date_claim("2025-09", "asserted", "a2", "in August")}
+    )
+
+
+READING = [
+    ["log", "summit-date"], ["blame", "summit-date"], ["diff"], ["diff", "HEAD~2..HEAD"],
+    ["diff", "--sources", "a1", "a3"], ["show", "summit-date", "--at", "HEAD~1"],
+    ["show", "summit-date", "--as-of", "2025-08-20"], ["list"], ["list", "--as-of", "2025-09"],
+    ["sources"], ["check"],
+]  # fmt: skip
+
+
+def test_hostile_repository_runs_nothing(claims, story, tmp_path):
+    marker = tmp_path / "ran"
+    hostile(story, marker)
+    # The trap is armed: plain git, asked the same questions, runs the repository's programs.
+    subprocess.run(["git", "-C", str(story), "diff", "HEAD"], capture_output=True, timeout=30)
+    subprocess.run(["git", "-C", str(story), "log", "-p", "-1"], capture_output=True, timeout=30)
+    assert marker.exists()
+    marker.unlink()
+    for argv in READING:
+        result = claims(*argv, repo=story)
+        assert result.exit_code in (0, 1), (argv, result.output)
+        assert not marker.exists(), f"{argv} ran a program configured by the repository"
+
+
+def test_no_command_invokes_a_shell(claims, story, monkeypatch):
+    started = []
+    original = subprocess.Popen.__init__
+
+    def record(self, args, *rest, **kwargs):
+        started.append((args, kwargs.get("shell", False)))
+        return original(self, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", record)
+    write_files(
+        story, {"claims/summit-date.yaml": date_claim("2025-09", "asserted", "a2", "in August")}
+    )
+    for argv in READING:
+        claims(*argv, repo=story)
+    assert started, "the commands were expected to run git"
+    assert [args for args, shell in started if shell] == []
+    assert all(isinstance(args, (list, tuple)) for args, _ in started)
