@@ -1,4 +1,4 @@
-"""`claims export` (JSON, CSV, SQLite), on throwaway repos and the shipped database."""
+"""`claims export` (JSON, CSV, SQLite) and `claims timeline` (the HTML page), on throwaway repos."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from claimkit.errors import EXIT_CONFLICT, EXIT_REPO, EXIT_USAGE
 from conftest import assert_one_line_error, claim_text, date_claim, git, source_files, write_files
+from htmlpage import Page
 
 
 def export_json(claims, repo) -> dict:
@@ -250,6 +251,197 @@ def test_export_that_cannot_be_written(claims, story, tmp_path, monkeypatch, fmt
 # timeline --------------------------------------------------------------------------------------
 
 
+def timeline(claims, repo, *args) -> str:
+    result = claims("timeline", *args, repo=repo)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_timeline_draws_lanes_marks_and_values(claims, story):
+    html = timeline(claims, story)
+    page = Page(html)
+    assert page.lanes == ["summit-date", "summit-location"]
+    assert page.marks == {
+        "summit-date": ["first-report", "broadened", "contradicted"],
+        "summit-location": ["first-report", "refined"],
+    }
+    assert page.labels == [
+        "2025-08-15",
+        "2025-08",
+        "≠ 2025-09-18 ⚠",
+        "Alaska",
+        "Alaska > Anchorage",
+    ]
+    assert "<title>Timeline: alaska-summit-2025</title>" in html
+    assert "2 claims · 5 versions · 3 sources · published 2025-08-08 to 2025-08-31" in html
+
+
+def test_timeline_is_self_contained(claims, story):
+    html = timeline(claims, story)
+    page = Page(html)
+    assert not page.tags & {"script", "link", "img", "iframe", "object", "embed"}
+    assert "default-src 'none'" in html
+    for name, value in page.attributes:
+        if name in ("src", "href", "xlink:href"):
+            assert value.startswith("#"), (name, value)
+    assert "url(" not in html.replace("url(#fade-", "")  # CSS loads nothing either
+
+
+def test_timeline_hover_and_list_say_quote_and_source(claims, story):
+    html = timeline(claims, story)
+    tooltip = (
+        "<title>summit-date · version 3 of 3 · contradicted\n"
+        "published 2025-08-24/2025-08-31 (2025-08-24 to 2025-08-31)\n"
+        "2025-09-18 [asserted]\n"
+        "change: 2025-08 -&gt; 2025-09-18\n"
+        "“on September 18, 2025”\n"
+        "source a3: Summit in Anchorage\n"
+        "⚠ source a3 published by 2025-08-31, reports as past an event on 2025-09-18</title>"
+    )
+    assert tooltip in html
+    assert '<li id="v-summit-date-3" class="entry k-contradicted">' in html
+    assert "<blockquote>on September 18, 2025</blockquote>" in html
+    assert "Source <code>a3</code>: <cite>Summit in Anchorage</cite>" in html
+    assert 'href="#v-summit-date-3"' in html
+    assert "≠ 1 contradiction</h2>" in html
+
+
+def test_timeline_draws_uncertain_dates_as_bars(claims, story):
+    from claimkit.gitio import GitHistory
+    from claimkit.history import all_versions
+    from claimkit.repo import ClaimsRepo
+    from claimkit.timeline import build_page
+
+    with GitHistory(story) as history:
+        histories = all_versions(ClaimsRepo.open(story), history)
+    page = build_page(histories, sources=3)
+    date_lane = page.lanes[0]
+    exact, open_ended, interval = date_lane.marks
+    assert exact.bar is None
+    assert open_ended.bar[2:] == (False, True)  # from a known day, open towards the end
+    x0, x1, *_ = interval.bar
+    assert (x0, x1) == (
+        page.x(interval.version.published.lower),
+        page.x(interval.version.published.upper),
+    )
+    assert x0 < x1 <= page.plot_right
+    html = timeline(claims, story)
+    assert 'fill="url(#fade-right-broadened)"' in html
+
+
+def test_timeline_labels_never_overlap(claims, make_repo):
+    words = ["the first long statement of the outcome", "a second long statement of it",
+             "and a third one on the same day", "and a fourth, also that day"]  # fmt: skip
+    history = []
+    for number, words_ in enumerate(words):
+        source = f"s{number}"
+        claim = claim_text(
+            "outcome", property="outcome", type="text", value=words_, source=source, quote="x"
+        )
+        history.append({**source_files(source, "x\n", "2025-08-08"), "claims/outcome.yaml": claim})
+    repo = make_repo(history)
+    from claimkit.gitio import GitHistory
+    from claimkit.history import all_versions
+    from claimkit.repo import ClaimsRepo
+    from claimkit.timeline import CHAR_WIDTH, build_page
+
+    with GitHistory(repo) as history_:
+        page = build_page(all_versions(ClaimsRepo.open(repo), history_), sources=4)
+    lane = page.lanes[0]
+    spans = {}
+    for mark in lane.marks:
+        start = mark.label_x - (len(mark.shown) * CHAR_WIDTH if mark.label_end else 0)
+        spans.setdefault(mark.label_row, []).append((start, start + len(mark.shown) * CHAR_WIDTH))
+    for row in spans.values():
+        row.sort()
+        assert all(a[1] <= b[0] for a, b in zip(row, row[1:])), row  # noqa: B905
+    assert lane.rows == 4 and len({m.x for m in lane.marks}) == 4  # same day, side by side
+
+
+def test_timeline_escapes_everything(claims, make_repo):
+    evil = '<script>alert(1)</script> & "quoted"'
+    meta_files = source_files("s", "x\n", "2025-08-08", title="'<b>Headline</b>'")
+    meta_files["seeds/s.yaml"] = meta_files["seeds/s.yaml"].replace(
+        "url: null", "url: 'javascript:alert(1)'"
+    )
+    claim = claim_text(
+        "c", type="text", value="'<img src=x onerror=alert(1)>'", source="s", quote=evil
+    )
+    repo = make_repo([{**meta_files, "claims/c.yaml": claim}])
+    html = timeline(claims, repo)
+    page = Page(html)
+    assert "script" not in page.tags and "img" not in page.tags
+    assert "<cite>&lt;b&gt;Headline&lt;/b&gt;</cite>" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "javascript:" not in html
+
+
+def test_timeline_event_filter(claims, story):
+    write_files(
+        story,
+        {"claims/war-start.yaml": claim_text("war-start", event="russia-ukraine-war", value="2014",
+                                             modality="asserted", source="a1", quote="x")},
+    )  # fmt: skip
+    git(story, "add", "-A")
+    git(story, "commit", "-qm", "Another event")
+    assert Page(timeline(claims, story)).lanes == ["summit-date", "summit-location", "war-start"]
+    assert "<title>Timeline: alaska-summit-2025, russia-ukraine-war</title>" in timeline(
+        claims, story
+    )
+    only = Page(timeline(claims, story, "--event", "russia-ukraine-war"))
+    assert only.lanes == ["war-start"]
+    assert_one_line_error(
+        claims("timeline", "--event", "russia-ukraine", repo=story),
+        "unknown event 'russia-ukraine'; did you mean russia-ukraine-war?",
+        code=EXIT_USAGE,
+    )
+
+
+def test_timeline_to_a_file(claims, story, tmp_path):
+    target = tmp_path / "t.html"
+    result = claims("timeline", "--output", str(target), repo=story)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"wrote {target}: 2 claims, 5 versions\n"
+    assert target.read_text(encoding="utf-8").startswith('<!DOCTYPE html>\n<html lang="en">')
+
+
+@pytest.mark.parametrize(
+    "args, message, code",
+    [
+        (["-o", "{tmp}"], "is a directory", EXIT_CONFLICT),
+        (["-o", "{tmp}/nope/t.html"], "no such directory", EXIT_USAGE),
+        (["-o", "{repo}/claims/t.html"], "inside claims/", EXIT_CONFLICT),
+    ],
+)
+def test_timeline_refuses(claims, story, tmp_path, args, message, code):
+    args = [a.format(tmp=tmp_path, repo=story) for a in args]
+    assert_one_line_error(claims("timeline", *args, repo=story), message, code=code)
+
+
+def test_timeline_needs_history(claims, make_repo, tmp_path):
+    assert_one_line_error(
+        claims("timeline", repo=make_repo()),
+        "no claim has a committed version yet",
+        code=EXIT_USAGE,
+    )
+    (tmp_path / "plain" / "claims").mkdir(parents=True)
+    assert_one_line_error(
+        claims("timeline", repo=tmp_path / "plain"), "not a git repository", code=EXIT_REPO
+    )
+
+
+def test_timeline_shows_unreadable_and_undated_versions(claims, story):
+    write_files(story, {"claims/summit-date.yaml": "id: [\n"})
+    git(story, "commit", "-qam", "Break it")
+    write_files(story, {"claims/summit-date.yaml": date_claim("2025-09", "asserted", "gone", "x")})
+    git(story, "commit", "-qam", "Cite a missing source")
+    html = timeline(claims, story)
+    assert Page(html).marks["summit-date"][-2:] == ["unreadable", "broadened"]
+    assert ">date unknown</text>" in html
+    assert "Source <code>gone</code> (metadata missing)" in html
+
+
 # the shipped database --------------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -278,3 +470,18 @@ def test_shipped_database_exports_every_version(claims, shipped, tmp_path):
             "select source, value, published from versions "
             "where claim = 'summit-date' and change = 'contradicted'"
         ).fetchall() == [("003_99c0e5c040a02dc0", "2025-09-18", "2025-08-24/2025-08-31")]
+
+
+def test_shipped_timeline_shows_the_contradiction_and_the_refinement(claims, shipped):
+    html = timeline(claims, shipped)
+    page = Page(html)
+    assert "summit-date" in page.lanes and "summit-location" in page.lanes
+    assert page.marks["summit-date"][-1] == "contradicted"
+    assert "≠ 2025-09-18 ⚠" in page.labels
+    assert "refined" in page.marks["summit-location"] and "Alaska > Anchorage" in page.labels
+    assert (
+        "<code>summit-date</code></a>: 2025-08 "
+        '<span class="from">(004_b4b5bb44ef53d473, published 2025-08-15/..)</span> <b>≠</b> '
+        "<strong>2025-09-18</strong>"
+    ) in html
+    assert "reports as past an event on 2025-09-18" in html

@@ -1,7 +1,8 @@
-"""`claims export`: the whole history for data tools."""
+"""`claims export` and `claims timeline`: the whole history for data tools, and as a page."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -108,4 +109,61 @@ def export(ctx, fmt, output):
         f"wrote {output}: {count} version{'s' * (count != 1)} of {len(data.claims)} "
         f"claim{'s' * (len(data.claims) != 1)} from {len(data.sources)} "
         f"source{'s' * (len(data.sources) != 1)}"
+    )
+
+
+@main.command()
+@click.option("--event", metavar="E", help="Only the claims about event E.")
+@click.option(
+    "-o",
+    "--output",
+    type=OUTPUT_PATH,
+    help="Write the page to FILE.html (replaced atomically) instead of standard output.",
+)
+@click.pass_context
+def timeline(ctx, event, output):
+    """Draw the claims' history as one self-contained HTML page.
+
+    Each claim is a lane across publication time; each version a mark at its source's
+    published date (an uncertain date is a bar over its interval), shaped and coloured by its
+    change kind, with the value written where it changed. Contradictions are red and listed
+    at the top. Hovering a mark shows its quote and source; every version is also listed
+    below the chart. The page loads nothing from the network and prints on A4 landscape.
+    """
+    from .errors import NotFound, UsageError
+    from .repo import unknown
+    from .timeline import build_page, render
+
+    repo = open_repo(ctx)
+    if output is not None:
+        check_output(repo, output)
+    elif sys.stdout.isatty():
+        raise UsageError("the timeline is an HTML page: give --output FILE.html or redirect it")
+    histories, _sources, truncated, head = read_history(repo)
+    if not histories:
+        raise NotFound(
+            "no claim has a committed version yet: nothing to draw (commit claims first)"
+        )
+    if event is not None:
+        events = {
+            claim_id: {v.claim.event for v in versions if v.claim}
+            for claim_id, versions in histories.items()
+        }
+        known = sorted(set().union(*events.values()))
+        histories = {claim_id: v for claim_id, v in histories.items() if event in events[claim_id]}
+        if not histories:
+            raise NotFound(unknown("event", event, known))
+    cited = {v.claim.source for versions in histories.values() for v in versions if v.claim}
+    page = build_page(histories, sources=len(cited), head=head, truncated=truncated)
+    html = render(page)
+    if output is None:
+        click.echo(html, nl=False)
+        return
+    from .files import atomic_write
+
+    write_output(output, lambda path: atomic_write(path, html.encode("utf-8")))
+    versions = sum(len(lane.marks) for lane in page.lanes)
+    click.echo(
+        f"wrote {output}: {len(page.lanes)} claim{'s' * (len(page.lanes) != 1)}, "
+        f"{versions} version{'s' * (versions != 1)}"
     )
