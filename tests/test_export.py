@@ -74,8 +74,8 @@ def test_export_json_claims_and_sources(claims, story):
          c["last_published"])
         for c in data["claims"]
     ] == [
-        ("summit-date", "2025-08", "a2", 3, True, "2025-08-08", "2025-08-31"),
-        ("summit-location", "Alaska > Anchorage", "a3", 2, False, "2025-08-08", "2025-08-31"),
+        ("summit-date", "2025-08", "a2", 3, True, "2025-08-08", "2025-08-24"),
+        ("summit-location", "Alaska > Anchorage", "a3", 2, False, "2025-08-08", "2025-08-24"),
     ]  # fmt: skip
     assert [(s["id"], s["published_lower"], s["published_upper"], s["path"], s["versions"])
             for s in data["sources"]] == [

@@ -106,9 +106,8 @@ def claim_row(claim_id: str, story: list[Version]) -> dict[str, Any]:
     """A claim as its latest committed readable version has it, with a summary of its history."""
     readable = sorted((v for v in story if v.claim), key=lambda v: v.order)
     latest = readable[-1].claim if readable else None
-    published = [v.published for v in story if v.published]
-    lowers = [p.lower for p in published if p.lower]
-    uppers = [p.upper for p in published if p.upper]
+    # By the lower bound of each source's published date, the day the story order goes by.
+    lowers = [v.published.lower for v in story if v.published and v.published.lower]
     return {
         "id": claim_id,
         "event": latest.event if latest else None,
@@ -121,7 +120,7 @@ def claim_row(claim_id: str, story: list[Version]) -> dict[str, Any]:
         "versions": len(story),
         "contested": any(v.change == CONTRADICTED for v in story),
         "first_published": min(lowers).isoformat() if lowers else None,
-        "last_published": max(uppers).isoformat() if uppers else None,
+        "last_published": max(lowers).isoformat() if lowers else None,
     }
 
 
