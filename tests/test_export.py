@@ -331,7 +331,8 @@ def test_timeline_draws_uncertain_dates_as_bars(claims, story):
 
 def test_timeline_labels_never_overlap(claims, make_repo):
     words = ["the first long statement of the outcome", "a second long statement of it",
-             "and a third one on the same day", "and a fourth, also that day"]  # fmt: skip
+             "and a third one on the same day", "and a fourth, also that day",
+             "a fifth, left to the hover text", "and a sixth"]  # fmt: skip
     history = []
     for number, words_ in enumerate(words):
         source = f"s{number}"
@@ -346,16 +347,17 @@ def test_timeline_labels_never_overlap(claims, make_repo):
     from claimkit.timeline import CHAR_WIDTH, build_page
 
     with GitHistory(repo) as history_:
-        page = build_page(all_versions(ClaimsRepo.open(repo), history_), sources=4)
+        page = build_page(all_versions(ClaimsRepo.open(repo), history_), sources=6)
     lane = page.lanes[0]
     spans = {}
-    for mark in lane.marks:
+    for mark in (m for m in lane.marks if m.shown):
         start = mark.label_x - (len(mark.shown) * CHAR_WIDTH if mark.label_end else 0)
         spans.setdefault(mark.label_row, []).append((start, start + len(mark.shown) * CHAR_WIDTH))
     for row in spans.values():
         row.sort()
         assert all(a[1] <= b[0] for a, b in zip(row, row[1:])), row  # noqa: B905
-    assert lane.rows == 4 and len({m.x for m in lane.marks}) == 4  # same day, side by side
+    assert len({m.x for m in lane.marks}) == 6  # the same day, side by side
+    assert lane.rows == 4 and [bool(m.shown) for m in lane.marks] == [True] * 4 + [False] * 2
 
 
 def test_timeline_escapes_everything(claims, make_repo):

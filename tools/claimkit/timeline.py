@@ -44,6 +44,7 @@ GLYPH_ZONE = 30
 LANE_GAP = 6
 EVENT_HEADER = 30
 DODGE = 14  # marks on the same day in one lane sit side by side, this far apart
+MAX_ROWS = 4  # rows of value labels in one lane, two above its line and two below
 MIN_LABEL = 26  # a value label is cut to fit before the next mark, but never shorter than this
 MAX_LABEL = 48
 CHAR_WIDTH = 6.9  # an estimate for 12px sans-serif, digits included
@@ -121,6 +122,7 @@ class Page:
     undated: bool
     groups: list[tuple[str, list[Lane]]] = field(default_factory=list)
     height: float = 0.0
+    ticks: tuple | None = None
 
     @property
     def plot_right(self) -> float:
@@ -280,6 +282,7 @@ def _place_labels(marks: list[Mark], right: float) -> int:
     """Put each label in the first row where it overlaps no other; return the rows used.
 
     Rows alternate above and below the lane's line: 0 above, 1 below, 2 above row 0...
+    A label that fits in none of MAX_ROWS rows is left out of the chart.
     """
     rows_end: list[float] = []
     labelled = [mark for mark in marks if mark.label]
@@ -293,6 +296,9 @@ def _place_labels(marks: list[Mark], right: float) -> int:
         else:
             start, end, mark.label_end = mark.x + 4 - width, mark.x + 4, True
         row = next((r for r, used in enumerate(rows_end) if start >= used + 10), len(rows_end))
+        if row == MAX_ROWS:  # a crowded lane: this value shows on hover and in the list only
+            mark.shown = ""
+            continue
         if row == len(rows_end):
             rows_end.append(end)
         rows_end[row] = end
@@ -347,7 +353,13 @@ def glyph(kind: str, x: float, y: float) -> str:
 
 
 def _ticks(page: Page) -> tuple[list[tuple[dt.date, str]], list[tuple[dt.date, str]]]:
-    """Day ticks with short labels, and month starts with long ones."""
+    """Day ticks with short labels, and month starts with long ones (worked out once a page)."""
+    if page.ticks is None:
+        page.ticks = _work_out_ticks(page)
+    return page.ticks
+
+
+def _work_out_ticks(page: Page) -> tuple[list[tuple[dt.date, str]], list[tuple[dt.date, str]]]:
     span = (page.end - page.start).days + 1
     room = (page.plot_right - LEFT) / 70  # at most this many tick labels fit
     days = [page.start + dt.timedelta(days=n) for n in range(span)]
@@ -522,7 +534,7 @@ def _lane(page: Page, lane: Lane, stripe: bool) -> list[str]:
 def _mark(lane: Lane, mark: Mark) -> str:
     y = lane.glyph_y
     label = ""
-    if mark.label:
+    if mark.shown:
         ly = label_y(lane, mark.label_row)
         anchor = "end" if mark.label_end else "start"
         leader = ""
