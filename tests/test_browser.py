@@ -5,17 +5,15 @@ Skipped only where no `chromium` is installed; `.ci/run` installs it, so CI neve
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import chromium
 import pytest
 from htmlpage import Page
+from shipped import full_history
 
 pytestmark = pytest.mark.skipif(chromium.binary() is None, reason="chromium is not installed")
 
 CONTRADICTION = (0xD4, 0x00, 0x00)  # timeline.KINDS["contradicted"]
 FIRST_REPORT = (0x00, 0x72, 0xB2)
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def near(colours, target, tolerance=24) -> int:
@@ -74,10 +72,9 @@ def test_console_errors_are_caught(tmp_path):
 
 
 def test_the_shipped_database_renders(claims, tmp_path):
-    if not (ROOT / ".git").exists():
-        pytest.skip("not a git checkout")
+    root = full_history()
     target = tmp_path / "timeline.html"
-    assert claims("timeline", "--output", str(target), repo=ROOT).exit_code == 0
+    assert claims("timeline", "--output", str(target), repo=root).exit_code == 0
     shot = tmp_path / "timeline.png"
     assert chromium.screenshot(target, shot).console == []
     colours = chromium.read_png(shot.read_bytes()).colours()

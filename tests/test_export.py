@@ -13,6 +13,7 @@ import pytest
 from claimkit.errors import EXIT_CONFLICT, EXIT_REPO, EXIT_USAGE
 from conftest import assert_one_line_error, claim_text, date_claim, git, source_files, write_files
 from htmlpage import Page
+from shipped import full_history, shipped_root
 
 
 def export_json(claims, repo) -> dict:
@@ -446,18 +447,9 @@ def test_timeline_shows_unreadable_and_undated_versions(claims, story):
 
 # the shipped database --------------------------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parents[1]
 
-
-@pytest.fixture
-def shipped() -> Path:
-    """This project's own claims repository, when the tests run in a git checkout of it."""
-    if not (ROOT / ".git").exists() or not git(ROOT, "log", "-1", "--format=%H", "--", "claims/"):
-        pytest.skip("not a git checkout with the shipped database's history")
-    return ROOT
-
-
-def test_shipped_database_exports_every_version(claims, shipped, tmp_path):
+def test_shipped_database_exports_every_version(claims, tmp_path):
+    shipped = shipped_root()
     target = tmp_path / "claims.db"
     result = claims("export", "--format", "sqlite", "-o", str(target), repo=shipped)
     assert result.exit_code == 0, result.output
@@ -468,14 +460,23 @@ def test_shipped_database_exports_every_version(claims, shipped, tmp_path):
         assert db.execute("select count(*) from claims").fetchone()[0] == claim_files
         assert db.execute("select sum(versions) from claims").fetchone()[0] == versions
         assert db.execute("pragma foreign_key_check").fetchall() == []
+
+
+def test_shipped_database_export_holds_the_story(claims, tmp_path):
+    target = tmp_path / "claims.db"
+    claims("export", "--format", "sqlite", "-o", str(target), repo=full_history())
+    with sqlite3.connect(target) as db:
         assert db.execute(
             "select source, value, published from versions "
             "where claim = 'summit-date' and change = 'contradicted'"
         ).fetchall() == [("003_99c0e5c040a02dc0", "2025-09-18", "2025-08-24/2025-08-31")]
+        assert db.execute(
+            "select source, value from versions where claim = 'summit-location' and change = 'refined'"
+        ).fetchall() == [("004_b4b5bb44ef53d473", "Alaska > Anchorage")]
 
 
-def test_shipped_timeline_shows_the_contradiction_and_the_refinement(claims, shipped):
-    html = timeline(claims, shipped)
+def test_shipped_timeline_shows_the_contradiction_and_the_refinement(claims):
+    html = timeline(claims, full_history())
     page = Page(html)
     assert "summit-date" in page.lanes and "summit-location" in page.lanes
     assert page.marks["summit-date"][-1] == "contradicted"
