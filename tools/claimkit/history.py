@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from .compare import change_between
 from .dates import DateRange
-from .errors import DataError
+from .errors import ClaimsError, DataError
 from .files import MAX_FILE_BYTES, decode_utf8
 from .gitio import FileRevision, GitHistory
 from .model import Claim, Source
@@ -56,7 +56,7 @@ class SourceCache:
         if source_id not in self._found:
             try:
                 self._found[source_id] = self.repo.load_source(source_id)
-            except Exception:  # a missing or broken source shows as unknown; check names it
+            except ClaimsError:  # a missing or broken source shows as unknown; check names it
                 self._found[source_id] = None
         return self._found[source_id]
 
