@@ -1,1 +1,3 @@
 """Registers the command modules beyond the core set. Each module adds its commands to `main`."""
+
+from . import cli_edit  # noqa: F401
