@@ -307,3 +307,27 @@ def test_merge_driver_command_errors(claims, tmp_path):
     result = claims("merge-driver", str(tmp_path / "o"), str(tmp_path / "a"), str(tmp_path / "b"))
     assert_one_line_error(result, "file not found")
     assert_one_line_error(claims("diff-driver", "a", "b"), "diff-driver takes the 7 or 9 arguments")
+
+
+def test_claims_own_commands_never_run_drivers_or_hooks(claims, setup_repo, tmp_path):
+    """A repository's config cannot make `claims` run a program: not diff drivers, not hooks."""
+    marker = tmp_path / "ran"
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    for hook in ("pre-commit", "commit-msg", "post-commit"):
+        (hooks / hook).write_text(f"#!/bin/sh\necho {hook} >> '{marker}'\n")
+        (hooks / hook).chmod(0o755)
+    for key, value in [
+        ("diff.claims.command", f"echo diff >> '{marker}'; true"),
+        ("diff.claims.textconv", f"echo textconv >> '{marker}'; cat"),
+        ("diff.external", f"echo external >> '{marker}'; true"),
+        ("core.hooksPath", str(hooks)),
+    ]:
+        git(setup_repo, "config", key, value)
+    record(claims, setup_repo, "a2", "2025-09-18", A2_QUOTE, "--modality", "asserted")
+    for argv in (["log", "summit-date"], ["diff", "HEAD~1"], ["blame", "summit-date"],
+                 ["review", "HEAD~1..HEAD"], ["show", "summit-date", "--at", "HEAD~1"]):  # fmt: skip
+        assert claims(*argv, repo=setup_repo).exit_code == 0, argv
+    assert not marker.exists(), marker.read_text()
+    git(setup_repo, "diff", "HEAD~1")  # the trap is live: git itself springs it
+    assert marker.read_text() == "diff\n"

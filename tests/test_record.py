@@ -319,3 +319,15 @@ def test_add_source_refuses_a_seeds_folder_leading_outside(claims, repo, tmp_pat
         result, "seeds/linked/2025: resolves outside the repository; refused", code=EXIT_USAGE
     )
     assert list(outside.iterdir()) == []
+
+
+def test_record_completes_a_skeleton_in_the_house_style(claims, repo):
+    claims("new", "summit-day", "--event", "alaska-summit-2025", "--property", "date",
+           "--type", "date", repo=repo)  # fmt: skip
+    result = claims("record", "summit-day", "--source", "a1", "--value", "2025-08-15",
+                    "--quote", "scheduled to meet next Friday in Alaska", "--modality",
+                    "scheduled", "--time-expression", "next Friday", "--force", repo=repo)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (repo / "claims" / "summit-day.yaml").read_text() == claim_text(
+        "summit-day", time_expression="next Friday"
+    )

@@ -109,83 +109,82 @@ def review_range(
     base_commit, head_commit = git.resolve(base), git.resolve(head)
     if merge_base:
         base_commit = git.merge_base(base_commit, head_commit)
-    separator = "..." if merge_base else ".."
-    review = Review(base_commit, head_commit, f"{base}{separator}{head}")
-    claim_changes = [
-        (status, path)
-        for status, path in git.changed_files(base_commit, head_commit, CLAIMS_DIR)
+    review = Review(base_commit, head_commit, f"{base}{'...' if merge_base else '..'}{head}")
+    claim_paths = [
+        path
+        for _status, path in git.changed_files(base_commit, head_commit, CLAIMS_DIR)
         if path.endswith(".yaml") and path.count("/") == 1
     ]
-    seed_changes = git.changed_files(base_commit, head_commit, SEEDS_DIR)
-    changed_sources = {}
-    for status, path in seed_changes:
+    changed_sources: dict[str, tuple[str, str]] = {}  # id -> (status, metadata path)
+    for status, path in git.changed_files(base_commit, head_commit, SEEDS_DIR):
         if path.endswith((".yaml", ".txt")):
-            changed_sources.setdefault(Path(path).stem, (status, path))
+            meta = Path(path).with_suffix(".yaml").as_posix()
+            changed_sources.setdefault(Path(path).stem, (status, meta))
 
+    # Both sides' blobs from one tree listing each, read through the one cat-file process.
+    base_blobs = dict(git.tree_files(base_commit, CLAIMS_DIR))
+    head_blobs = dict(git.tree_files(head_commit, CLAIMS_DIR))
+    olds = {path: _parse(git, base_blobs, path, base_commit) for path in claim_paths}
+    news = {path: _parse(git, head_blobs, path, head_commit) for path in claim_paths}
     with tempfile.TemporaryDirectory(prefix="claims-review-") as folder:
-        heads = {}
-        for status, path in claim_changes:
-            heads[path] = _parse_at(git, head_commit, path) if status != "D" else (None, None)
-        # Versions first without their sources: which sources are needed is known only after.
+        # Versions are read without their sources first: which sources are needed comes after.
         no_sources = SourceCache(ClaimsRepo(Path(folder) / "none"))
         histories = {
             path: claim_versions(repo, git, claim_id_of(path), no_sources, head_commit)
-            for status, path in claim_changes
-            if status != "D" and is_claim_id(claim_id_of(path))
+            for path in claim_paths
+            if path in head_blobs and is_claim_id(claim_id_of(path))
         }
-        texts = set(changed_sources)  # sources whose text the checks read
-        for claim, _error in heads.values():
-            if claim is not None:
-                texts.add(claim.source)
-        metadata = set(texts)  # and those whose published date the history needs
-        for versions in histories.values():
-            metadata.update(v.claim.source for v in versions if v.claim)
+        texts = set(changed_sources) | {c.source for c, _ in news.values() if c is not None}
+        metadata = texts | {
+            v.claim.source for versions in histories.values() for v in versions if v.claim
+        }
         snapshot = ClaimsRepo(Path(folder) / "head")
-        _materialise(git, head_commit, snapshot, claim_changes, metadata, texts)
+        claim_blobs = {path: head_blobs[path] for path in claim_paths if path in head_blobs}
+        _materialise(git, head_commit, snapshot, claim_blobs, metadata, texts)
         sources = SourceCache(snapshot)
+        problems = _check(snapshot, [*claim_blobs, *(meta for _, meta in changed_sources.values())])
 
-        report_files = [snapshot.root / path for status, path in claim_changes if status != "D"]
-        report_files += [
-            snapshot.root / Path(path).with_suffix(".yaml")
-            for status, path in changed_sources.values()
-            if (snapshot.root / Path(path).with_suffix(".yaml")).is_file()
-        ]
-        report = check_files(snapshot, report_files) if report_files else None
-        by_path: dict[str, list[Problem]] = {}
-        for problem in report.problems if report else []:
-            by_path.setdefault(problem.path, []).append(problem)
-
-        for status, path in claim_changes:
+        for path in claim_paths:
+            (old, old_error), (new, new_error) = olds[path], news[path]
             claim_id = claim_id_of(path)
-            old, old_error = _parse_at(git, base_commit, path) if status != "A" else (None, None)
-            new, new_error = heads[path]
-            diff = compare_claims(claim_id, old, new, old_error or new_error)
-            earlier = _contradicted(new, histories.get(path, []), sources)
-            source = sources.get(new.source) if new else None
             review.claims.append(
                 ReviewedClaim(
-                    claim_id, path, diff, source, tuple(earlier), tuple(by_path.get(path, []))
+                    claim_id,
+                    path,
+                    compare_claims(claim_id, old, new, old_error or new_error),
+                    sources.get(new.source) if new else None,
+                    tuple(_contradicted(new, histories.get(path, []), sources)),
+                    tuple(problems.get(path, [])),
                 )
             )
-        for source_id, (status, path) in sorted(changed_sources.items()):
-            meta = str(Path(path).with_suffix(".yaml"))
+        for source_id, (status, meta) in sorted(changed_sources.items()):
             review.sources.append(
                 ReviewedSource(
                     source_id,
                     meta,
                     STATUS_WORDS.get(status, "modified"),
                     sources.get(source_id),
-                    tuple(by_path.get(meta, [])),
+                    tuple(problems.get(meta, [])),
                 )
             )
     return review
 
 
-def _parse_at(git: GitHistory, commit: str, path: str):
-    data = git.file_at(commit, path)
-    if data is None:
+def _check(snapshot: ClaimsRepo, paths: list[str]) -> dict[str, list[Problem]]:
+    """Every check problem in those of `paths` that exist in the snapshot, by path."""
+    files = [snapshot.root / path for path in paths if (snapshot.root / path).is_file()]
+    found: dict[str, list[Problem]] = {}
+    if files:
+        for problem in check_files(snapshot, files).problems:
+            found.setdefault(problem.path, []).append(problem)
+    return found
+
+
+def _parse(git: GitHistory, blobs: dict[str, str], path: str, commit: str):
+    """The claim at `path` on one side, and the error that kept it from parsing."""
+    if path not in blobs:
         return None, None
-    return parse_claim_blob(data, f"{path}@{commit[:12]}")
+    return parse_claim_blob(git.read_blob(blobs[path]), f"{path}@{commit[:12]}")
 
 
 def _contradicted(new, versions: list[Version], sources: SourceCache) -> list[Version]:
@@ -208,7 +207,7 @@ def _contradicted(new, versions: list[Version], sources: SourceCache) -> list[Ve
     return found
 
 
-def _materialise(git, commit, snapshot, claim_changes, metadata: set[str], texts: set[str]):
+def _materialise(git, commit, snapshot, claim_blobs, metadata: set[str], texts: set[str]):
     """Write the changed claim files and the sources they need, as of `commit`, into `snapshot`."""
     (snapshot.root / CLAIMS_DIR).mkdir(parents=True)
     (snapshot.root / SEEDS_DIR).mkdir()
@@ -219,7 +218,5 @@ def _materialise(git, commit, snapshot, claim_changes, metadata: set[str], texts
             target = snapshot.root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(target, git.read_blob(blob))
-    for status, path in claim_changes:
-        data = git.file_at(commit, path) if status != "D" else None
-        if data is not None:
-            atomic_write(snapshot.root / path, data)
+    for path, blob in claim_blobs.items():
+        atomic_write(snapshot.root / path, git.read_blob(blob))

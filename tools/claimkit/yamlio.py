@@ -270,12 +270,18 @@ def _blocks(text: str, doc: Document) -> tuple[list[str], dict[str, tuple[int, i
 def _styled(old: Any, new: Any, key: str, quoted: Collection[str]) -> Any:
     """`new` in the style `old` was written in (quoted, block list), so an edit reads like the file."""
     from ruamel.yaml.comments import CommentedSeq
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
+    from ruamel.yaml.scalarstring import (
+        DoubleQuotedScalarString,
+        PlainScalarString,
+        ScalarString,
+    )
 
     if isinstance(new, str):
-        if isinstance(old, ScalarString) and type(old) is not ScalarString:
+        # An empty string had to be quoted: that says nothing of how the file quotes values.
+        if isinstance(old, ScalarString) and type(old) is not ScalarString and old:
             return type(old)(new)
-        return DoubleQuotedScalarString(new) if key in quoted else new
+        # Plain where YAML allows it; a bare str would take on the old value's quotes.
+        return DoubleQuotedScalarString(new) if key in quoted else PlainScalarString(new)
     if isinstance(new, list) and isinstance(old, CommentedSeq):
         # In place, so comments on the items that stay stay with them.
         del old[len(new) :]
