@@ -307,6 +307,7 @@ def test_merge_driver_command_errors(claims, tmp_path):
     result = claims("merge-driver", str(tmp_path / "o"), str(tmp_path / "a"), str(tmp_path / "b"))
     assert_one_line_error(result, "file not found")
     assert_one_line_error(claims("diff-driver", "a", "b"), "diff-driver takes the 7 or 9 arguments")
+    assert claims("diff-driver", "claims/x.yaml").stdout == "* Unmerged path claims/x.yaml\n"
 
 
 def test_claims_own_commands_never_run_drivers_or_hooks(claims, setup_repo, tmp_path):
