@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import NotFound, RepoError, UsageError
+from .errors import ConflictError, NotFound, RepoError, UsageError
 
 # Options that keep a repository's own configuration from running programs during a read.
 SAFE_OPTIONS = (
@@ -44,6 +44,24 @@ class FileRevision:
     subject: str
     path: str  # the file's path at that commit
     blob: str | None  # None where the commit deleted the file
+
+
+def command_error(command: str, err) -> Exception:
+    """One line for a failed git command; a held index lock is a conflict, not a git fault."""
+    message = (err.stderr or "").strip().replace("stderr: ", "").strip("'\n ")
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    for line in lines:
+        if "index.lock" in line and "File exists" in line:
+            lock = line.split("'")[1] if line.count("'") >= 2 else "index.lock"
+            return ConflictError(index_lock_message(lock))
+    return RepoError(f"git {command} failed: {lines[-1] if lines else err.status}")
+
+
+def index_lock_message(lock: str) -> str:
+    return (
+        f"{lock} exists: another git process is using this repository; "
+        "try again when it has finished (or remove the file if no git process is running)"
+    )
 
 
 def is_git_repository(path: Path) -> bool:
@@ -107,10 +125,7 @@ class GitHistory:
         except git.GitCommandError as err:
             if err.status in ok_codes:
                 return err.stdout or ""
-            message = (err.stderr or "").strip().replace("stderr: ", "").strip("'\n ")
-            raise RepoError(
-                f"git {args[0]} failed: {message.splitlines()[-1] if message else err.status}"
-            ) from None
+            raise command_error(args[0], err) from None
 
     def read_blob(self, blob: str) -> bytes:
         """A blob's bytes, through the one long-lived `git cat-file --batch` process."""
@@ -204,22 +219,114 @@ class GitHistory:
             changes.append((status[0], self.claims_path(path)))
         return sorted(changes, key=lambda change: change[1])
 
-    def tree_blobs(self, rev: str, folder: str) -> dict[str, str]:
-        """path -> blob id of the files directly under `folder` at a commit."""
-        listing = self.run(
-            "ls-tree", "-z", "--full-tree", self.resolve(rev), "--", self.repo_path(folder) + "/"
+    def merge_base(self, first: str, second: str) -> str:
+        """The best common ancestor of two commits (for `BASE...HEAD`)."""
+        base = self.run(
+            "merge-base", "--end-of-options", self.resolve(first), self.resolve(second),
+            ok_codes=(1,),
+        ).strip()  # fmt: skip
+        if not base:
+            raise NotFound(f"{first} and {second} have no common ancestor")
+        return base
+
+    def tree_files(self, rev: str, folder: str) -> list[tuple[str, str]]:
+        """(path, blob) of every regular file under `folder` at a revision."""
+        commit = self.resolve(rev)
+        output = self.run(
+            "ls-tree", "-r", "-z", "--full-tree", commit, "--", self.repo_path(folder)
         )
-        blobs = {}
-        for entry in listing.split("\0"):
-            if entry:
-                meta, _, path = entry.partition("\t")
-                mode, kind, blob = meta.split()
-                if kind == "blob":
-                    blobs[self.claims_path(path)] = blob
-        return blobs
+        files = []
+        for entry in output.split("\0"):
+            meta, _, path = entry.partition("\t")
+            if not path:
+                continue
+            mode, kind, blob = meta.split()
+            if kind == "blob" and mode in ("100644", "100755"):
+                files.append((self.claims_path(path), blob))
+        return files
+
+    # Writing: only the commands that edit claims, and only the paths they name ---------------
+
+    def status(self, path: str) -> str:
+        """Short status of one path ('' when it matches HEAD): ' M', 'M ', '??', 'A '..."""
+        output = self.run(
+            "status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=no",
+            "--no-renames", "--", self.repo_path(path),
+        )  # fmt: skip
+        return output[:2] if output else ""
+
+    def index_lock(self) -> Path | None:
+        """The index lock file when another git process holds it."""
+        lock = self.run("rev-parse", "--git-path", "index.lock").strip()
+        path = Path(lock) if os.path.isabs(lock) else self.top / lock
+        return path if path.exists() else None
+
+    def refuse_if_locked(self) -> None:
+        lock = self.index_lock()
+        if lock is not None:
+            raise ConflictError(index_lock_message(str(lock)))
+
+    def commit_paths(self, paths: list[str], message: str) -> str:
+        """Commit exactly `paths` as they are in the working tree, whatever else is staged.
+
+        Runs no hooks (the caller has validated the files). Returns the new commit's id.
+        """
+        self.refuse_if_locked()
+        names = [self.repo_path(path) for path in paths]
+        # `commit --only` takes tracked paths straight from the working tree; new files must be
+        # added first, and are taken out of the index again if the commit fails.
+        new = [
+            name
+            for path, name in zip(paths, names, strict=True)
+            if self.status(path).startswith("?")
+        ]
+        if new:
+            self.run("add", "--", *new)
+        try:
+            self.run("commit", "--quiet", "--only", "--no-edit", "-m", message, "--", *names)
+        except BaseException:
+            if new:
+                self.run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *new)
+            raise
+        return self.resolve("HEAD")
+
+    def config_get(self, key: str) -> str | None:
+        value = self.run("config", "--local", "--get", key, ok_codes=(1,))
+        return value.rstrip("\n") if value else None
+
+    def config_set(self, key: str, value: str) -> None:
+        self.run("config", "--local", key, value)
 
 
 def blob_id(data: bytes) -> str:
     """The id git gives these bytes as a blob, computed here so that comparing the working
     tree never runs git's index machinery (and with it filters or fsmonitor hooks)."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def merge_file(
+    base: bytes, ours: bytes, theirs: bytes, labels: tuple[str, str, str], marker_size: int = 7
+) -> tuple[bytes, int]:
+    """git's own line-based three-way merge: the merged bytes and the number of conflicts."""
+    import tempfile
+
+    import git
+
+    with tempfile.TemporaryDirectory(prefix="claims-merge-") as folder:
+        names = []
+        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
+            (Path(folder) / name).write_bytes(data)
+            names.append(str(Path(folder) / name))
+        runner = git.Git(folder)
+        runner.update_environment(**SAFE_ENV)
+        status, out, err = runner.execute(
+            ["git", *SAFE_OPTIONS, "merge-file", "-p", f"--marker-size={marker_size}",
+             "-L", labels[0], "-L", labels[1], "-L", labels[2], *names],
+            with_extended_output=True, with_exceptions=False, strip_newline_in_stdout=False,
+            stdout_as_string=False,
+        )  # fmt: skip
+    if not 0 <= status < 128:
+        text = err.decode("utf-8", "replace") if isinstance(err, bytes) else str(err)
+        message = text.strip().splitlines()
+        raise RepoError(f"git merge-file failed: {message[-1] if message else status}")
+    return out, status

@@ -103,11 +103,15 @@ def build_versions(
 
 
 def claim_versions(
-    repo: ClaimsRepo, git: GitHistory, claim_id: str, sources: SourceCache | None = None
+    repo: ClaimsRepo,
+    git: GitHistory,
+    claim_id: str,
+    sources: SourceCache | None = None,
+    rev: str = "HEAD",
 ) -> list[Version]:
     """One claim's versions in commit order: one path-limited log, blobs read in one batch process."""
     path = repo.relative(repo.claim_path(claim_id))
-    revisions = git.file_log(path)
+    revisions = git.file_log(path, rev)
     return build_versions(claim_id, revisions, git.read_blob, sources or SourceCache(repo))
 
 
