@@ -14,7 +14,7 @@ from .check import ERROR, Context, Item, Problem, check_document
 from .compare import SAME, Change, change_between, compare_values
 from .dates import parse_date
 from .errors import CheckFailed, ConflictError, DataError, UsageError
-from .files import atomic_write, decode_utf8, read_bytes, read_text
+from .files import atomic_write, decode_utf8, exclusive_lock, read_bytes, read_text
 from .gitio import GitHistory
 from .model import CLAIM_FIELDS, MODALITIES, TYPES, Claim, Source, is_source_id
 from .repo import ClaimsRepo, claim_from_document, source_from_document
@@ -92,6 +92,10 @@ def short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+# Held by every command that writes and commits, for the whole of its read-check-write-commit.
+WRITE_LOCK = "claims-write.lock"
+
+
 def record(
     repo: ClaimsRepo,
     claim_id: str,
@@ -111,30 +115,32 @@ def record(
     time_expression and note belong to the article they were read from, so they are set when
     given and otherwise removed. Nothing is written unless every claim rule passes.
     """
-    path = repo.claim_path(claim_id)
-    doc = repo.load_claim_document(claim_id)
-    display = doc.path
-    kind = doc.data.get("type")
-    if kind not in TYPES:
-        raise CheckFailed(
-            f"{display}: type {kind!r} is not one of {', '.join(TYPES)}; fix it first"
-        )
-    if modality is not None and modality not in MODALITIES:
-        raise UsageError(f"unknown modality {modality!r}; one of {', '.join(MODALITIES)}")
-    repo.source_path(source)  # an unknown source is named, with close matches
-    if not quote.strip():
-        raise UsageError("--quote must not be empty")
-    changes = {"value": value_from_words(kind, values), "source": source, "quote": quote}
-    if modality is not None:
-        changes["modality"] = modality
-    remove = []
-    for name, given in (("time_expression", time_expression), ("note", note)):
-        if given is not None and given.strip():
-            changes[name] = given
-        else:
-            remove.append(name)
+    with GitHistory(repo.root) as git, exclusive_lock(git.git_path(WRITE_LOCK)):
+        # Everything from reading the file to committing it happens under the lock, so two
+        # records at once run in turn and neither commits the other's edit.
+        path = repo.claim_path(claim_id)
+        doc = repo.load_claim_document(claim_id)
+        display = doc.path
+        kind = doc.data.get("type")
+        if kind not in TYPES:
+            raise CheckFailed(
+                f"{display}: type {kind!r} is not one of {', '.join(TYPES)}; fix it first"
+            )
+        if modality is not None and modality not in MODALITIES:
+            raise UsageError(f"unknown modality {modality!r}; one of {', '.join(MODALITIES)}")
+        repo.source_path(source)  # an unknown source is named, with close matches
+        if not quote.strip():
+            raise UsageError("--quote must not be empty")
+        changes = {"value": value_from_words(kind, values), "source": source, "quote": quote}
+        if modality is not None:
+            changes["modality"] = modality
+        remove = []
+        for name, given in (("time_expression", time_expression), ("note", note)):
+            if given is not None and given.strip():
+                changes[name] = given
+            else:
+                remove.append(name)
 
-    with GitHistory(repo.root) as git:
         if not force:
             refuse_uncommitted(git, display)
         if commit:
@@ -161,7 +167,8 @@ def record(
             except BaseException:
                 atomic_write(path, text.encode("utf-8"))  # all or nothing: the file as it was
                 raise
-    return Recorded(claim_id, display, old, new, change, message, warnings, commit=sha)
+
+        return Recorded(claim_id, display, old, new, change, message, warnings, commit=sha)
 
 
 # Sources -------------------------------------------------------------------------------------

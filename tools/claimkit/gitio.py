@@ -255,10 +255,14 @@ class GitHistory:
         )  # fmt: skip
         return output[:2] if output else ""
 
+    def git_path(self, name: str) -> Path:
+        """A file inside the repository's git directory (worktrees included)."""
+        found = self.run("rev-parse", "--git-path", name).strip()
+        return Path(found) if os.path.isabs(found) else self.top / found
+
     def index_lock(self) -> Path | None:
         """The index lock file when another git process holds it."""
-        lock = self.run("rev-parse", "--git-path", "index.lock").strip()
-        path = Path(lock) if os.path.isabs(lock) else self.top / lock
+        path = self.git_path("index.lock")
         return path if path.exists() else None
 
     def refuse_if_locked(self) -> None:
