@@ -323,7 +323,8 @@ READING = [
     ["log", "summit-date"], ["blame", "summit-date"], ["diff"], ["diff", "HEAD~2..HEAD"],
     ["diff", "--sources", "a1", "a3"], ["show", "summit-date", "--at", "HEAD~1"],
     ["show", "summit-date", "--as-of", "2025-08-20"], ["list"], ["list", "--as-of", "2025-09"],
-    ["sources"], ["check"],
+    ["sources"], ["check"], ["review", "HEAD~2..HEAD"], ["export"], ["export", "--format", "csv"],
+    ["timeline"],
 ]  # fmt: skip
 
 
@@ -363,7 +364,9 @@ def test_no_command_invokes_a_shell(claims, story, monkeypatch):
 # Concurrent writers -------------------------------------------------------------------------------
 
 
-def record_process(root: Path, claim_id: str, value: str, source: str, quote: str) -> subprocess.Popen:
+def record_process(
+    root: Path, claim_id: str, value: str, source: str, quote: str
+) -> subprocess.Popen:
     argv = [sys.executable, "-m", "claimkit", "-C", str(root), "record", claim_id, "--source", source,
             "--value", value, "--quote", quote, "--modality", "asserted", "--commit"]  # fmt: skip
     return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -373,7 +376,11 @@ def committed_values(root: Path, claim_id: str) -> list[str]:
     """The value line of every committed version of a claim, oldest first."""
     commits = git(root, "log", "--reverse", "--format=%H", "--", f"claims/{claim_id}.yaml").split()
     return [
-        next(line for line in git(root, "show", f"{c}:claims/{claim_id}.yaml").splitlines() if line.startswith("value:"))
+        next(
+            line
+            for line in git(root, "show", f"{c}:claims/{claim_id}.yaml").splitlines()
+            if line.startswith("value:")
+        )
         for c in commits
     ]
 
@@ -397,12 +404,20 @@ def test_two_records_at_once_on_different_claims_both_land(story, round):
 def test_two_records_at_once_on_one_claim_lose_no_update(story, round):
     before = len(committed_values(story, "summit-date"))
     first = record_process(story, "summit-date", "2025-09-18", "a3", "on September 18, 2025")
-    second = record_process(story, "summit-date", "2025-08", "a2", "nearly three hours of talks, in August")
+    second = record_process(
+        story, "summit-date", "2025-08", "a2", "nearly three hours of talks, in August"
+    )
     results = [(p.wait(timeout=60), p.stderr.read()) for p in (first, second)]
-    landed = [value for (code, _), value in zip(results, ("2025-09-18", "2025-08"), strict=True) if code == 0]
+    landed = [
+        value
+        for (code, _), value in zip(results, ("2025-09-18", "2025-08"), strict=True)
+        if code == 0
+    ]
     for code, stderr in results:
         # Either it landed, or it failed cleanly with one line and a non-zero exit.
-        assert code == 0 or (stderr.count("\n") == 1 and stderr.startswith("claims: error: ")), stderr
+        assert code == 0 or (stderr.count("\n") == 1 and stderr.startswith("claims: error: ")), (
+            stderr
+        )
     history = committed_values(story, "summit-date")
     assert len(history) == before + len(landed)
     assert sorted(history[before:]) == sorted(f"value: {v}" for v in landed)
