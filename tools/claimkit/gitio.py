@@ -46,15 +46,14 @@ class FileRevision:
     blob: str | None  # None where the commit deleted the file
 
 
-def command_error(command: str, err) -> Exception:
+def command_error(command: str, status: int, stderr: str) -> Exception:
     """One line for a failed git command; a held index lock is a conflict, not a git fault."""
-    message = (err.stderr or "").strip().replace("stderr: ", "").strip("'\n ")
-    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     for line in lines:
         if "index.lock" in line and "File exists" in line:
             lock = line.split("'")[1] if line.count("'") >= 2 else "index.lock"
             return ConflictError(index_lock_message(lock))
-    return RepoError(f"git {command} failed: {lines[-1] if lines else err.status}")
+    return RepoError(f"git {command} failed: {lines[-1] if lines else status}")
 
 
 def index_lock_message(lock: str) -> str:
@@ -113,19 +112,17 @@ class GitHistory:
 
     # Low level ----------------------------------------------------------------------------
 
-    def run(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> str:
-        import git
-
-        try:
-            return self._git.execute(
-                ["git", *SAFE_OPTIONS, *args],
-                with_extended_output=False,
-                strip_newline_in_stdout=False,
-            )
-        except git.GitCommandError as err:
-            if err.status in ok_codes:
-                return err.stdout or ""
-            raise command_error(args[0], err) from None
+    def run(self, *args: str, ok_codes: tuple[int, ...] = ()) -> str:
+        """git's standard output; a failure (a status not 0 nor in `ok_codes`) is one line."""
+        status, stdout, stderr = self._git.execute(
+            ["git", *SAFE_OPTIONS, *args],
+            with_extended_output=True,
+            with_exceptions=False,
+            strip_newline_in_stdout=False,
+        )
+        if status != 0 and status not in ok_codes:
+            raise command_error(args[0], status, stderr)
+        return stdout
 
     def read_blob(self, blob: str) -> bytes:
         """A blob's bytes, through the one long-lived `git cat-file --batch` process."""
