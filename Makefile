@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CLAIMS := $(BIN)/claims
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench clean screenshot
 
 install: $(VENV)/.installed
 
@@ -26,6 +26,11 @@ demo: install
 	@echo
 	@echo '$$ claims check'
 	@$(CLAIMS) check
+	@echo
+	@echo '$$ claims timeline --output build/timeline.html'
+	@mkdir -p build
+	@$(CLAIMS) timeline --output build/timeline.html
+	@echo "open $(CURDIR)/build/timeline.html in a browser"
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -38,6 +43,12 @@ lint: install
 # git on the same questions; see docs/performance.md.
 bench: install
 	$(BIN)/python bench/run.py
+
+# docs/timeline.png: the shipped database's timeline as headless Chromium draws it.
+screenshot: install
+	@mkdir -p build
+	$(CLAIMS) timeline --output build/timeline.html
+	$(BIN)/python tests/chromium.py build/timeline.html docs/timeline.png 2240
 
 clean:
 	rm -rf $(VENV) build tools/*.egg-info

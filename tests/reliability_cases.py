@@ -20,7 +20,18 @@ BOMB = (
 )  # fmt: skip
 
 # What a reading command does with a malformed claim file in the working tree.
-READERS = [["check"], ["list"], ["sources"], ["show", "summit-date"], ["diff"]]
+RECORD = [
+    "record",
+    "summit-date",
+    "--source",
+    "a2",
+    "--value",
+    "2025-08",
+    "--quote",
+    "in August",
+    "--force",
+]
+READERS = [["check"], ["list"], ["sources"], ["show", "summit-date"], ["diff"], RECORD]
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,23 @@ def file_case(name: str, content: str | bytes, where: str, rule: str, outcome: s
 
 def id_case(name: str, claim_id: str, message: str) -> Case:
     tries = [Try([command, "--", claim_id], 2, message) for command in ("show", "log", "blame")]
+    tries.append(
+        Try(
+            [
+                "record",
+                "--source",
+                "a2",
+                "--value",
+                "2025-08",
+                "--quote",
+                "in August",
+                "--",
+                claim_id,
+            ],
+            2,
+            message,
+        )
+    )
     tries.append(
         Try(
             ["new", "--event", "e", "--property", "p", "--type", "text", "--", claim_id], 2, message
@@ -291,10 +319,14 @@ FAULTS_AND_HOSTILE = """## Faults
 | --- | --- |
 | a write fails between the temporary file and the rename | the old file is intact and no temporary file is left (`tests/test_reliability.py::test_interrupted_write_keeps_the_old_file`) |
 | the writing process is killed before the rename | the old file is intact (`test_killed_write_keeps_the_old_file`) |
+| a stale or held `.git/index.lock` | `record --commit` says so in one line (exit 5); the claim file and the index are as they were (`tests/test_record.py::test_record_with_a_held_index_lock_fails_cleanly`) |
+| a commit that git refuses | the claim file is put back as it was and nothing stays staged (`test_a_failed_commit_leaves_the_file_as_it_was`) |
+| two `claims record --commit` at once, on two claims or on one | they run in turn under an advisory lock in the git directory; each lands, or fails cleanly in one line; history holds every landed version and no commit holds another's edit (`test_two_records_at_once_*`, real processes, three rounds each) |
 
 ## Hostile repositories
 
-Reading commands (`log`, `diff`, `blame`, `show`, `list`, `sources`, `check`) run git with
+Reading commands (`log`, `diff`, `blame`, `show`, `list`, `sources`, `check`, `review`, `export`,
+`timeline`) run git with
 `core.fsmonitor=false`, `core.pager=cat`, `core.hooksPath=/dev/null` and `diff.external=` set on the
 command line, pass `--no-ext-diff --no-textconv`, compare the working tree by blob ids computed in
 Python (so no clean filter runs), and pass every path after `--`. A test configures all of these,

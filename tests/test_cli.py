@@ -16,6 +16,7 @@ def test_init_creates_a_checkable_repository(claims, tmp_path):
     assert "created claims/, seeds/, schema/" in result.stdout
     assert (target / ".git").is_dir()
     assert (target / "schema" / "claim.schema.json").is_file()
+    assert (target / "claims" / ".gitkeep").is_file() and (target / "seeds" / ".gitkeep").is_file()
     assert "seeds/**/*.txt -text" in (target / ".gitattributes").read_text()
     assert claims("check", repo=target).stdout == "0 errors, 0 warnings in 0 files\n"
     again = claims("init", str(target))

@@ -323,7 +323,8 @@ READING = [
     ["log", "summit-date"], ["blame", "summit-date"], ["diff"], ["diff", "HEAD~2..HEAD"],
     ["diff", "--sources", "a1", "a3"], ["show", "summit-date", "--at", "HEAD~1"],
     ["show", "summit-date", "--as-of", "2025-08-20"], ["list"], ["list", "--as-of", "2025-09"],
-    ["sources"], ["check"],
+    ["sources"], ["check"], ["review", "HEAD~2..HEAD"], ["export"], ["export", "--format", "csv"],
+    ["timeline"],
 ]  # fmt: skip
 
 
@@ -358,3 +359,66 @@ def test_no_command_invokes_a_shell(claims, story, monkeypatch):
     assert started, "the commands were expected to run git"
     assert [args for args, shell in started if shell] == []
     assert all(isinstance(args, (list, tuple)) for args, _ in started)
+
+
+# Concurrent writers -------------------------------------------------------------------------------
+
+
+def record_process(
+    root: Path, claim_id: str, value: str, source: str, quote: str
+) -> subprocess.Popen:
+    argv = [sys.executable, "-m", "claimkit", "-C", str(root), "record", claim_id, "--source", source,
+            "--value", value, "--quote", quote, "--modality", "asserted", "--commit"]  # fmt: skip
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def committed_values(root: Path, claim_id: str) -> list[str]:
+    """The value line of every committed version of a claim, oldest first."""
+    commits = git(root, "log", "--reverse", "--format=%H", "--", f"claims/{claim_id}.yaml").split()
+    return [
+        next(
+            line
+            for line in git(root, "show", f"{c}:claims/{claim_id}.yaml").splitlines()
+            if line.startswith("value:")
+        )
+        for c in commits
+    ]
+
+
+@pytest.mark.parametrize("round", range(3))
+def test_two_records_at_once_on_different_claims_both_land(story, round):
+    first = record_process(story, "summit-date", "2025-09-18", "a3", "on September 18, 2025")
+    second = record_process(story, "summit-location", "Anchorage", "a3", "in Anchorage, Alaska")
+    results = [(p.wait(timeout=60), p.stderr.read()) for p in (first, second)]
+    assert [code for code, _ in results] == [0, 0], results
+    assert committed_values(story, "summit-date")[-1] == "value: 2025-09-18"
+    assert git(story, "status", "--porcelain") == ""
+    # Each commit holds exactly its own claim file.
+    for commit in git(story, "log", "-2", "--format=%H").split():
+        changed = git(story, "show", "--name-only", "--format=", commit).split()
+        subject = git(story, "log", "-1", "--format=%s", commit)
+        assert changed == [f"claims/{subject.split(':')[0]}.yaml"], (subject, changed)
+
+
+@pytest.mark.parametrize("round", range(3))
+def test_two_records_at_once_on_one_claim_lose_no_update(story, round):
+    before = len(committed_values(story, "summit-date"))
+    first = record_process(story, "summit-date", "2025-09-18", "a3", "on September 18, 2025")
+    second = record_process(
+        story, "summit-date", "2025-08", "a2", "nearly three hours of talks, in August"
+    )
+    results = [(p.wait(timeout=60), p.stderr.read()) for p in (first, second)]
+    landed = [
+        value
+        for (code, _), value in zip(results, ("2025-09-18", "2025-08"), strict=True)
+        if code == 0
+    ]
+    for code, stderr in results:
+        # Either it landed, or it failed cleanly with one line and a non-zero exit.
+        assert code == 0 or (stderr.count("\n") == 1 and stderr.startswith("claims: error: ")), (
+            stderr
+        )
+    history = committed_values(story, "summit-date")
+    assert len(history) == before + len(landed)
+    assert sorted(history[before:]) == sorted(f"value: {v}" for v in landed)
+    assert git(story, "status", "--porcelain") == ""

@@ -109,3 +109,74 @@ def test_round_trip_update_keeps_comments_order_and_style():
         'quote: "scheduled to meet next Friday in Alaska"\n'
         "time_expression: next Friday\n"
     )
+
+
+ODD = """\
+---
+# odd but valid formatting that a tool edit must not touch
+id:    summit-place      # padded
+value:
+- Alaska    # state, unindented list
+# the city comes next
+- Juneau
+people: [Donald Trump, Vladimir Putin]   # flow list
+quote:   'single quoted'
+note: >-
+  folded
+  text
+...
+"""
+
+
+def test_edit_keeps_untouched_lines_byte_for_byte():
+    from claimkit.yamlio import edit_mapping
+
+    updated = edit_mapping(
+        ODD,
+        {"value": ["Alaska", "Anchorage"], "quote": "new words", "time_expression": "now"},
+        remove=("note",),
+        order=("id", "value", "quote", "time_expression", "note"),
+        quoted=("quote",),
+    )
+    assert updated == (
+        "---\n"
+        "# odd but valid formatting that a tool edit must not touch\n"
+        "id:    summit-place      # padded\n"
+        "value:\n"
+        "  - Alaska  # state, unindented list\n"
+        "# the city comes next\n"
+        "  - Anchorage\n"
+        "people: [Donald Trump, Vladimir Putin]   # flow list\n"
+        "quote: 'new words'\n"
+        "time_expression: now\n"
+        "...\n"
+    )
+
+
+def test_edit_places_new_keys_by_order_and_returns_the_same_text_when_nothing_changes():
+    from claimkit.yamlio import edit_mapping
+
+    text = "id: x\nquote: q\n# last\n"
+    order = ("id", "quote", "time_expression", "note")
+    assert edit_mapping(text, {"quote": "q"}, remove=("note",)) is text
+    assert edit_mapping(text, {"note": "n", "time_expression": "t"}, order=order) == (
+        "id: x\nquote: q\ntime_expression: t\nnote: n\n# last\n"
+    )
+    assert edit_mapping("id: x\nquote: q", {"id": "y"}) == "id: y\nquote: q"
+    assert edit_mapping("id: x\nquote: q", {"extra": True}) == "id: x\nquote: q\nextra: true\n"
+
+
+def test_edit_of_a_flow_mapping_falls_back_to_the_round_trip():
+    from claimkit.yamlio import edit_mapping
+
+    assert (
+        edit_mapping("{id: x, value: 1}  # flow\n", {"value": 2}) == "{id: x, value: 2}  # flow\n"
+    )
+
+
+def test_edit_refuses_what_it_cannot_parse():
+    from claimkit.yamlio import edit_mapping
+
+    with pytest.raises(DataError) as caught:
+        edit_mapping("id: [\n", {"id": "x"}, path="claims/x.yaml")
+    assert caught.value.rule == "yaml-syntax" and caught.value.path == "claims/x.yaml"

@@ -78,7 +78,7 @@ def diff_revisions(
     if not git.has_commits():
         raise RepoError("the repository has no commits yet: nothing to compare with")
     old_commit = git.resolve(old_rev)
-    old_blobs = git.tree_blobs(old_commit, CLAIMS_DIR)
+    old_blobs = dict(git.tree_files(old_commit, CLAIMS_DIR))
     if new_rev is None:
         new_data = {repo.relative(p): read_bytes(p, repo.relative(p)) for p in repo.claim_files()}
         new_blobs = {path: blob_id(data) for path, data in new_data.items()}
@@ -86,7 +86,7 @@ def diff_revisions(
         new_label = "working tree"
     else:
         new_commit = git.resolve(new_rev)
-        new_blobs = git.tree_blobs(new_commit, CLAIMS_DIR)
+        new_blobs = dict(git.tree_files(new_commit, CLAIMS_DIR))
         read_new = lambda path: git.read_blob(new_blobs[path])  # noqa: E731
         new_label = new_rev
     diffs = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # Exit codes, documented in docs/cli.md.
 EXIT_OK = 0
-EXIT_FINDINGS = 1  # check found errors, diff found differences
+EXIT_FINDINGS = 1  # check found errors, diff found differences, an edit would fail check
 EXIT_USAGE = 2  # bad argument, unknown id or revision
 EXIT_DATA = 3  # a file the command needs is unreadable or malformed
 EXIT_REPO = 4  # not a claims repository, or git failed
@@ -39,6 +39,12 @@ class ConflictError(ClaimsError):
     """The command would overwrite something: refused."""
 
     exit_code = EXIT_CONFLICT
+
+
+class CheckFailed(ClaimsError):
+    """A tool edit would leave a file that `claims check` rejects: refused, nothing written."""
+
+    exit_code = EXIT_FINDINGS
 
 
 class DataError(ClaimsError):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import DataError
+from .errors import ConflictError, DataError
 
 MAX_FILE_BYTES = 1024 * 1024
 
@@ -50,6 +53,32 @@ def decode_utf8(data: bytes, display: str) -> str:
 
 def read_text(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> str:
     return decode_utf8(read_bytes(path, display, limit), display)
+
+
+@contextmanager
+def exclusive_lock(path: Path, timeout: float = 30.0) -> Iterator[None]:
+    """Hold an exclusive advisory lock on `path` while the block runs; wait up to `timeout`.
+
+    The kernel releases it when the process ends, however it ends, so a crash leaves no stale lock.
+    """
+    import fcntl
+
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ConflictError(
+                        f"{path}: another claims command has held this lock for {timeout:.0f}s; try again"
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import NotFound, RepoError, UsageError
+from .errors import ConflictError, NotFound, RepoError, UsageError
 
 # Options that keep a repository's own configuration from running programs during a read.
 SAFE_OPTIONS = (
@@ -61,6 +61,23 @@ def _last_line(stderr: bytes | str) -> str:
     text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr
     lines = text.strip().splitlines()
     return lines[-1].strip() if lines else ""
+
+
+def command_error(command: str, status: int, stderr: str) -> Exception:
+    """One line for a failed git command; a held index lock is a conflict, not a git fault."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for line in lines:
+        if "index.lock" in line and "File exists" in line:
+            lock = line.split("'")[1] if line.count("'") >= 2 else "index.lock"
+            return ConflictError(index_lock_message(lock))
+    return RepoError(f"git {command} failed: {lines[-1] if lines else status}")
+
+
+def index_lock_message(lock: str) -> str:
+    return (
+        f"{lock} exists: another git process is using this repository; "
+        "try again when it has finished (or remove the file if no git process is running)"
+    )
 
 
 def is_git_repository(path: Path) -> bool:
@@ -213,18 +230,20 @@ class GitHistory:
     # Low level ----------------------------------------------------------------------------
 
     def run_bytes(
-        self, *args: str, ok_codes: tuple[int, ...] = (0,), input: bytes | None = None
+        self, *args: str, ok_codes: tuple[int, ...] = (), input: bytes | None = None
     ) -> bytes:
+        """git's standard output; a failure (a status not 0 nor in `ok_codes`) is one line."""
         done = subprocess.run(
             ["git", *SAFE_OPTIONS, *args],
             cwd=self.top, input=input, capture_output=True, env=self._env, check=False,
+            stdin=subprocess.DEVNULL if input is None else None,
         )  # fmt: skip
-        if done.returncode == 0 or done.returncode in ok_codes:
-            return done.stdout
-        message = _last_line(done.stderr)
-        raise RepoError(f"git {args[0]} failed: {message or done.returncode}")
+        if done.returncode != 0 and done.returncode not in ok_codes:
+            raise command_error(args[0], done.returncode, done.stderr.decode("utf-8", "replace"))
+        return done.stdout
 
-    def run(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> str:
+    def run(self, *args: str, ok_codes: tuple[int, ...] = ()) -> str:
+        """git's standard output as text; a failure (a status not 0 nor in `ok_codes`) is one line."""
         return self.run_bytes(*args, ok_codes=ok_codes).decode("utf-8", "replace")
 
     def read_blob(self, blob: str) -> bytes:
@@ -504,19 +523,87 @@ class GitHistory:
             changes.append((status[0], self.claims_path(path)))
         return sorted(changes, key=lambda change: change[1])
 
-    def tree_blobs(self, rev: str, folder: str) -> dict[str, str]:
-        """path -> blob id of the files directly under `folder` at a commit."""
-        listing = self.run(
-            "ls-tree", "-z", "--full-tree", self.resolve(rev), "--", self.repo_path(folder) + "/"
+    def merge_base(self, first: str, second: str) -> str:
+        """The best common ancestor of two commits (for `BASE...HEAD`)."""
+        base = self.run(
+            "merge-base", "--end-of-options", self.resolve(first), self.resolve(second),
+            ok_codes=(1,),
+        ).strip()  # fmt: skip
+        if not base:
+            raise NotFound(f"{first} and {second} have no common ancestor")
+        return base
+
+    def tree_files(self, rev: str, folder: str) -> list[tuple[str, str]]:
+        """(path, blob) of every regular file under `folder` at a revision."""
+        commit = self.resolve(rev)
+        output = self.run(
+            "ls-tree", "-r", "-z", "--full-tree", commit, "--", self.repo_path(folder)
         )
-        blobs = {}
-        for entry in listing.split("\0"):
-            if entry:
-                meta, _, path = entry.partition("\t")
-                mode, kind, blob = meta.split()
-                if kind == "blob":
-                    blobs[self.claims_path(path)] = blob
-        return blobs
+        files = []
+        for entry in output.split("\0"):
+            meta, _, path = entry.partition("\t")
+            if not path:
+                continue
+            mode, kind, blob = meta.split()
+            if kind == "blob" and mode in ("100644", "100755"):
+                files.append((self.claims_path(path), blob))
+        return files
+
+    # Writing: only the commands that edit claims, and only the paths they name ---------------
+
+    def status(self, path: str) -> str:
+        """Short status of one path ('' when it matches HEAD): ' M', 'M ', '??', 'A '..."""
+        output = self.run(
+            "status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=no",
+            "--no-renames", "--", self.repo_path(path),
+        )  # fmt: skip
+        return output[:2] if output else ""
+
+    def git_path(self, name: str) -> Path:
+        """A file inside the repository's git directory (worktrees included)."""
+        found = self.run("rev-parse", "--git-path", name).strip()
+        return Path(found) if os.path.isabs(found) else self.top / found
+
+    def index_lock(self) -> Path | None:
+        """The index lock file when another git process holds it."""
+        path = self.git_path("index.lock")
+        return path if path.exists() else None
+
+    def refuse_if_locked(self) -> None:
+        lock = self.index_lock()
+        if lock is not None:
+            raise ConflictError(index_lock_message(str(lock)))
+
+    def commit_paths(self, paths: list[str], message: str) -> str:
+        """Commit exactly `paths` as they are in the working tree, whatever else is staged.
+
+        Runs no hooks (the caller has validated the files). Returns the new commit's id.
+        """
+        self.refuse_if_locked()
+        names = [self.repo_path(path) for path in paths]
+        # `commit --only` takes tracked paths straight from the working tree; new files must be
+        # added first, and are taken out of the index again if the commit fails.
+        new = [
+            name
+            for path, name in zip(paths, names, strict=True)
+            if self.status(path).startswith("?")
+        ]
+        if new:
+            self.run("add", "--", *new)
+        try:
+            self.run("commit", "--quiet", "--only", "--no-edit", "-m", message, "--", *names)
+        except BaseException:
+            if new:
+                self.run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *new)
+            raise
+        return self.resolve("HEAD")
+
+    def config_get(self, key: str) -> str | None:
+        value = self.run("config", "--local", "--get", key, ok_codes=(1,))
+        return value.rstrip("\n") if value else None
+
+    def config_set(self, key: str, value: str) -> None:
+        self.run("config", "--local", key, value)
 
     # The commit-graph and its changed-path Bloom filters ------------------------------------
 
@@ -711,3 +798,31 @@ def blob_id(data: bytes) -> str:
     import hashlib  # here: OpenSSL's start-up is a cost every command would pay
 
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def merge_file(
+    base: bytes, ours: bytes, theirs: bytes, labels: tuple[str, str, str], marker_size: int = 7
+) -> tuple[bytes, int]:
+    """git's own line-based three-way merge: the merged bytes and the number of conflicts."""
+    import tempfile
+
+    import git
+
+    with tempfile.TemporaryDirectory(prefix="claims-merge-") as folder:
+        names = []
+        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
+            (Path(folder) / name).write_bytes(data)
+            names.append(str(Path(folder) / name))
+        runner = git.Git(folder)
+        runner.update_environment(**SAFE_ENV)
+        status, out, err = runner.execute(
+            ["git", *SAFE_OPTIONS, "merge-file", "-p", f"--marker-size={marker_size}",
+             "-L", labels[0], "-L", labels[1], "-L", labels[2], *names],
+            with_extended_output=True, with_exceptions=False, strip_newline_in_stdout=False,
+            stdout_as_string=False,
+        )  # fmt: skip
+    if not 0 <= status < 128:
+        text = err.decode("utf-8", "replace") if isinstance(err, bytes) else str(err)
+        message = text.strip().splitlines()
+        raise RepoError(f"git merge-file failed: {message[-1] if message else status}")
+    return out, status

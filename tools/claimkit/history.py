@@ -113,6 +113,7 @@ def claim_versions(
     git: GitHistory,
     claim_id: str,
     sources: SourceCache | None = None,
+    rev: str = "HEAD",
     early: EarlyFileLog | None = None,
 ) -> list[Version]:
     """One claim's versions in commit order: one path-limited log (perhaps started `early`),
@@ -122,7 +123,7 @@ def claim_versions(
     if sources is None:  # a few sources: parsed here; only the listing of seeds/ is cached
         sources = SourceCache(repo, Store(git.common_dir) if cache_enabled() else None, False)
     prepare_parser()
-    revisions = git.file_log(path, early=early)
+    revisions = git.file_log(path, rev, early=early)
     blobs = git.read_blobs(r.blob for r in revisions if r.blob)
     versions = build_versions(claim_id, revisions, blobs, sources)
     sources.save()

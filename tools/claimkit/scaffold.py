@@ -29,6 +29,11 @@ def init_repository(path: Path) -> list[str]:
         if not (path / folder).exists():
             (path / folder).mkdir()
             created.append(f"{folder}/")
+    for folder in (CLAIMS_DIR, SEEDS_DIR):
+        # git keeps no empty folder: without these a fresh clone would lack claims/ and seeds/.
+        keep = path / folder / ".gitkeep"
+        if not any((path / folder).iterdir()):
+            keep.touch()
     for name in SCHEMAS:
         target = path / "schema" / name
         if not target.exists():

@@ -12,6 +12,7 @@ import json
 import time
 
 from .cache import Store, file_stat, trusted_stat
+from .errors import ClaimsError
 from .model import Source
 from .repo import ClaimsRepo, SourceListing
 
@@ -156,7 +157,7 @@ class SourceCache:
             path = self.repo.source_path(source_id)  # refuses what load_source refuses
             stat = file_stat(path)  # before reading: a change while reading shows next time
             source = self.repo.load_source(source_id)
-        except Exception:  # a missing or broken source shows as unknown; check names it
+        except ClaimsError:  # a missing or broken source shows as unknown; check names it
             return None
         if self._reuse:
             name = self.repo.relative(path)

@@ -6,8 +6,28 @@ A finding about the article, never a fault in the record: the record stays as th
 from __future__ import annotations
 
 from ..check import WARNING, Item
-from ..dates import parse_date
+from ..dates import DateRange, parse_date
 from ..errors import DataError
+
+
+def finding(modality: str, value: DateRange, published: DateRange, source_id: str) -> str | None:
+    """What is wrong with the article's sense of time, in words; None when nothing is."""
+    if modality == "asserted" and value.lower and published.upper and value.lower > published.upper:
+        return (
+            f"source {source_id} published by {published.upper}, "
+            f"reports as past an event on {value.describe()}"
+        )
+    if (
+        modality == "scheduled"
+        and value.upper
+        and published.lower
+        and value.upper < published.lower
+    ):
+        return (
+            f"source {source_id} published no earlier than {published.lower}, "
+            f"reports as still planned an event on {value.describe()}"
+        )
+    return None
 
 
 def time_sense(context, item: Item):
@@ -23,26 +43,7 @@ def time_sense(context, item: Item):
         published = parse_date(doc.data.get("published"))
     except ValueError:
         return []  # reported by value-parses / published-parses
-    if (
-        data["modality"] == "asserted"
-        and value.lower
-        and published.upper
-        and value.lower > published.upper
-    ):
-        message = (
-            f"source {source_id} published by {published.upper}, "
-            f"reports as past an event on {value.describe()}"
-        )
-        return [item.problem(("value",), message, "time-sense", WARNING)]
-    if (
-        data["modality"] == "scheduled"
-        and value.upper
-        and published.lower
-        and value.upper < published.lower
-    ):
-        message = (
-            f"source {source_id} published no earlier than {published.lower}, "
-            f"reports as still planned an event on {value.describe()}"
-        )
-        return [item.problem(("value",), message, "time-sense", WARNING)]
-    return []
+    message = finding(data["modality"], value, published, source_id)
+    if message is None:
+        return []
+    return [item.problem(("value",), message, "time-sense", WARNING)]

@@ -1,0 +1,231 @@
+"""Commands for editing and reviewing: record, add-source, review, git-setup and git's drivers."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .cli import FORMAT_TEXT_JSON, main, open_repo, output
+
+MODALITY = click.Choice(["asserted", "scheduled", "alleged", "denied"])
+
+
+@main.command()
+@click.argument("claim_id", metavar="ID")
+@click.option("--source", required=True, help="The article this version comes from (a seeds/ id).")
+@click.option(
+    "--value",
+    "values",
+    multiple=True,
+    required=True,
+    help="The value as the article states it; repeat for place and people.",
+)
+@click.option("--quote", required=True, help="The article's own words, verbatim.")
+@click.option("--modality", type=MODALITY, help="How the article reports it [default: unchanged].")
+@click.option("--time-expression", help="The relative phrase the value was resolved from.")
+@click.option("--note", help="Why the value reads as it does, where that took judgement.")
+@click.option("--commit", is_flag=True, help="Commit the claim file, and nothing else.")
+@click.option("--force", is_flag=True, help="Edit the file even if it has uncommitted changes.")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@click.pass_context
+def record(
+    ctx, claim_id, source, values, quote, modality, time_expression, note, commit, force, fmt
+):
+    """Record a new version of claim ID as article SOURCE reports it.
+
+    Edits claims/ID.yaml in place: value, source and quote are replaced, the modality too when
+    given; --time-expression and --note belong to the article they were read from, so those of
+    the previous version are removed unless given again. Every other line of the file, comments
+    included, stays byte for byte. The result must pass every `claims check` rule (a quote not
+    found in the article is refused) before the file is replaced, atomically. A file with
+    uncommitted changes is refused unless --force.
+
+    With --commit, makes one commit of that file alone, whatever else is staged, with a message
+    like `summit-date: 2025-08-15 -> 2025-09-18 (contradicted) [a3]` and the trailers `Claim:`
+    and `Source:`. The commit runs no git hooks: the file has just been checked.
+    """
+    from . import render_review
+    from .editing import record as record_version
+
+    repo = open_repo(ctx)
+    recorded = record_version(
+        repo, claim_id, source=source, values=values, quote=quote, modality=modality,
+        time_expression=time_expression, note=note, force=force, commit=commit,
+    )  # fmt: skip
+    if fmt == "json":
+        click.echo(render_review.recorded_json(recorded))
+    else:
+        click.echo(render_review.recorded_text(recorded))
+
+
+@main.command("add-source")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--published", required=True, metavar="EDTF", help="When the article appeared.")
+@click.option("--title", required=True, help="The article's headline.")
+@click.option("--outlet", help="Who published it.")
+@click.option("--url", help="Where it was published.")
+@click.option("--basis", help="How the published date was established (the dateline, ...).")
+@click.option("--id", "source_id", help="The source id [default: FILE's name without extension].")
+@click.option("--into", "folder", metavar="FOLDER", help="A subfolder of seeds/, e.g. 2025-08.")
+@click.option("--commit", is_flag=True, help="Commit the two new files, and nothing else.")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@click.pass_context
+def add_source(ctx, file, published, title, outlet, url, basis, source_id, folder, commit, fmt):
+    """Register the article in FILE as a source: its text and metadata under seeds/.
+
+    The text is copied byte for byte to seeds/ID.txt (it must be UTF-8) and seeds/ID.yaml gets
+    the title, outlet, url, published date (EDTF: a day, or an uncertain date or interval when
+    the article has no dateline), its basis and the text's sha256. Refuses an existing id, a
+    text already registered under another id, and an invalid date.
+    """
+    from . import render
+    from .editing import add_source as add
+
+    repo = open_repo(ctx)
+    added = add(
+        repo, file, published=published, title=title, outlet=outlet, url=url, basis=basis,
+        source_id=source_id, folder=folder, commit=commit,
+    )  # fmt: skip
+    if fmt == "json":
+        data = render.source_json(added.source, added.meta_path, [])
+        data.pop("claims")
+        click.echo(
+            render.to_json({"source": data, "text": added.text_path, "commit": added.commit})
+        )
+        return
+    click.echo(f"added source {added.source.id}: {added.meta_path}, {added.text_path}")
+    if added.commit:
+        click.echo(f"committed {added.commit[:12]}")
+
+
+@main.command()
+@click.argument("revisions", nargs=-1, required=True, metavar="BASE..HEAD")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "output_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the review to FILE instead of standard output.",
+)
+@click.pass_context
+def review(ctx, revisions, fmt, output_file):
+    """A Markdown review of every claim changed between BASE and HEAD, for a pull request.
+
+    Takes BASE..HEAD, BASE...HEAD (from the merge base, as a pull request compares) or BASE
+    HEAD. For each changed claim: old and new value, change kind, the new version's source with
+    its published date and quote, the earlier versions in HEAD's history that the new value
+    contradicts (any of them, not only the previous one), and every `claims check` problem in
+    the changed claim and source files, checked as they are at HEAD. Ends with a one-line
+    verdict. In GitHub Actions the Markdown is also appended to $GITHUB_STEP_SUMMARY.
+
+    Exit 0, or 1 when the changed files have check errors.
+    """
+    from . import render_review
+    from .errors import UsageError
+    from .files import atomic_write
+    from .gitio import GitHistory
+    from .review import parse_range, review_range
+
+    base, head, merge_base = parse_range(revisions)
+    repo = open_repo(ctx)
+    with GitHistory(repo.root) as git:
+        result = review_range(repo, git, base, head, merge_base)
+    markdown = render_review.review_markdown(result)
+    text = render_review.review_json(result) + "\n" if fmt == "json" else markdown
+    if output_file is not None:
+        try:
+            atomic_write(output_file, text.encode("utf-8"))
+        except OSError as err:
+            raise UsageError(f"--output {output_file}: {err.strerror}") from None
+    else:
+        output(text.rstrip("\n"))
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(markdown + "\n")
+        except OSError as err:
+            raise UsageError(f"GITHUB_STEP_SUMMARY {summary}: {err.strerror}") from None
+    if result.errors:
+        sys.exit(1)
+
+
+@main.command("git-setup")
+@click.pass_context
+def git_setup(ctx):
+    """Install the claims diff and merge drivers in this repository (idempotent).
+
+    Sets diff.claims.command and merge.claims.driver in the repository's own git config
+    (.git/config, nothing global) and adds `claims/*.yaml diff=claims merge=claims` to
+    .gitattributes. Then `git diff`, `git log -p --ext-diff` and `git show --ext-diff` print
+    each claim's change (value and change kind, source, quote) above the plain diff, and
+    `git merge` merges claim files field by field. Run it again after moving the installation:
+    the drivers run this Python by its absolute path.
+    """
+    from .gitdrivers import git_setup as setup
+
+    repo = open_repo(ctx)
+    changed = setup(repo)
+    if changed:
+        click.echo(f"set up git drivers for claim files: {', '.join(changed)}")
+        if ".gitattributes" in changed:
+            click.echo("commit .gitattributes so that everyone's git uses them")
+    else:
+        click.echo("git drivers already set up; nothing to do")
+
+
+@main.command("diff-driver", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def diff_driver(args):
+    """git's external diff command for claim files (installed by `claims git-setup`).
+
+    Called by git as: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE [NEW-PATH INFO].
+    Prints the claim's change (value and change kind, other fields, source, quote) and then
+    the plain unified diff.
+    """
+    from . import render_review
+    from .errors import UsageError
+    from .gitdrivers import external_diff
+
+    if len(args) == 1:
+        click.echo(render_review.unmerged(args[0]), nl=False)
+        return
+    if len(args) not in (7, 9):
+        raise UsageError(f"diff-driver takes the 7 or 9 arguments git passes, not {len(args)}")
+    change = external_diff(list(args))
+    click.echo(render_review.driver_header(change) + render_review.plain_patch(change), nl=False)
+
+
+@main.command("merge-driver")
+@click.argument("base", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("ours", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("theirs", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", required=False)
+@click.option("--marker-size", type=click.IntRange(1, 100), default=7, show_default=True)
+def merge_driver(base, ours, theirs, path, marker_size):
+    """git's merge driver for claim files (installed by `claims git-setup`).
+
+    Merges BASE, OURS and THEIRS field by field and writes the result over OURS, atomically.
+    Changes to different fields merge cleanly; two different new values for one field are a
+    conflict, written between standard conflict markers that name both sources, and the exit
+    status is 1 so that git reports it. Files that are not claim mappings merge line by line.
+    """
+    from . import render_review
+    from .files import atomic_write
+    from .gitdrivers import merge_claim_files
+
+    display = path or str(ours)
+    data, result = merge_claim_files(base, ours, theirs, display, marker_size)
+    atomic_write(ours, data)
+    if result.conflicts:
+        click.echo(render_review.merge_message(display, result), err=True)
+        sys.exit(1)

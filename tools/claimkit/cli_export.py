@@ -1,0 +1,169 @@
+"""`claims export` and `claims timeline`: the whole history for data tools, and as a page."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .cli import main, open_repo
+
+OUTPUT_PATH = click.Path(path_type=Path, dir_okay=True, allow_dash=False)
+
+
+def check_output(repo, path: Path) -> Path:
+    """Refuse an output path that is a directory, has no parent folder, or lies in the database."""
+    from .errors import ConflictError, UsageError
+
+    if path.is_dir():
+        raise ConflictError(f"{path}: is a directory; give a file path to write")
+    if not path.parent.is_dir():
+        raise UsageError(f"{path}: no such directory {str(path.parent)!r}")
+    resolved = path.resolve()
+    for folder in (repo.claims_dir, repo.seeds_dir):
+        try:
+            resolved.relative_to(folder.resolve())
+        except ValueError:
+            continue
+        raise ConflictError(
+            f"{path}: inside {folder.name}/, which holds the database; write it elsewhere"
+        )
+    return path
+
+
+def write_output(path: Path, write) -> None:
+    """Run `write(path)`, turning a failure to write into a one-line error."""
+    from .errors import UsageError
+
+    try:
+        write(path)
+    except OSError as err:
+        raise UsageError(f"cannot write {path}: {err.strerror or err}") from None
+
+
+def read_history(repo):
+    """Every claim's versions and whether the history is cut short, from one pass over git."""
+    from .gitio import GitHistory
+    from .history import all_versions, source_cache
+
+    with GitHistory(repo.root) as git:
+        sources = source_cache(repo, git)  # backed by the cache under .git/claims-cache
+        histories = all_versions(repo, git, sources)
+        truncated = git.is_shallow() if histories else False
+        head = git.resolve("HEAD") if git.has_commits() else None
+    return histories, sources, truncated, head
+
+
+@main.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "sqlite"]),
+    default="json",
+    show_default=True,
+    help="json: claims, sources and versions; csv: the versions; sqlite: a database of all three.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=OUTPUT_PATH,
+    help="Write to PATH (replaced atomically) instead of standard output; required for sqlite.",
+)
+@click.pass_context
+def export(ctx, fmt, output):
+    """Export every version of every claim: one row per version, for data tools.
+
+    Each row holds the claim id, event, property and type; the value as text, as data and,
+    for dates, its lower and upper bounds; the modality and the change kind against the
+    previous version in publication order; the source id, title and published date (and its
+    bounds); the commit, the time it was recorded, and the quote. The SQLite database has
+    tables claims, sources and versions, with keys and indexes, ready for sqlite3 or Datasette.
+    The formats are documented in docs/export.md. History is read in one pass over git.
+    """
+    from . import export as exporting
+    from .errors import UsageError
+
+    if fmt == "sqlite" and output is None:
+        raise UsageError("--format sqlite writes a database file: give --output PATH")
+    repo = open_repo(ctx)
+    if output is not None:
+        check_output(repo, output)
+    histories, source_cache, truncated, _head = read_history(repo)
+    sources = {source_id: source_cache.get(source_id) for source_id in repo.source_paths()}
+    data = exporting.build(
+        histories, sources, truncated, source_path=lambda source: repo.relative(source.path)
+    )
+    if fmt == "sqlite":
+        write_output(output, lambda path: exporting.write_sqlite(data, path))
+    else:
+        text = exporting.to_json(data) if fmt == "json" else exporting.to_csv(data.versions)
+        if output is None:
+            click.echo(text, nl=False)
+            return
+        from .files import atomic_write
+
+        write_output(output, lambda path: atomic_write(path, text.encode("utf-8")))
+    count = len(data.versions)
+    click.echo(
+        f"wrote {output}: {count} version{'s' * (count != 1)} of {len(data.claims)} "
+        f"claim{'s' * (len(data.claims) != 1)} from {len(data.sources)} "
+        f"source{'s' * (len(data.sources) != 1)}"
+    )
+
+
+@main.command()
+@click.option("--event", metavar="E", help="Only the claims about event E.")
+@click.option(
+    "-o",
+    "--output",
+    type=OUTPUT_PATH,
+    help="Write the page to FILE.html (replaced atomically) instead of standard output.",
+)
+@click.pass_context
+def timeline(ctx, event, output):
+    """Draw the claims' history as one self-contained HTML page.
+
+    Each claim is a lane across publication time; each version a mark at its source's
+    published date (an uncertain date is a bar over its interval), shaped and coloured by its
+    change kind, with the value written where it changed. Contradictions are red and listed
+    at the top. Hovering a mark shows its quote and source; every version is also listed
+    below the chart. The page loads nothing from the network and prints on A4 landscape.
+    """
+    from .errors import NotFound, UsageError
+    from .repo import unknown
+    from .timeline import build_page, render
+
+    repo = open_repo(ctx)
+    if output is not None:
+        check_output(repo, output)
+    elif sys.stdout.isatty():
+        raise UsageError("the timeline is an HTML page: give --output FILE.html or redirect it")
+    histories, _sources, truncated, head = read_history(repo)
+    if not histories:
+        raise NotFound(
+            "no claim has a committed version yet: nothing to draw (commit claims first)"
+        )
+    if event is not None:
+        events = {
+            claim_id: {v.claim.event for v in versions if v.claim}
+            for claim_id, versions in histories.items()
+        }
+        known = sorted(set().union(*events.values()))
+        histories = {claim_id: v for claim_id, v in histories.items() if event in events[claim_id]}
+        if not histories:
+            raise NotFound(unknown("event", event, known))
+    cited = {v.claim.source for versions in histories.values() for v in versions if v.claim}
+    page = build_page(histories, sources=len(cited), head=head, truncated=truncated)
+    html = render(page)
+    if output is None:
+        click.echo(html, nl=False)
+        return
+    from .files import atomic_write
+
+    write_output(output, lambda path: atomic_write(path, html.encode("utf-8")))
+    versions = sum(len(lane.marks) for lane in page.lanes)
+    click.echo(
+        f"wrote {output}: {len(page.lanes)} claim{'s' * (len(page.lanes) != 1)}, "
+        f"{versions} version{'s' * (versions != 1)}"
+    )

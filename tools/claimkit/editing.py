@@ -1,0 +1,280 @@
+"""Tool edits of the database: a new version of a claim from an article, a new article.
+
+Both validate what they would write with the `claims check` rules first, write atomically,
+and commit only the files they wrote when asked to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .check import ERROR, Context, Item, Problem, check_document
+from .compare import SAME, Change, change_between, compare_values
+from .dates import parse_date
+from .errors import CheckFailed, ConflictError, DataError, UsageError
+from .files import atomic_write, decode_utf8, exclusive_lock, read_bytes, read_text
+from .gitio import GitHistory
+from .model import CLAIM_FIELDS, MODALITIES, TYPES, Claim, Source, is_source_id
+from .repo import ClaimsRepo, claim_from_document, source_from_document
+from .values import value_from_words, value_text
+from .yamlio import dump_mapping, edit_mapping, parse_mapping
+
+QUOTED_FIELDS = ("quote", "note")  # written double-quoted, as the house format has them
+MAX_ARTICLE_BYTES = 16 * 1024 * 1024
+STATUS_WORDS = {"?": "untracked", "A": "added", "M": "modified", "D": "deleted", "R": "renamed"}
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What `record` did: the claim before and after, the change kind, the commit if any."""
+
+    claim_id: str
+    path: str
+    old: Claim | None  # None when the file held no reported version yet (a skeleton)
+    new: Claim
+    change: Change
+    message: str  # the commit message, whether or not a commit was made
+    warnings: tuple[Problem, ...] = ()
+    written: bool = True
+    commit: str | None = None
+
+
+def refuse_problems(problems: list[Problem]) -> None:
+    """Raise CheckFailed naming the first error, when there is one."""
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise CheckFailed(
+            f"{first.path}:{first.line}:{first.column}: {first.message} [{first.rule}]{more}; "
+            "nothing written"
+        )
+
+
+def describe_status(status: str) -> str:
+    return ", ".join(dict.fromkeys(STATUS_WORDS.get(c, "changed") for c in status if c != " "))
+
+
+def refuse_uncommitted(git: GitHistory, display: str) -> None:
+    status = git.status(display)
+    if status:
+        raise ConflictError(
+            f"{display} has uncommitted changes ({describe_status(status)}); commit or stash "
+            "them first, or pass --force to edit it anyway"
+        )
+
+
+def commit_subject(claim_id: str, old: Claim | None, new: Claim, change: Change) -> str:
+    """`summit-date: 2025-08-15 -> 2025-09-18 (contradicted) [a3]`."""
+    new_text = short(value_text(new.value, new.type))
+    values = new_text
+    if old is not None and old.type == new.type:
+        old_text = short(value_text(old.value, old.type))
+        if compare_values(new.type, old.value, new.value).relation != SAME:
+            values = f"{old_text} -> {new_text}"
+    return f"{claim_id}: {values} ({change.kind}) [{new.source}]"
+
+
+def commit_message(claim_id: str, old: Claim | None, new: Claim, change: Change) -> str:
+    body = []
+    if old is not None and old.modality != new.modality:
+        body.append(f"modality: {old.modality} -> {new.modality}")
+    body.append(f'quote: "{" ".join(new.quote.split())}"')
+    trailers = [f"Claim: {claim_id}", f"Source: {new.source}"]
+    return "\n\n".join(
+        [commit_subject(claim_id, old, new, change), "\n".join(body), "\n".join(trailers)]
+    )
+
+
+def short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# Held by every command that writes and commits, for the whole of its read-check-write-commit.
+WRITE_LOCK = "claims-write.lock"
+
+
+def record(
+    repo: ClaimsRepo,
+    claim_id: str,
+    *,
+    source: str,
+    values: tuple[str, ...],
+    quote: str,
+    modality: str | None = None,
+    time_expression: str | None = None,
+    note: str | None = None,
+    force: bool = False,
+    commit: bool = False,
+) -> Recorded:
+    """Rewrite claims/<id>.yaml as `source` puts it, keeping every other line of the file.
+
+    The value, source and quote are replaced; the modality too when given (else it is kept);
+    time_expression and note belong to the article they were read from, so they are set when
+    given and otherwise removed. Nothing is written unless every claim rule passes.
+    """
+    with GitHistory(repo.root) as git, exclusive_lock(git.git_path(WRITE_LOCK)):
+        # Everything from reading the file to committing it happens under the lock, so two
+        # records at once run in turn and neither commits the other's edit.
+        path = repo.claim_path(claim_id)
+        doc = repo.load_claim_document(claim_id)
+        display = doc.path
+        kind = doc.data.get("type")
+        if kind not in TYPES:
+            raise CheckFailed(
+                f"{display}: type {kind!r} is not one of {', '.join(TYPES)}; fix it first"
+            )
+        if modality is not None and modality not in MODALITIES:
+            raise UsageError(f"unknown modality {modality!r}; one of {', '.join(MODALITIES)}")
+        repo.source_path(source)  # an unknown source is named, with close matches
+        if not quote.strip():
+            raise UsageError("--quote must not be empty")
+        changes = {"value": value_from_words(kind, values), "source": source, "quote": quote}
+        if modality is not None:
+            changes["modality"] = modality
+        remove = []
+        for name, given in (("time_expression", time_expression), ("note", note)):
+            if given is not None and given.strip():
+                changes[name] = given
+            else:
+                remove.append(name)
+
+        if not force:
+            refuse_uncommitted(git, display)
+        if commit:
+            git.refuse_if_locked()
+        text = read_text(path, display)
+        new_text = edit_mapping(
+            text, changes, remove, order=CLAIM_FIELDS, quoted=QUOTED_FIELDS, path=display
+        )
+        new_doc = parse_mapping(new_text, display)
+        problems = check_document(repo, path, new_doc)
+        refuse_problems(problems)
+        old = claim_from_document(doc) if doc.data.get("source") else None
+        new = claim_from_document(new_doc)
+        change = change_between(old, new)
+        message = commit_message(claim_id, old, new, change)
+        warnings = tuple(p for p in problems if p.severity != ERROR)
+        if new_text == text:
+            return Recorded(claim_id, display, old, new, change, message, warnings, written=False)
+        atomic_write(path, new_text.encode("utf-8"))
+        sha = None
+        if commit:
+            try:
+                sha = git.commit_paths([display], message)
+            except BaseException:
+                atomic_write(path, text.encode("utf-8"))  # all or nothing: the file as it was
+                raise
+
+        return Recorded(claim_id, display, old, new, change, message, warnings, commit=sha)
+
+
+# Sources -------------------------------------------------------------------------------------
+
+DEFAULT_BASIS = "As given to `claims add-source`; no basis recorded."
+
+
+@dataclass(frozen=True)
+class AddedSource:
+    source: Source
+    meta_path: str
+    text_path: str
+    commit: str | None = None
+
+
+def _folder(repo: ClaimsRepo, folder: str | None) -> Path:
+    """seeds/ or the subfolder of it given, refusing one that leads outside the repository."""
+    target = repo.seeds_dir
+    if folder:
+        parts = PurePosixPath(folder).parts
+        if PurePosixPath(folder).is_absolute() or not parts or any(p in ("..", ".") for p in parts):
+            raise UsageError(f"--into {folder!r}: give a folder inside seeds/, like 2025-08")
+        target = target.joinpath(*parts)
+    existing = next(p for p in (target, *target.parents) if p.exists())
+    if not repo.inside(existing):
+        raise UsageError(f"{repo.relative(target)}: resolves outside the repository; refused")
+    return target
+
+
+def add_source(
+    repo: ClaimsRepo,
+    file: Path,
+    *,
+    published: str,
+    title: str,
+    outlet: str | None = None,
+    url: str | None = None,
+    basis: str | None = None,
+    source_id: str | None = None,
+    folder: str | None = None,
+    commit: bool = False,
+) -> AddedSource:
+    """Copy an article's text into seeds/ byte for byte and write its metadata beside it."""
+    from .rules import published_parses, source_schema
+
+    source_id = source_id or file.stem
+    if not is_source_id(source_id):
+        raise UsageError(
+            f"invalid source id {source_id!r}: use letters, digits, '.', '_' and '-' "
+            "(give one with --id)"
+        )
+    try:
+        parse_date(published)
+    except ValueError as err:
+        raise UsageError(f"--published {published!r}: {err}") from None
+    data = read_bytes(file, str(file), MAX_ARTICLE_BYTES)
+    decode_utf8(data, str(file))
+    if not data.strip():
+        raise UsageError(f"{file}: the article text is empty")
+    existing = repo.source_paths().get(source_id)
+    if existing is not None:
+        raise ConflictError(f"source {source_id} already exists: {repo.relative(existing)}")
+    digest = hashlib.sha256(data).hexdigest()
+    for other_id, other_path in repo.source_paths().items():
+        try:
+            other = parse_mapping(read_text(other_path, other_id), other_id).data
+        except DataError:
+            continue  # check reports it
+        if other.get("sha256") == digest:
+            raise ConflictError(f"{file}: the same text is already source {other_id}")
+    target = _folder(repo, folder)
+    meta_path = target / f"{source_id}.yaml"
+    text_path = target / f"{source_id}.txt"
+    if text_path.exists():
+        raise ConflictError(f"{repo.relative(text_path)} already exists")
+    meta = {
+        "id": source_id, "title": title, "outlet": outlet or None, "url": url or None,
+        "published": published, "published_basis": basis or DEFAULT_BASIS, "sha256": digest,
+    }  # fmt: skip
+    meta_text = dump_mapping(meta)
+    doc = parse_mapping(meta_text, repo.relative(meta_path))
+    item = Item(doc.path, meta_path, doc)
+    context = Context(repo)
+    refuse_problems(sorted(source_schema(context, item) + published_parses(context, item)))
+
+    git = GitHistory(repo.root) if commit else None
+    try:
+        if git is not None:
+            git.refuse_if_locked()
+        target.mkdir(parents=True, exist_ok=True)
+        written = []
+        try:
+            for path, content in ((text_path, data), (meta_path, meta_text.encode("utf-8"))):
+                atomic_write(path, content)
+                written.append(path)
+            sha = None
+            if git is not None:
+                names = [repo.relative(text_path), repo.relative(meta_path)]
+                message = f"Add source {source_id}: {short(title, 50)}\n\nSource: {source_id}"
+                sha = git.commit_paths(names, message)
+        except BaseException:
+            for path in written:  # all or nothing
+                path.unlink(missing_ok=True)
+            raise
+    finally:
+        if git is not None:
+            git.close()
+    source = source_from_document(doc, meta_path)
+    return AddedSource(source, repo.relative(meta_path), repo.relative(text_path), sha)

@@ -1,0 +1,335 @@
+"""Rendering for the editing and review workflow: `claims review`, the diff driver, `record`."""
+
+from __future__ import annotations
+
+from .compare import SAME, compare_values
+from .model import CLAIM_FIELDS
+from .render import _md, to_json, truncate
+from .values import value_text
+
+# The semantic change of one claim ----------------------------------------------------------------
+
+
+def _published(source) -> str:
+    return "unknown (source not found)" if source is None else str(source.published)
+
+
+def value_line(diff) -> str:
+    """`2025-08-15 -> 2025-09-18 (contradicted)`, or the one value with the kind."""
+    old, new = diff.old, diff.new
+    kind = (new or old).type
+    if old is None:
+        return f"{value_text(new.value, kind)} (new claim)"
+    if new is None:
+        return f"{value_text(old.value, kind)} (claim removed)"
+    if old.type != new.type:
+        return f"{value_text(old.value, old.type)} -> {value_text(new.value, kind)} ({diff.change})"
+    comparison = compare_values(kind, old.value, new.value)
+    extra = f"; added {', '.join(comparison.added)}" if comparison.added else ""
+    extra += f"; removed {', '.join(comparison.removed)}" if comparison.removed else ""
+    if comparison.relation == SAME:
+        return f"{value_text(new.value, kind)} ({diff.change})"
+    return f"{value_text(old.value, kind)} -> {value_text(new.value, kind)} ({diff.change}{extra})"
+
+
+def other_field_lines(diff) -> list[str]:
+    """The other fields that changed, `name: old -> new`."""
+    if diff.old is None or diff.new is None:
+        return []
+    old, new = diff.old.to_data(), diff.new.to_data()
+    lines = []
+    for name in CLAIM_FIELDS:
+        if name in ("value", "source", "quote") or old.get(name) == new.get(name):
+            continue
+        before = value_text(old.get(name)) if name in old else "(none)"
+        after = value_text(new.get(name)) if name in new else "(none)"
+        lines.append(f"{name}: {truncate(before, 60)} -> {truncate(after, 60)}")
+    return lines
+
+
+def source_line(claim, source, old_claim=None) -> str:
+    was = f" (was {old_claim.source})" if old_claim and old_claim.source != claim.source else ""
+    title = f', "{truncate(source.title, 70)}"' if source is not None and source.title else ""
+    return f"{claim.source}{was}, published {_published(source)}{title}"
+
+
+def driver_header(change) -> str:
+    """The lines the diff driver prints above the plain diff of one claim file."""
+    diff = change.diff
+    if diff is None:
+        return ""
+    name = change.new_path
+    if diff.error:
+        return f"claims: {name}: not readable as a claim: {diff.error}\n"
+    lines = [f"claims: {diff.claim_id}: {diff.change}", f"    value: {value_line(diff)}"]
+    lines += [f"    {line}" for line in other_field_lines(diff)]
+    claim = diff.new or diff.old
+    source = change.new_source if diff.new else change.old_source
+    lines.append(f"    source: {source_line(claim, source, diff.old if diff.new else None)}")
+    lines.append(f'    quote: "{truncate(claim.quote, 200)}"')
+    return "\n".join(lines) + "\n"
+
+
+def plain_patch(change) -> str:
+    """The plain unified diff, as git itself prints it."""
+    import difflib
+
+    a, b = f"a/{change.path}", f"b/{change.new_path}"
+    header = [f"diff --git {a} {b}\n"]
+    if change.rename_info:
+        header.append(
+            change.rename_info if change.rename_info.endswith("\n") else change.rename_info + "\n"
+        )
+    if change.old_text is None:
+        header.append(f"new file mode {change.new_mode}\n")
+    elif change.new_text is None:
+        header.append(f"deleted file mode {change.old_mode}\n")
+    elif change.old_mode != change.new_mode:
+        header += [f"old mode {change.old_mode}\n", f"new mode {change.new_mode}\n"]
+    old_lines = (change.old_text or "").splitlines(keepends=True)
+    new_lines = (change.new_text or "").splitlines(keepends=True)
+    if old_lines == new_lines:
+        return "".join(header)
+    mode = f" {change.new_mode}" if change.old_mode == change.new_mode else ""
+    header.append(f"index {_short_hex(change.old_hex)}..{_short_hex(change.new_hex)}{mode}\n")
+    body = difflib.unified_diff(
+        old_lines,
+        new_lines,
+        a if change.old_text is not None else "/dev/null",
+        b if change.new_text is not None else "/dev/null",
+        lineterm="\n",
+    )
+    out = []
+    for line in body:
+        if line.startswith("@@"):
+            out.append(line.rstrip("\n") + _function_context(line, old_lines) + "\n")
+        elif line.startswith(("---", "+++")):
+            out.append(line.rstrip(" \t\n") + "\n")  # difflib adds a tab when dates are empty
+        elif line.endswith("\n"):
+            out.append(line)
+        else:
+            out.append(line + "\n\\ No newline at end of file\n")
+    return "".join(header + out)
+
+
+def _function_context(hunk: str, old_lines: list[str]) -> str:
+    """What git prints after a hunk header: the last line before the hunk that starts with a
+    letter, '_' or '$' (git's default function-name rule), in at most 80 bytes."""
+    import re
+
+    match = re.match(r"@@ -(\d+)(?:,(\d+))? ", hunk)
+    start = int(match.group(1)) - (0 if match.group(2) == "0" else 1)
+    for line in reversed(old_lines[: max(start, 0)]):
+        if line[:1].isascii() and (line[:1].isalpha() or line[:1] in "_$"):
+            text = line.encode("utf-8")[:80].decode("utf-8", errors="ignore")
+            return " " + text.rstrip()
+    return ""
+
+
+def _short_hex(text: str) -> str:
+    """git passes '.' for the missing side of an added or deleted file."""
+    return text[:7] if text and text != "." else "0" * 7
+
+
+def unmerged(path: str) -> str:
+    return f"* Unmerged path {path}\n"
+
+
+# claims record -------------------------------------------------------------------------------
+
+
+def recorded_text(recorded) -> str:
+    lines = [recorded.message.splitlines()[0]]
+    if not recorded.written:
+        lines = [f"{recorded.claim_id}: already reads so; nothing written"]
+    elif recorded.commit:
+        lines.append(f"committed {recorded.commit[:12]}: {recorded.path}")
+    else:
+        lines.append(f"wrote {recorded.path} (not committed)")
+    lines += [
+        f"{p.path}:{p.line}:{p.column}: {p.severity}: {p.message} [{p.rule}]"
+        for p in recorded.warnings
+    ]
+    return "\n".join(lines)
+
+
+def recorded_json(recorded) -> str:
+    def side(claim):
+        return None if claim is None else {
+            "value": claim.value, "modality": claim.modality, "source": claim.source,
+            "quote": claim.quote,
+        }  # fmt: skip
+
+    return to_json(
+        {
+            "claim": recorded.claim_id,
+            "path": recorded.path,
+            "change": recorded.change.kind,
+            "detail": recorded.change.detail,
+            "old": side(recorded.old),
+            "new": side(recorded.new),
+            "written": recorded.written,
+            "commit": recorded.commit,
+            "message": recorded.message,
+            "warnings": [p.to_json() for p in recorded.warnings],
+        }
+    )
+
+
+# claims review -------------------------------------------------------------------------------
+
+VERDICT_WORDS = {
+    "not-ready": "not ready",
+    "ready-with-findings": "ready, with findings to read",
+    "ready": "ready",
+    "no-changes": "nothing to review",
+}
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'s' * (number != 1)}"
+
+
+def verdict(review) -> str:
+    claims = _count(len(review.claims), "claim") + " changed"
+    sources = f", {_count(len(review.sources), 'source')} changed" if review.sources else ""
+    parts = [
+        _count(review.errors, "error"),
+        _count(review.warnings, "warning"),
+        f"{review.contradicting} contradicting an earlier version",
+    ]
+    return f"{VERDICT_WORDS[review.status]}: {claims}{sources}; {'; '.join(parts)}"
+
+
+def _problem_line(p) -> str:
+    return f"- **{p.severity}** `{p.path}:{p.line}:{p.column}` {_md(p.message)} [`{p.rule}`]"
+
+
+def _version_line(version) -> str:
+    claim = version.claim
+    published = _published(version.source)
+    return (
+        f"- {_md(value_text(claim.value, claim.type))} from `{claim.source}` "
+        f"(published {_md(published)}; commit `{version.commit[:12]}`)"
+    )
+
+
+def review_markdown(review) -> str:
+    lines = [f"## Claims review `{review.range}`", ""]
+    lines.append(f"Comparing `{review.base[:12]}` with `{review.head[:12]}`.")
+    lines.append("")
+    if not review.claims and not review.sources:
+        lines += ["No claim or source changed.", ""]
+    for item in review.claims:
+        diff = item.diff
+        lines += [f"### `{item.claim_id}`: {diff.change}", ""]
+        if diff.error:
+            lines += [f"Cannot compare: {_md(diff.error)}", ""]
+        else:
+            kind = (diff.new or diff.old).type
+            lines += ["| | value | modality | source |", "| --- | --- | --- | --- |"]
+            for label, claim in (("old", diff.old), ("new", diff.new)):
+                if claim is None:
+                    lines.append(f"| {label} | (none) | | |")
+                else:
+                    lines.append(
+                        f"| {label} | {_md(value_text(claim.value, kind))} | {claim.modality} "
+                        f"| `{claim.source}` |"
+                    )
+            lines.append("")
+            lines.append(f"**Value:** {_md(value_line(diff))}")
+            others = other_field_lines(diff)
+            if others:
+                lines.append(f"<br>**Also changed:** {_md('; '.join(others))}")
+            lines.append("")
+            if diff.new is not None:
+                source = item.source
+                title = f" “{_md(source.title)}”" if source is not None and source.title else ""
+                lines.append(
+                    f"**Source:** `{diff.new.source}`{title}, published {_md(_published(source))}"
+                )
+                lines.append("")
+                lines.append(f"> {_md(diff.new.quote)}")
+                lines.append("")
+        if item.contradicted:
+            lines.append("**Contradicts earlier versions:**")
+            lines.append("")
+            lines += [_version_line(v) for v in item.contradicted]
+            lines.append("")
+        if item.problems:
+            lines.append("**Check:**")
+            lines.append("")
+            lines += [_problem_line(p) for p in item.problems]
+            lines.append("")
+    if review.sources:
+        lines += ["### Sources", ""]
+        for item in review.sources:
+            source = item.source
+            title = f" “{_md(source.title)}”" if source is not None and source.title else ""
+            published = f", published {_md(_published(source))}" if source is not None else ""
+            lines.append(f"- `{item.source_id}` {item.status}{title}{published}")
+            lines += ["  " + _problem_line(p) for p in item.problems]
+        lines.append("")
+    lines.append(f"**Verdict:** {verdict(review)}.")
+    return "\n".join(lines) + "\n"
+
+
+def review_json(review) -> str:
+    def version(v):
+        return {
+            "commit": v.commit,
+            "source": v.claim.source,
+            "published": v.source.published if v.source else None,
+            "value": v.claim.value,
+        }
+
+    def source(s):
+        return None if s is None else {"id": s.id, "title": s.title, "published": s.published}
+
+    return to_json(
+        {
+            "range": review.range,
+            "base": review.base,
+            "head": review.head,
+            "claims": [
+                {
+                    **c.diff.to_json(),
+                    "path": c.path,
+                    "source": source(c.source),
+                    "contradicts": [version(v) for v in c.contradicted],
+                    "problems": [p.to_json() for p in c.problems],
+                }
+                for c in review.claims
+            ],
+            "sources": [
+                {
+                    "id": s.source_id,
+                    "path": s.path,
+                    "status": s.status,
+                    "source": source(s.source),
+                    "problems": [p.to_json() for p in s.problems],
+                }
+                for s in review.sources
+            ],
+            "summary": {
+                "claims": len(review.claims),
+                "sources": len(review.sources),
+                "errors": review.errors,
+                "warnings": review.warnings,
+                "contradicting": review.contradicting,
+            },
+            "verdict": {"status": review.status, "text": verdict(review)},
+        }
+    )
+
+
+# claims merge-driver -------------------------------------------------------------------------
+
+
+def merge_message(path: str, result) -> str:
+    if result.line_merged:
+        return f"claims: {path}: not a claim mapping on every side; merged by line: {result.conflicts[0]}"
+    return (
+        f"claims: conflict in {path}: {', '.join(result.conflicts)} set differently by ours "
+        f"(source {result.ours_source}) and theirs (source {result.theirs_source})"
+    )

@@ -1,0 +1,222 @@
+"""`claims review BASE..HEAD`: every claim a branch changes, read from git as of HEAD.
+
+For each changed claim: the old and new version and the change kind between them, the new
+version's source, the earlier versions in HEAD's history that the new value contradicts (any
+of them, not only the previous one), and every `claims check` problem on the changed files.
+The files are checked as they are at HEAD, from a snapshot of the changed claim files and the
+sources they cite, so the branch need not be checked out.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .check import ERROR, WARNING, Problem, check_files
+from .compare import contradicts
+from .diffing import ClaimDiff, compare_claims
+from .files import atomic_write
+from .gitio import GitHistory
+from .history import SourceCache, Version, claim_id_of, claim_versions, parse_claim_blob
+from .model import Source, is_claim_id
+from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo
+
+READY = "ready"
+FINDINGS = "ready-with-findings"
+NOT_READY = "not-ready"
+NO_CHANGES = "no-changes"
+
+
+@dataclass(frozen=True)
+class ReviewedClaim:
+    claim_id: str
+    path: str
+    diff: ClaimDiff
+    source: Source | None  # the new version's source, as of HEAD
+    contradicted: tuple[Version, ...] = ()  # earlier versions the new value contradicts
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReviewedSource:
+    source_id: str
+    path: str
+    status: str  # added, modified, deleted
+    source: Source | None
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass
+class Review:
+    base: str  # the commits compared
+    head: str
+    range: str  # as given
+    claims: list[ReviewedClaim] = field(default_factory=list)
+    sources: list[ReviewedSource] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        found = [p for c in self.claims for p in c.problems]
+        found += [p for s in self.sources for p in s.problems]
+        return sorted(found)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.problems if p.severity == WARNING)
+
+    @property
+    def contradicting(self) -> int:
+        return sum(1 for c in self.claims if c.contradicted)
+
+    @property
+    def status(self) -> str:
+        if self.errors:
+            return NOT_READY
+        if not self.claims and not self.sources:
+            return NO_CHANGES
+        if self.warnings or self.contradicting:
+            return FINDINGS
+        return READY
+
+
+STATUS_WORDS = {"A": "added", "M": "modified", "D": "deleted"}
+
+
+def parse_range(words: tuple[str, ...]) -> tuple[str, str, bool]:
+    """BASE..HEAD, BASE...HEAD (from their merge base) or BASE HEAD; an empty side is HEAD."""
+    from .errors import UsageError
+
+    if len(words) == 2:
+        return words[0], words[1], False
+    if len(words) != 1:
+        raise UsageError("give a range: BASE..HEAD, BASE...HEAD, or BASE HEAD")
+    text = words[0]
+    three = "..." in text
+    if ".." not in text:
+        raise UsageError(f"{text!r} is not a range; give BASE..HEAD or BASE...HEAD")
+    base, head = text.split("..." if three else "..", 1)
+    return base or "HEAD", head or "HEAD", three
+
+
+def review_range(
+    repo: ClaimsRepo, git: GitHistory, base: str, head: str, merge_base: bool = False
+) -> Review:
+    base_commit, head_commit = git.resolve(base), git.resolve(head)
+    if merge_base:
+        base_commit = git.merge_base(base_commit, head_commit)
+    review = Review(base_commit, head_commit, f"{base}{'...' if merge_base else '..'}{head}")
+    claim_paths = [
+        path
+        for _status, path in git.changed_files(base_commit, head_commit, CLAIMS_DIR)
+        if path.endswith(".yaml") and path.count("/") == 1
+    ]
+    changed_sources: dict[str, tuple[str, str]] = {}  # id -> (status, metadata path)
+    for status, path in git.changed_files(base_commit, head_commit, SEEDS_DIR):
+        if path.endswith((".yaml", ".txt")):
+            meta = Path(path).with_suffix(".yaml").as_posix()
+            changed_sources.setdefault(Path(path).stem, (status, meta))
+
+    # Both sides' blobs from one tree listing each, read through the one cat-file process.
+    base_blobs = dict(git.tree_files(base_commit, CLAIMS_DIR))
+    head_blobs = dict(git.tree_files(head_commit, CLAIMS_DIR))
+    olds = {path: _parse(git, base_blobs, path, base_commit) for path in claim_paths}
+    news = {path: _parse(git, head_blobs, path, head_commit) for path in claim_paths}
+    with tempfile.TemporaryDirectory(prefix="claims-review-") as folder:
+        # Versions are read without their sources first: which sources are needed comes after.
+        no_sources = SourceCache(ClaimsRepo(Path(folder) / "none"))
+        histories = {
+            path: claim_versions(repo, git, claim_id_of(path), no_sources, head_commit)
+            for path in claim_paths
+            if path in head_blobs and is_claim_id(claim_id_of(path))
+        }
+        texts = set(changed_sources) | {c.source for c, _ in news.values() if c is not None}
+        metadata = texts | {
+            v.claim.source for versions in histories.values() for v in versions if v.claim
+        }
+        snapshot = ClaimsRepo(Path(folder) / "head")
+        claim_blobs = {path: head_blobs[path] for path in claim_paths if path in head_blobs}
+        _materialise(git, head_commit, snapshot, claim_blobs, metadata, texts)
+        sources = SourceCache(snapshot)
+        problems = _check(snapshot, [*claim_blobs, *(meta for _, meta in changed_sources.values())])
+
+        for path in claim_paths:
+            (old, old_error), (new, new_error) = olds[path], news[path]
+            claim_id = claim_id_of(path)
+            review.claims.append(
+                ReviewedClaim(
+                    claim_id,
+                    path,
+                    compare_claims(claim_id, old, new, old_error or new_error),
+                    sources.get(new.source) if new else None,
+                    tuple(_contradicted(new, histories.get(path, []), sources)),
+                    tuple(problems.get(path, [])),
+                )
+            )
+        for source_id, (status, meta) in sorted(changed_sources.items()):
+            review.sources.append(
+                ReviewedSource(
+                    source_id,
+                    meta,
+                    STATUS_WORDS.get(status, "modified"),
+                    sources.get(source_id),
+                    tuple(problems.get(meta, [])),
+                )
+            )
+    return review
+
+
+def _check(snapshot: ClaimsRepo, paths: list[str]) -> dict[str, list[Problem]]:
+    """Every check problem in those of `paths` that exist in the snapshot, by path."""
+    files = [snapshot.root / path for path in paths if (snapshot.root / path).is_file()]
+    found: dict[str, list[Problem]] = {}
+    if files:
+        for problem in check_files(snapshot, files).problems:
+            found.setdefault(problem.path, []).append(problem)
+    return found
+
+
+def _parse(git: GitHistory, blobs: dict[str, str], path: str, commit: str):
+    """The claim at `path` on one side, and the error that kept it from parsing."""
+    if path not in blobs:
+        return None, None
+    return parse_claim_blob(git.read_blob(blobs[path]), f"{path}@{commit[:12]}")
+
+
+def _contradicted(new, versions: list[Version], sources: SourceCache) -> list[Version]:
+    """Versions in HEAD's history whose value the new value contradicts, one per source and value.
+
+    HEAD's own version is among them but never contradicts itself.
+    """
+    if new is None:
+        return []
+    found, seen = [], set()
+    for version in versions:
+        claim = version.claim
+        if claim is None or claim.type != new.type:
+            continue
+        key = (claim.source, repr(claim.value))
+        if key in seen or not contradicts(new.type, claim.value, new.value):
+            continue
+        seen.add(key)
+        found.append(replace(version, source=sources.get(claim.source)))
+    return found
+
+
+def _materialise(git, commit, snapshot, claim_blobs, metadata: set[str], texts: set[str]):
+    """Write the changed claim files and the sources they need, as of `commit`, into `snapshot`."""
+    (snapshot.root / CLAIMS_DIR).mkdir(parents=True)
+    (snapshot.root / SEEDS_DIR).mkdir()
+    for path, blob in git.tree_files(commit, SEEDS_DIR):
+        name = Path(path)
+        wanted = metadata if name.suffix == ".yaml" else texts if name.suffix == ".txt" else ()
+        if name.stem in wanted:
+            target = snapshot.root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(target, git.read_blob(blob))
+    for path, blob in claim_blobs.items():
+        atomic_write(snapshot.root / path, git.read_blob(blob))
