@@ -231,3 +231,17 @@ def test_the_story_fixture_reads_the_same_through_the_cache(claims, story):
     write_files(story, {"claims/summit-date.yaml": date_claim("2025-09-19", "asserted", "a3", "on September 18, 2025")})  # fmt: skip
     git(story, "commit", "-qam", "Correct a3")
     assert claims(*argv, repo=story).stdout == uncached(claims, story, *argv)
+
+
+def test_each_worktree_keeps_its_own_cache(claims, generated, tmp_path):
+    other = tmp_path / "older"
+    git(generated, "worktree", "add", "-q", "--detach", str(other), "HEAD~20")
+    argv = ("list", "--format", "json")
+    for repo in (generated, other, generated, other):
+        assert claims(*argv, repo=repo).stdout == uncached(claims, repo, *argv)
+    assert (cache_dir(generated) / "history.jsonl").exists()
+    own = Path(git(other, "rev-parse", "--absolute-git-dir").strip()) / "claims-cache"
+    assert (own / "history.jsonl").exists()
+    keys = {json.loads((d / "history.jsonl").read_bytes().split(b"\n")[0])["key"]["head"]
+            for d in (cache_dir(generated), own)}  # fmt: skip
+    assert len(keys) == 2

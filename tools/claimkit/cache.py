@@ -1,6 +1,7 @@
 """A disposable cache under git's own directory: what reading every claim's history costs most.
 
-`<git dir>/claims-cache/` holds these files, each a header line and a body:
+`<git dir>/claims-cache/` (each worktree's own git directory: worktrees on different branches
+keep their own) holds these files, each a header line and a body:
 
 - `history.jsonl`: every version of every claim as parsed from its blob, keyed by the HEAD
   commit (which fixes every version reachable from it) and the shallow boundary;

@@ -105,7 +105,7 @@ FILE_LOG_OPTIONS = ("--full-history", "--no-renames")
 # of the work tree, and HEAD (absent where there are no commits yet).
 REV_PARSE = (
     "git", *SAFE_OPTIONS, "rev-parse", "--is-bare-repository", "--is-shallow-repository",
-    "--git-common-dir", "--show-toplevel", "--verify", "--quiet", "HEAD^{commit}",
+    "--git-common-dir", "--git-dir", "--show-toplevel", "--verify", "--quiet", "HEAD^{commit}",
 )  # fmt: skip
 
 
@@ -196,15 +196,16 @@ class GitHistory:
         lines = done.stdout.decode("utf-8", "replace").splitlines()
         if lines[:1] == ["true"]:
             raise RepoError(f"{root}: a bare repository has no working tree to read claims from")
-        if done.returncode not in (0, 1) or len(lines) < 4:
+        if done.returncode not in (0, 1) or len(lines) < 5:
             message = _last_line(done.stderr)
             if not message or "not a git repository" in message:
                 raise RepoError(f"{root}: not a git repository; history needs git") from None
             raise RepoError(f"{root}: {message.removeprefix('fatal: ')}")
         self.shallow = lines[1] == "true"
-        self.head = lines[4] if len(lines) > 4 else None  # None: no commits yet
-        self.common_dir = (Path(root) / lines[2]).resolve()
-        self.top = Path(lines[3])
+        self.head = lines[5] if len(lines) > 5 else None  # None: no commits yet
+        self.common_dir = (Path(root) / lines[2]).resolve()  # objects, refs: shared by worktrees
+        self.git_dir = (Path(root) / lines[3]).resolve()  # this worktree's own
+        self.top = Path(lines[4])
         self.prefix = Path(os.path.relpath(Path(root).resolve(), self.top.resolve())).as_posix()
         self.prefix = "" if self.prefix == "." else self.prefix + "/"
 

@@ -121,7 +121,7 @@ def claim_versions(
     path = repo.relative(repo.claim_path(claim_id))
     # Made ready before the log is read: while an early log runs, this costs nothing.
     if sources is None:  # a few sources: parsed here; only the listing of seeds/ is cached
-        sources = SourceCache(repo, Store(git.common_dir) if cache_enabled() else None, False)
+        sources = SourceCache(repo, Store(git.git_dir) if cache_enabled() else None, False)
     prepare_parser()
     revisions = git.file_log(path, rev, early=early)
     blobs = git.read_blobs(r.blob for r in revisions if r.blob)
@@ -381,7 +381,7 @@ def collector_paused():
 
 def source_cache(repo: ClaimsRepo, git: GitHistory) -> SourceCache:
     """A SourceCache backed by the repository's cache (when there is one to use)."""
-    return SourceCache(repo, Store(git.common_dir) if cache_enabled() else None)
+    return SourceCache(repo, Store(git.git_dir) if cache_enabled() else None)
 
 
 def all_versions(

@@ -92,7 +92,7 @@ def run_maintenance(repo: ClaimsRepo, clear_cache: bool = False) -> MaintenanceR
         else:
             action = "up to date"
         after = graph_state(git)
-        store = cache.Store(git.common_dir)
+        store = cache.Store(git.git_dir)
         cleared = store.clear() if clear_cache else []
         if git.head is not None and cache.enabled():
             overview(repo, git)  # reads history into the cache, or finds it there
