@@ -119,6 +119,7 @@ def _replace(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the cache from the rest of a group
         os.replace(tmp, path)
     except BaseException:
         try:
