@@ -36,11 +36,13 @@ test: install
 	$(BIN)/python -m pytest -q
 
 lint: install
-	$(BIN)/ruff check tools tests
-	$(BIN)/ruff format --check tools tests
+	$(BIN)/ruff check tools tests bench
+	$(BIN)/ruff format --check tools tests bench
 
+# Builds (or reuses) benchmark repositories under build/bench/, then times claims against plain
+# git on the same questions; see docs/performance.md.
 bench: install
-	@echo "no benchmarks yet"
+	$(BIN)/python bench/run.py
 
 # docs/timeline.png: the shipped database's timeline as headless Chromium draws it.
 screenshot: install

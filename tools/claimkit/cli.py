@@ -174,30 +174,37 @@ def list_claims(ctx, as_of, fmt):
     one pass over `git log -- claims/`.
     """
     from . import render
-    from .compare import CONTRADICTED
     from .dates import date_argument
-    from .history import as_of as version_as_of
-    from .history import chronological
 
     repo = open_repo(ctx)
     day = date_argument(as_of, end=True) if as_of else None
-    histories = read_all_history(repo, required=day is not None)
+    overviews = read_overview(repo, day, required=day is not None)
     rows = []
-    for claim_id in sorted(histories) if day else repo.claim_ids():
-        versions = histories.get(claim_id, [])
+    for claim_id in sorted(overviews) if day else repo.claim_ids():
+        found = overviews.get(claim_id)
         if day:
-            chosen = version_as_of(versions, day)
-            if chosen is None:
+            if found is None or found.as_of is None:
                 continue
-            claim = chosen.claim
+            claim = found.as_of
         else:
             claim = repo.load_claim(claim_id)
-        contested = any(v.change == CONTRADICTED for v in chronological(versions))
-        rows.append((claim, f"claims/{claim_id}.yaml", len(versions), contested))
+        versions, contested = (found.versions, found.contested) if found else (0, False)
+        rows.append((claim, f"claims/{claim_id}.yaml", versions, contested))
     if fmt == "json":
         click.echo(render.to_json(render.listing_json(rows)))
     else:
         output(render.listing_table(rows))
+
+
+def read_overview(repo, day, required: bool = True) -> dict:
+    """Every claim's overview (history.overview); outside git (when not required) none."""
+    from .gitio import GitHistory, is_git_repository
+    from .history import overview
+
+    if not required and not is_git_repository(repo.root):
+        return {}
+    with GitHistory(repo.root) as git:
+        return overview(repo, git, day)
 
 
 def read_all_history(repo, required: bool = True) -> dict:
@@ -358,18 +365,21 @@ def log(ctx, claim_id, fmt, by, reverse, limit, since, until):
     edited), the value and what changed in it, the modality and the quote. A version recorded
     after one from a later-published source is marked as recorded out of order.
     """
-    from . import render
-    from .dates import date_argument
-    from .gitio import GitHistory
-    from .history import claim_versions, ordered, published_between
-
     repo = open_repo(ctx)
-    repo.claim_path(claim_id)  # validates the id before it reaches git
-    first = date_argument(since, end=False) if since else None
-    last = date_argument(until, end=True) if until else None
-    with GitHistory(repo.root) as git:
-        versions = claim_versions(repo, git, claim_id)
-        truncated = git.is_shallow()
+    path = repo.claim_path(claim_id)  # validates the id before it reaches git
+    from .gitio import EarlyFileLog, GitHistory
+
+    # git walks the history while the modules that read its answer load.
+    with EarlyFileLog(repo.root, repo.relative(path)) as early:
+        from . import render
+        from .dates import date_argument
+        from .history import claim_versions, ordered, published_between
+
+        first = date_argument(since, end=False) if since else None
+        last = date_argument(until, end=True) if until else None
+        with GitHistory(repo.root, early) as git:
+            versions = claim_versions(repo, git, claim_id, early=early)
+            truncated = git.is_shallow()
     if not versions:
         repo.load_claim_document(claim_id)  # unknown id: the error names close matches
         raise_no_history(claim_id)

@@ -45,10 +45,10 @@ def write_output(path: Path, write) -> None:
 def read_history(repo):
     """Every claim's versions and whether the history is cut short, from one pass over git."""
     from .gitio import GitHistory
-    from .history import SourceCache, all_versions
+    from .history import all_versions, source_cache
 
-    sources = SourceCache(repo)
     with GitHistory(repo.root) as git:
+        sources = source_cache(repo, git)  # backed by the cache under .git/claims-cache
         histories = all_versions(repo, git, sources)
         truncated = git.is_shallow() if histories else False
         head = git.resolve("HEAD") if git.has_commits() else None
@@ -89,15 +89,19 @@ def export(ctx, fmt, output):
     repo = open_repo(ctx)
     if output is not None:
         check_output(repo, output)
-    histories, source_cache, truncated, _head = read_history(repo)
-    sources = {source_id: source_cache.get(source_id) for source_id in repo.source_paths()}
-    data = exporting.build(
-        histories, sources, truncated, source_path=lambda source: repo.relative(source.path)
-    )
+    from .history import collector_paused
+
+    with collector_paused():  # every version becomes a row: no cycles, many objects
+        histories, source_cache, truncated, _head = read_history(repo)
+        sources = {source_id: source_cache.get(source_id) for source_id in repo.source_paths()}
+        data = exporting.build(
+            histories, sources, truncated, source_path=lambda source: repo.relative(source.path)
+        )
+        if fmt != "sqlite":
+            text = exporting.to_json(data) if fmt == "json" else exporting.to_csv(data.versions)
     if fmt == "sqlite":
         write_output(output, lambda path: exporting.write_sqlite(data, path))
     else:
-        text = exporting.to_json(data) if fmt == "json" else exporting.to_csv(data.versions)
         if output is None:
             click.echo(text, nl=False)
             return

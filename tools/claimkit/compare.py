@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .dates import DateRange, parse_date
 from .model import Claim
 from .quotes import normalise
 from .values import value_text
+
+
+@lru_cache(maxsize=8192)
+def _key(text: str) -> str:
+    """A name or place as compared: normalised and case-folded. The same few names recur in
+    every version of a claim, so each is worked out once."""
+    return normalise(text).casefold()
+
 
 SAME = "same"
 REFINED = "refined"
@@ -53,7 +62,7 @@ def compare_dates(old: DateRange, new: DateRange) -> Comparison:
 
 
 def _place(value: list) -> list[str]:
-    return [normalise(str(part)).casefold() for part in value]
+    return [_key(str(part)) for part in value]
 
 
 def compare_places(old: list, new: list) -> Comparison:
@@ -70,8 +79,8 @@ def compare_places(old: list, new: list) -> Comparison:
 
 def compare_people(old: list, new: list) -> Comparison:
     """People are a set: say who was added and who removed."""
-    old_names = {normalise(str(n)).casefold(): str(n) for n in old}
-    new_names = {normalise(str(n)).casefold(): str(n) for n in new}
+    old_names = {_key(str(n)): str(n) for n in old}
+    new_names = {_key(str(n)): str(n) for n in new}
     if old_names.keys() == new_names.keys():
         return Comparison(SAME)
     added = tuple(sorted(new_names[k] for k in new_names.keys() - old_names.keys()))

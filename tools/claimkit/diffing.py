@@ -9,7 +9,6 @@ from .errors import NotFound, RepoError
 from .files import read_bytes
 from .gitio import GitHistory, blob_id
 from .history import (
-    SourceCache,
     Version,
     all_versions,
     chronological,
@@ -122,7 +121,7 @@ def source_order(histories: dict[str, list[Version]]) -> list[str]:
 
 def diff_sources(repo: ClaimsRepo, git: GitHistory, first: str, second: str) -> list[ClaimDiff]:
     """Every claim as it stood after article `first` vs after article `second`, in publication order."""
-    histories = all_versions(repo, git, SourceCache(repo))
+    histories = all_versions(repo, git)
     order = source_order(histories)
     for source_id in (first, second):
         if source_id not in order:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +22,12 @@ def read_bytes(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
                 raise DataError(
                     display, 1, 1, f"file is {size} bytes, over the {limit}-byte limit", "file-size"
                 )
-            return handle.read(limit + 1)
+            # Read what fstat promised (asking for `limit` would allocate that much each time),
+            # then anything a growing file added, up to where the old code stopped.
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(limit + 1 - len(data))
+            return data
     except FileNotFoundError:
         raise DataError(display, 1, 1, "file not found", "file-missing") from None
     except IsADirectoryError:
@@ -82,6 +86,8 @@ def atomic_write(path: Path, data: bytes) -> None:
 
     A reader sees the old file or the new one, never a half-written one.
     """
+    import tempfile  # here: only writing needs it, and it costs a reading command's start-up
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -1,4 +1,4 @@
-"""All git access in one place: the only module that imports `git`.
+"""All git access in one place: the only module that imports `git` or runs it.
 
 Reading never runs anything the repository being read could configure: hooks, fsmonitor,
 pagers, external diff and textconv programs are switched off on every call, and paths are
@@ -7,11 +7,14 @@ always passed after `--`.
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Iterator
+import queue
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import ConflictError, NotFound, RepoError, UsageError
 
@@ -33,17 +36,31 @@ SAFE_ENV = {
 RECORD = "\x1e"
 FIELD = "\x1f"
 LOG_FORMAT = f"--format={RECORD}%H{FIELD}%cI{FIELD}%s"
+LOG_FORMAT_NO_SUBJECT = f"--format={RECORD}%H{FIELD}%cI{FIELD}"
 
 
-@dataclass(frozen=True)
-class FileRevision:
-    """One version of one file: the commit that wrote it and the blob it wrote."""
+class FileRevision(NamedTuple):
+    """One version of one file: the commit that wrote it and the blob it wrote.
+
+    A named tuple: a whole history makes tens of thousands, and a tuple is made in a fraction
+    of a frozen dataclass's time."""
 
     commit: str
     recorded: str  # committer date, ISO 8601
     subject: str
     path: str  # the file's path at that commit
     blob: str | None  # None where the commit deleted the file
+    status: str = "M"  # A, M or D (R where a rename was followed)
+
+
+def _environment() -> dict[str, str]:
+    return {**os.environ, **SAFE_ENV}
+
+
+def _last_line(stderr: bytes | str) -> str:
+    text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr
+    lines = text.strip().splitlines()
+    return lines[-1].strip() if lines else ""
 
 
 def command_error(command: str, status: int, stderr: str) -> Exception:
@@ -64,13 +81,14 @@ def index_lock_message(lock: str) -> str:
 
 
 def is_git_repository(path: Path) -> bool:
-    import git
-
     try:
-        git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        done = subprocess.run(
+            ["git", *SAFE_OPTIONS, "rev-parse", "--git-dir"],
+            cwd=path, capture_output=True, env=_environment(), check=False,
+        )  # fmt: skip
+    except OSError:  # no such directory, or no git
         return False
-    return True
+    return done.returncode == 0
 
 
 def init_repository(path: Path) -> None:
@@ -82,27 +100,127 @@ def init_repository(path: Path) -> None:
         raise RepoError(f"{path}: git init failed: {err.stderr.strip()}") from None
 
 
-class GitHistory:
-    """Read access to the git history of a claims repository."""
+FILE_LOG_OPTIONS = ("--full-history", "--no-renames")
+# What GitHistory learns first: bare or not, shallow or not, the common git directory, the top
+# of the work tree, and HEAD (absent where there are no commits yet).
+REV_PARSE = (
+    "git", *SAFE_OPTIONS, "rev-parse", "--is-bare-repository", "--is-shallow-repository",
+    "--git-common-dir", "--git-dir", "--show-toplevel", "--verify", "--quiet", "HEAD^{commit}",
+)  # fmt: skip
 
-    def __init__(self, root: Path):
-        import git
 
-        self.root = root
+class EarlyFileLog:
+    """`git log` of one file, started as soon as the file is known, so that git walks the
+    history while Python is still loading what it needs to read the answer."""
+
+    def __init__(self, root: Path, path: str):
+        self.path = path  # relative to `root`, the claims repository
         try:
-            repo = git.Repo(root, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            raise RepoError(f"{root}: not a git repository; history needs git") from None
-        if repo.bare:
-            raise RepoError(f"{root}: a bare repository has no working tree to read claims from")
-        self.top = Path(repo.working_tree_dir)
-        self.prefix = Path(os.path.relpath(root, self.top)).as_posix()
-        self.prefix = "" if self.prefix == "." else self.prefix + "/"
-        self._git = repo.git
-        self._git.update_environment(**SAFE_ENV)
+            # What GitHistory asks first, asked now too, side by side with the log.
+            self.rev_parse: subprocess.Popen | None = subprocess.Popen(
+                REV_PARSE, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                env=_environment(),
+            )  # fmt: skip
+        except OSError:
+            self.rev_parse = None
+        try:
+            self.process: subprocess.Popen | None = subprocess.Popen(
+                ["git", *SAFE_OPTIONS, "log", LOG_FORMAT, "--raw", "--no-abbrev", "--no-merges",
+                 "--no-ext-diff", "--no-textconv", *FILE_LOG_OPTIONS, "HEAD", "--", path],
+                cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_environment(),
+            )  # fmt: skip
+        except OSError:
+            self.process = None
+
+    def repository(self) -> subprocess.CompletedProcess | None:
+        """The early `git rev-parse`, for GitHistory; None if it could not be started."""
+        process, self.rev_parse = self.rev_parse, None
+        if process is None:
+            return None
+        out, err = process.communicate()
+        return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+    def output(self, path: str, rev: str) -> str | None:
+        """The log, if it is the one asked for and git gave it; None to run it the usual way."""
+        process, self.process = self.process, None
+        if process is None or path != self.path or rev != "HEAD":
+            self._end(process)
+            return None
+        out, _ = process.communicate()
+        return out.decode("utf-8", "replace") if process.returncode == 0 else None
+
+    @staticmethod
+    def _end(process: subprocess.Popen | None) -> None:
+        if process is not None:
+            if process.poll() is None:
+                process.kill()
+            process.communicate()
 
     def close(self) -> None:
-        self._git.clear_cache()  # ends the long-lived cat-file process
+        process, self.process = self.process, None
+        self._end(process)
+        process, self.rev_parse = self.rev_parse, None
+        self._end(process)
+
+    def __enter__(self) -> EarlyFileLog:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class GitHistory:
+    """Read access to the git history of a claims repository.
+
+    Reads run `git` directly (one process per question, and one long-lived
+    `git cat-file --batch` for single blobs); GitPython is not needed to read, and its import
+    would cost more than most questions.
+    """
+
+    def __init__(self, root: Path, early: EarlyFileLog | None = None):
+        self.root = root
+        self._env = _environment()
+        self._cat_file: subprocess.Popen | None = None
+        self._blobs: dict[str, bytes] = {}
+        self._graph_checked = False
+        done = early.repository() if early is not None else None
+        if done is None:
+            try:
+                done = subprocess.run(
+                    REV_PARSE, cwd=root, capture_output=True, env=self._env, check=False
+                )
+            except FileNotFoundError:
+                raise RepoError(f"{root}: no such directory, or git is not installed") from None
+            except OSError as err:
+                raise RepoError(f"{root}: cannot run git: {err.strerror}") from None
+        lines = done.stdout.decode("utf-8", "replace").splitlines()
+        if lines[:1] == ["true"]:
+            raise RepoError(f"{root}: a bare repository has no working tree to read claims from")
+        if done.returncode not in (0, 1) or len(lines) < 5:
+            message = _last_line(done.stderr)
+            if not message or "not a git repository" in message:
+                raise RepoError(f"{root}: not a git repository; history needs git") from None
+            raise RepoError(f"{root}: {message.removeprefix('fatal: ')}")
+        self.shallow = lines[1] == "true"
+        self.head = lines[5] if len(lines) > 5 else None  # None: no commits yet
+        self.common_dir = (Path(root) / lines[2]).resolve()  # objects, refs: shared by worktrees
+        self.git_dir = (Path(root) / lines[3]).resolve()  # this worktree's own
+        self.top = Path(lines[4])
+        self.prefix = Path(os.path.relpath(Path(root).resolve(), self.top.resolve())).as_posix()
+        self.prefix = "" if self.prefix == "." else self.prefix + "/"
+
+    def close(self) -> None:
+        """Ends the long-lived cat-file process."""
+        process, self._cat_file = self._cat_file, None
+        if process is not None:
+            try:
+                process.stdin.close()
+                process.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                process.kill()
+                process.wait()
+            finally:
+                process.stdout.close()
 
     def __enter__(self) -> GitHistory:
         return self
@@ -112,21 +230,67 @@ class GitHistory:
 
     # Low level ----------------------------------------------------------------------------
 
-    def run(self, *args: str, ok_codes: tuple[int, ...] = ()) -> str:
+    def run_bytes(
+        self, *args: str, ok_codes: tuple[int, ...] = (), input: bytes | None = None
+    ) -> bytes:
         """git's standard output; a failure (a status not 0 nor in `ok_codes`) is one line."""
-        status, stdout, stderr = self._git.execute(
+        done = subprocess.run(
             ["git", *SAFE_OPTIONS, *args],
-            with_extended_output=True,
-            with_exceptions=False,
-            strip_newline_in_stdout=False,
-        )
-        if status != 0 and status not in ok_codes:
-            raise command_error(args[0], status, stderr)
-        return stdout
+            cwd=self.top, input=input, capture_output=True, env=self._env, check=False,
+            stdin=subprocess.DEVNULL if input is None else None,
+        )  # fmt: skip
+        if done.returncode != 0 and done.returncode not in ok_codes:
+            raise command_error(args[0], done.returncode, done.stderr.decode("utf-8", "replace"))
+        return done.stdout
+
+    def run(self, *args: str, ok_codes: tuple[int, ...] = ()) -> str:
+        """git's standard output as text; a failure (a status not 0 nor in `ok_codes`) is one line."""
+        return self.run_bytes(*args, ok_codes=ok_codes).decode("utf-8", "replace")
 
     def read_blob(self, blob: str) -> bytes:
-        """A blob's bytes, through the one long-lived `git cat-file --batch` process."""
-        return self._git.get_object_data(blob)[3]
+        """A blob's bytes, through the one long-lived `git cat-file --batch` process (or from
+        the last read_blobs, which has them already)."""
+        if blob in self._blobs:
+            return self._blobs[blob]
+        if self._cat_file is None:
+            self._cat_file = subprocess.Popen(
+                ["git", *SAFE_OPTIONS, "cat-file", "--batch"],
+                cwd=self.top, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, env=self._env,
+            )  # fmt: skip
+        process = self._cat_file
+        try:
+            process.stdin.write(blob.encode("ascii") + b"\n")
+            process.stdin.flush()
+            header = process.stdout.readline().split()
+            if len(header) != 3:
+                raise RepoError(f"git cat-file: object {blob} is missing")
+            data = process.stdout.read(int(header[2]) + 1)[:-1]
+        except (OSError, ValueError):
+            self.close()
+            raise RepoError(f"git cat-file failed reading {blob}") from None
+        return data
+
+    def read_blobs(self, blobs: Iterable[str]) -> dict[str, bytes]:
+        """Many blobs at once, by id: one `git cat-file --batch` over them all."""
+        wanted = list(dict.fromkeys(blobs))
+        if not wanted:
+            return {}
+        output = self.run_bytes(
+            "cat-file", "--batch", "--buffer", input="\n".join(wanted).encode("ascii") + b"\n"
+        )
+        found: dict[str, bytes] = {}
+        position = 0
+        for blob in wanted:
+            end = output.index(b"\n", position)
+            header = output[position:end].split()
+            if len(header) != 3:
+                raise RepoError(f"git cat-file: object {blob} is missing")
+            size = int(header[2])
+            found[blob] = output[end + 1 : end + 1 + size]
+            position = end + 2 + size
+        self._blobs = found
+        return found
 
     def repo_path(self, path: str) -> str:
         """A path relative to the claims root, as git names it from the top of the work tree."""
@@ -143,7 +307,7 @@ class GitHistory:
         )
 
     def is_shallow(self) -> bool:
-        return self.run("rev-parse", "--is-shallow-repository").strip() == "true"
+        return self.shallow
 
     def resolve(self, rev: str) -> str:
         """The commit a revision names; refuses option-like and unknown revisions."""
@@ -173,27 +337,171 @@ class GitHistory:
                 new_blob, status = fields[3], fields[4]
                 path = self.claims_path(paths[-1])
                 blob = None if status.startswith("D") else new_blob
-                yield FileRevision(commit, recorded, subject, path, blob)
+                yield FileRevision(commit, recorded, subject, path, blob, status[0])
 
-    def file_log(self, path: str, rev: str = "HEAD") -> list[FileRevision]:
-        """Every version of one file, newest first, following renames: one `git log`."""
-        if not self.has_commits():
-            return []
+    def _log(self, *args: str) -> str:
+        """`git log` with our format; empty where the repository has no commits yet."""
+        self.maintain_commit_graph()
+        try:
+            return self.run("log", LOG_FORMAT, "--raw", "--no-abbrev", "--no-merges",
+                            "--no-ext-diff", "--no-textconv", *args)  # fmt: skip
+        except RepoError:
+            if not self.has_commits():
+                return ""
+            raise
+
+    def file_log(
+        self, path: str, rev: str = "HEAD", early: EarlyFileLog | None = None
+    ) -> list[FileRevision]:
+        """Every version of one file, newest first, following renames.
+
+        One path-limited `git log`, which git answers from its changed-path Bloom filters when
+        the commit-graph has them. `--follow` would answer the same but cannot use the filters
+        and costs a tree diff per commit, so renames are followed by hand: only when the oldest
+        version found is an addition that git's rename detection pairs with a deletion does a
+        second log continue under the old name.
+        """
+        revisions: list[FileRevision] = []
+        seen = set()
+        while (path, rev) not in seen:
+            seen.add((path, rev))
+            output = early.output(path, rev) if early is not None else None
+            if output is None:
+                output = self._log(*FILE_LOG_OPTIONS, rev, "--", self.repo_path(path))
+            else:
+                self.maintain_commit_graph()  # for the next time
+            found = list(self._parse_log(output))
+            revisions.extend(found)
+            if not found or found[-1].status != "A":
+                break
+            origin = self.renamed_from(found[-1].commit, path)
+            if origin is None:
+                break
+            revisions[-1] = revisions[-1]._replace(status="R")
+            path, rev = origin, f"{found[-1].commit}^"
+        return revisions
+
+    def renamed_from(self, commit: str, path: str) -> str | None:
+        """The path `path` was renamed from in `commit`, by git's rename detection; or None."""
         output = self.run(
-            "log", LOG_FORMAT, "--raw", "--no-abbrev", "--no-merges", "--follow", "-M",
-            "--no-ext-diff", "--no-textconv", rev, "--", self.repo_path(path),
+            "diff-tree", "-r", "-M", "--raw", "--no-abbrev", "--no-commit-id", "--no-ext-diff",
+            "--no-textconv", "--diff-filter=R", commit,
         )  # fmt: skip
-        return list(self._parse_log(output))
+        target = self.repo_path(path)
+        for line in output.splitlines():
+            _, _, names = line.partition("\t")
+            old, _, new = names.partition("\t")
+            if new == target:
+                return self.claims_path(old)
+        return None
 
     def tree_log(self, folder: str, rev: str = "HEAD") -> list[FileRevision]:
         """Every version of every file under `folder`, newest first: one `git log --raw`."""
-        if not self.has_commits():
-            return []
-        output = self.run(
-            "log", LOG_FORMAT, "--raw", "--no-abbrev", "--no-merges", "--no-renames",
-            "--no-ext-diff", "--no-textconv", rev, "--", self.repo_path(folder),
+        return list(self._parse_log(self._log("--no-renames", rev, "--", self.repo_path(folder))))
+
+    def stream_tree_log(
+        self, folder: str, rev: str = "HEAD", keep=lambda path: True, since: str | None = None
+    ) -> Iterator[tuple[FileRevision, bytes | None]]:
+        """tree_log and the blobs it names, as git produces them: (revision, bytes or None).
+
+        `git log` and `git cat-file --batch` start at once and run side by side, fed and
+        drained by two threads, so that the caller can do other work, then parse versions,
+        while git is still walking history. `keep(path)` picks the files whose revisions and
+        blobs are wanted; `since` limits the walk to commits after it.
+        """
+        self.maintain_commit_graph()
+        if self.head is None:
+            return iter(())
+        revs = [rev] if since is None else [f"{since}..{rev}"]
+        log = subprocess.Popen(
+            ["git", *SAFE_OPTIONS, "log", LOG_FORMAT_NO_SUBJECT, "--raw", "--no-abbrev", "--no-merges",
+             "--no-ext-diff", "--no-textconv", "--no-renames", *revs, "--",
+             self.repo_path(folder)],
+            cwd=self.top, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self._env,
         )  # fmt: skip
-        return list(self._parse_log(output))
+        cat = subprocess.Popen(
+            ["git", *SAFE_OPTIONS, "cat-file", "--batch", "--buffer"],
+            cwd=self.top, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, env=self._env,
+        )  # fmt: skip
+        pending: queue.SimpleQueue = queue.SimpleQueue()
+        failure: list[str] = []
+
+        def feed() -> None:
+            """Parse the log as it comes; queue each revision, then ask cat-file for its blob."""
+            try:
+                rest = b""
+                marker = RECORD.encode()
+                while True:
+                    chunk = log.stdout.read1(1 << 16)
+                    if chunk:
+                        complete, found, tail = (rest + chunk).rpartition(marker)
+                        if not found:
+                            rest = tail
+                            continue
+                        rest = marker + tail
+                    else:
+                        complete, rest = rest, b""
+                    wanted = []
+                    for revision in self._parse_log(complete.decode("utf-8", "replace")):
+                        if keep(revision.path):
+                            pending.put(revision)
+                            if revision.blob:
+                                wanted.append(revision.blob)
+                    if wanted:
+                        cat.stdin.write(("\n".join(wanted) + "\n").encode("ascii"))
+                    if not chunk:
+                        break
+                cat.stdin.close()
+                stderr = log.stderr.read()
+                if log.wait() != 0:
+                    failure.append(f"git log failed: {_last_line(stderr) or log.returncode}")
+            except (OSError, ValueError) as err:
+                failure.append(f"git log failed: {err}")
+            finally:
+                pending.put(None)
+
+        feeder = threading.Thread(target=feed, daemon=True)
+        feeder.start()
+        return self._consume(log, cat, feeder, pending, _Drain(cat.stdout), failure)
+
+    @staticmethod
+    def _consume(log, cat, feeder, pending, output, failure):
+        try:
+            while (revision := pending.get()) is not None:
+                yield revision, output.blob(revision.blob) if revision.blob else None
+        finally:
+            for process in (log, cat):
+                if process.poll() is None:
+                    process.kill()
+            feeder.join()
+            output.close()
+            for process in (log, cat):
+                process.wait()
+                for stream in (process.stdout, process.stderr, process.stdin):
+                    if stream is not None:
+                        stream.close()
+        if failure:
+            raise RepoError(failure[0])
+
+    def extends_linearly(self, old: str, new: str) -> bool:
+        """Whether `new` descends from `old` through commits without merges, so that the log
+        of `new` is the log of old..new followed by the log of `old`."""
+        try:
+            self.run("merge-base", "--is-ancestor", old, new)
+        except RepoError:
+            return False
+        return self.run("rev-list", "--count", "--merges", f"{old}..{new}").strip() == "0"
+
+    def shallow_boundary(self) -> str:
+        """A digest of the shallow clone's boundary ('' for a full clone): deepening a shallow
+        clone adds history without moving HEAD."""
+        try:
+            import hashlib
+
+            return hashlib.sha1((self.common_dir / "shallow").read_bytes()).hexdigest()
+        except OSError:
+            return ""
 
     def file_at(self, rev: str, path: str) -> bytes | None:
         """A file's bytes at a revision; None where it does not exist there."""
@@ -298,10 +606,198 @@ class GitHistory:
     def config_set(self, key: str, value: str) -> None:
         self.run("config", "--local", key, value)
 
+    # The commit-graph and its changed-path Bloom filters ------------------------------------
+
+    @property
+    def info_dir(self) -> Path:
+        return self.common_dir / "objects" / "info"
+
+    def commit_graph(self) -> CommitGraph | None:
+        return read_commit_graph(self.info_dir)
+
+    def count_commits(self) -> int:
+        if self.head is None:
+            return 0
+        return int(self.run("rev-list", "--count", self.head).strip() or 0)
+
+    def can_write(self) -> bool:
+        """Whether git's object store may be written: False on a read-only repository."""
+        folder = self.info_dir if self.info_dir.is_dir() else self.info_dir.parent
+        return os.access(folder, os.W_OK | os.X_OK)
+
+    def write_commit_graph(self, *, rebuild: bool) -> None:
+        """Write the commit-graph with changed-path Bloom filters.
+
+        `rebuild` writes it whole (needed when filters are missing from some layer); otherwise
+        only commits not yet in it are added, as a new layer that git merges as it sees fit.
+        """
+        self.run(
+            "commit-graph", "write", "--reachable", "--changed-paths", "--no-progress",
+            "--split=replace" if rebuild else "--split",
+        )  # fmt: skip
+
+    def maintain_commit_graph(self) -> None:
+        """Before the first history walk: write or refresh the commit-graph when it pays.
+
+        Missing, or without Bloom filters, on a history of AUTO_GRAPH_MIN_COMMITS commits or
+        more: written whole. Present but AUTO_GRAPH_MIN_NEW or more commits behind HEAD: brought
+        up to date. A read-only repository, CLAIMS_AUTO_MAINTENANCE=0, or any failure leaves it
+        as it is: this never fails or changes the answer of the command that triggers it.
+        """
+        if self._graph_checked or self.head is None:
+            return
+        self._graph_checked = True
+        if os.environ.get("CLAIMS_AUTO_MAINTENANCE", "1").strip() in ("0", "false", "no"):
+            return
+        try:
+            graph = self.commit_graph()
+            if graph is not None and graph.bloom and graph.contains(self.head):
+                return
+            if not self.can_write():
+                return
+            if graph is None or not graph.bloom:
+                if self.count_commits() >= AUTO_GRAPH_MIN_COMMITS:
+                    self.write_commit_graph(rebuild=True)
+            elif self.count_commits() - graph.commits >= AUTO_GRAPH_MIN_NEW:
+                self.write_commit_graph(rebuild=False)
+        except (RepoError, OSError, ValueError):
+            pass
+
+
+# Below these sizes a path-limited log is fast without Bloom filters: no automatic write.
+AUTO_GRAPH_MIN_COMMITS = 1000
+AUTO_GRAPH_MIN_NEW = 250
+
+
+@dataclass(frozen=True)
+class CommitGraph:
+    """What claims needs to know of git's commit-graph files: read, never written, here."""
+
+    layers: tuple[Path, ...]
+    commits: int
+    bloom: bool  # every layer carries changed-path Bloom filters
+    _lookup: tuple[tuple[bytes, bytes], ...]  # per layer: the OID fanout and the sorted OIDs
+
+    def contains(self, commit: str) -> bool:
+        oid = bytes.fromhex(commit)
+        for fanout, oids in self._lookup:
+            width = len(oid)
+            first = int.from_bytes(fanout[(oid[0] - 1) * 4 : oid[0] * 4], "big") if oid[0] else 0
+            last = int.from_bytes(fanout[oid[0] * 4 : oid[0] * 4 + 4], "big")
+            while first < last:  # binary search among the ids that share the first byte
+                middle = (first + last) // 2
+                found = oids[middle * width : (middle + 1) * width]
+                if found == oid:
+                    return True
+                if found < oid:
+                    first = middle + 1
+                else:
+                    last = middle
+        return False
+
+
+def read_commit_graph(info: Path) -> CommitGraph | None:
+    """The commit-graph under objects/info (one file, or a chain of layers); None if absent
+    or unreadable. The format is git's documented gitformat-commit-graph(5)."""
+    chain = info / "commit-graphs" / "commit-graph-chain"
+    try:
+        if chain.is_file():
+            names = chain.read_text(encoding="ascii").split()
+            files = [info / "commit-graphs" / f"graph-{name}.graph" for name in names]
+        elif (info / "commit-graph").is_file():
+            files = [info / "commit-graph"]
+        else:
+            return None
+        lookup, commits, bloom = [], 0, True
+        for file in files:
+            data = file.read_bytes()
+            if data[:4] != b"CGPH" or data[4] != 1 or data[5] not in (1, 2):
+                return None
+            width = 20 if data[5] == 1 else 32
+            chunks = {}
+            for number in range(data[6] + 1):
+                entry = data[8 + 12 * number : 20 + 12 * number]
+                chunks[entry[:4]] = int.from_bytes(entry[4:], "big")
+            ends = sorted(chunks.values())
+            oidf = chunks[b"OIDF"]
+            oidl = chunks[b"OIDL"]
+            count = int.from_bytes(data[oidf + 1020 : oidf + 1024], "big")
+            end = next(offset for offset in ends if offset > oidl)
+            if end - oidl != count * width:
+                return None
+            lookup.append((data[oidf : oidf + 1024], data[oidl:end]))
+            commits += count
+            bloom = bloom and b"BIDX" in chunks and b"BDAT" in chunks
+    except (OSError, KeyError, ValueError, IndexError, StopIteration):
+        return None
+    return CommitGraph(tuple(files), commits, bloom, tuple(lookup))
+
+
+class _Drain:
+    """Reads a `git cat-file --batch` output in a thread as fast as git writes it, and hands
+    out blobs in order: git never waits for the reader, the reader waits only for git."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._buffer = bytearray()
+        self._start = 0
+        self._done = False
+        self._ready = threading.Condition()
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        try:
+            while chunk := self._stream.read1(1 << 20):
+                with self._ready:
+                    self._buffer += chunk
+                    self._ready.notify()
+        except (OSError, ValueError):
+            pass
+        finally:
+            with self._ready:
+                self._done = True
+                self._ready.notify()
+
+    def _take(self, size: int | None) -> bytes:
+        """The next `size` bytes, or with None the next line without its newline."""
+        with self._ready:
+            while True:
+                buffer, start = self._buffer, self._start
+                if size is None:
+                    end = buffer.find(b"\n", start)
+                    if end >= 0:
+                        self._start = end + 1
+                        break
+                elif len(buffer) - start >= size:
+                    end = start + size
+                    self._start = end
+                    break
+                if self._done:
+                    raise RepoError("git cat-file ended early")
+                self._ready.wait()
+            taken = bytes(buffer[start:end])
+            if self._start > 1 << 22:  # drop what has been handed out
+                del buffer[: self._start]
+                self._start = 0
+            return taken
+
+    def blob(self, blob: str) -> bytes:
+        header = self._take(None).split()
+        if len(header) != 3 or header[0].decode() != blob:
+            raise RepoError(f"git cat-file: object {blob} is missing")
+        data = self._take(int(header[2]) + 1)
+        return data[:-1]
+
+    def close(self) -> None:
+        self._thread.join(timeout=10)
+
 
 def blob_id(data: bytes) -> str:
     """The id git gives these bytes as a blob, computed here so that comparing the working
     tree never runs git's index machinery (and with it filters or fsmonitor hooks)."""
+    import hashlib  # here: OpenSSL's start-up is a cost every command would pay
+
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 

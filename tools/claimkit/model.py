@@ -81,7 +81,7 @@ class Source:
     def published_range(self) -> DateRange | None:
         try:
             return parse_date(self.published)
-        except ValueError:
+        except (ValueError, TypeError):  # TypeError: a list or a mapping, not a date at all
             return None
 
     def published_key(self) -> dt.date:

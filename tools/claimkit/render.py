@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .check import Report
 from .model import Claim, Source
 from .values import value_text
+
+if TYPE_CHECKING:  # only for annotations: check pulls in much that rendering a log does not need
+    from .check import Report
 
 
 def to_json(data: Any) -> str:
@@ -277,3 +279,21 @@ def blame_text(rows: list[dict]) -> str:
         for r in rows
     ]  # fmt: skip
     return table(table_rows, ["field", "value", "commit", "recorded", "source", "published"])
+
+
+# maintenance ------------------------------------------------------------------------------------
+
+
+def maintenance_text(report) -> str:
+    lines = [f"history: {report.commits} commits"]
+    lines.append(f"commit-graph: {report.graph_action} ({report.graph_after.describe()})")
+    if report.cache_cleared:
+        lines.append(f"cache: cleared {', '.join(report.cache_cleared)}")
+    if report.cache_files:
+        total = sum(size for _, size in report.cache_files)
+        names = ", ".join(name for name, _ in report.cache_files)
+        lines.append(f"cache: {len(report.cache_files)} files, {total / 1e6:.1f} MB ({names})")
+    else:
+        lines.append("cache: none (turned off, or nothing to cache)")
+    lines.append(f"done in {report.seconds:.1f} s")
+    return "\n".join(lines)

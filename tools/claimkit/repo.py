@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import difflib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +28,10 @@ def find_root(start: Path) -> Path:
 class ClaimsRepo:
     root: Path
     _sources: dict[str, Path] | None = field(default=None, repr=False)
+    _plain_sources: set[str] = field(default_factory=set, repr=False)
+    source_folders: dict[str, os.stat_result] = field(default_factory=dict, repr=False)
+    _folders_inside: dict[str, bool] = field(default_factory=dict, repr=False)
+    _resolved_root: Path | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, path: Path | None = None, *, search_up: bool = True) -> ClaimsRepo:
@@ -52,6 +56,9 @@ class ClaimsRepo:
 
     def relative(self, path: Path) -> str:
         """A path as shown in messages: relative to the repository root, with slashes."""
+        text, root = str(path), str(self.root)
+        if text.startswith(root + os.sep) and f"{os.sep}.." not in text[len(root) :]:
+            return text[len(root) + 1 :].replace(os.sep, "/")  # what relpath gives, sooner
         try:
             return Path(os.path.relpath(path, self.root)).as_posix()
         except ValueError:
@@ -59,8 +66,28 @@ class ClaimsRepo:
 
     def inside(self, path: Path) -> bool:
         """Whether `path`, with links and '..' resolved, stays inside the repository."""
+        name = path.name
+        if (
+            name not in ("", ".", "..")
+            and self._folder_inside(path.parent)
+            and not os.path.islink(path)
+        ):
+            return True  # not a link, in a folder that resolves inside: it resolves inside
+        return self._resolves_inside(path)
+
+    def _folder_inside(self, folder: Path) -> bool:
+        # Checking ten thousand files resolves their one folder once, not ten thousand times.
+        key = str(folder)
+        found = self._folders_inside.get(key)
+        if found is None:
+            found = self._folders_inside[key] = self._resolves_inside(folder)
+        return found
+
+    def _resolves_inside(self, path: Path) -> bool:
+        if self._resolved_root is None:
+            self._resolved_root = self.root.resolve()
         try:
-            path.resolve().relative_to(self.root.resolve())
+            path.resolve().relative_to(self._resolved_root)
         except ValueError:
             return False
         return True
@@ -98,17 +125,64 @@ class ClaimsRepo:
     # Sources ------------------------------------------------------------------------------
 
     def source_paths(self) -> dict[str, Path]:
-        """Every source metadata file under seeds/ (subfolders too), by id."""
+        """Every source metadata file under seeds/ (subfolders too), by id.
+
+        Walks like `os.walk` (folders in name order, files before subfolders, symbolic links
+        to folders not followed) and notes which sources are reached through no symbolic link
+        at all: those lie inside the repository without resolving their paths one by one.
+        """
         if self._sources is None:
             found: dict[str, Path] = {}
-            if self.seeds_dir.is_dir():
-                for folder, dirs, files in os.walk(self.seeds_dir):
-                    dirs.sort()
-                    for name in sorted(files):
-                        if name.endswith(".yaml") and not name.startswith("."):
-                            found.setdefault(name[: -len(".yaml")], Path(folder) / name)
-            self._sources = found
+            plain: set[str] = set()
+            self.source_folders = {}
+            seeds = self.seeds_dir
+            if seeds.is_dir():
+                self._walk_sources(
+                    seeds, not seeds.is_symlink() and self.inside(seeds), found, plain
+                )
+            self._sources, self._plain_sources = found, plain
         return self._sources
+
+    def use_source_listing(self, found: Mapping[str, Path], plain: set[str]) -> None:
+        """Take a listing of seeds/ known to be current (a cache checked against the folders)."""
+        self._sources, self._plain_sources = found, plain  # type: ignore[assignment]
+
+    def source_name(self, source_id: str) -> str | None:
+        """A source's metadata file as shown in messages (relative, with slashes); None if absent."""
+        listing = self.source_paths()
+        if isinstance(listing, SourceListing):
+            return listing.name(source_id)
+        path = listing.get(source_id)
+        return None if path is None else self.relative(path)
+
+    def _walk_sources(self, folder: Path, plain: bool, found: dict, plain_ids: set) -> None:
+        try:
+            # Each folder's stat before its listing: what a cache of the listing is checked by.
+            self.source_folders[str(folder)] = os.stat(folder)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            return
+        links = {entry.name for entry in entries if entry.is_symlink()}
+        subfolders = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                subfolders.append(entry)
+                continue
+            name = entry.name
+            if name.endswith(".yaml") and not name.startswith("."):
+                source_id = name[: -len(".yaml")]
+                if source_id not in found:
+                    found[source_id] = folder / name
+                    if plain and name not in links and f"{source_id}.txt" not in links:
+                        plain_ids.add(source_id)
+        for entry in subfolders:
+            if entry.name not in links:  # like os.walk: links to folders are not followed
+                self._walk_sources(Path(entry.path), plain, found, plain_ids)
 
     def source_path(self, source_id: str) -> Path:
         if not is_source_id(source_id):
@@ -116,23 +190,57 @@ class ClaimsRepo:
         path = self.source_paths().get(source_id)
         if path is None:
             raise NotFound(unknown("source", source_id, list(self.source_paths())))
-        if not self.inside(path) or not self.inside(path.with_suffix(".txt")):
+        if source_id not in self._plain_sources and (
+            not self.inside(path) or not self.inside(path.with_suffix(".txt"))
+        ):
             raise UsageError(f"{self.relative(path)}: resolves outside the repository; refused")
         return path
 
     def load_source(self, source_id: str) -> Source:
         path = self.source_path(source_id)
-        return source_from_document(load_mapping(path, self.relative(path)), path)
+        return source_from_document(load_mapping(path, self.relative(path), positions=False), path)
 
     def load_sources(self) -> list[Source]:
         return [self.load_source(source_id) for source_id in sorted(self.source_paths())]
 
 
+class SourceListing(Mapping):
+    """Source id -> metadata file, from names relative to the root; Paths made when asked for."""
+
+    def __init__(self, root: Path, names: dict[str, str]):
+        self._root = root
+        self._names = names
+        self._paths: dict[str, Path] = {}
+
+    def name(self, source_id: str) -> str | None:
+        return self._names.get(source_id)
+
+    def __getitem__(self, source_id: str) -> Path:
+        path = self._paths.get(source_id)
+        if path is None:
+            path = self._paths[source_id] = self._root / self._names[source_id]
+        return path
+
+    def __contains__(self, source_id) -> bool:
+        return source_id in self._names
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
 def claim_from_document(doc: Document) -> Claim:
+    claim_from_document_check(doc)
+    return Claim.from_data(doc.data)
+
+
+def claim_from_document_check(doc: Document) -> None:
+    """What a document needs to be read as a claim at all: DataError if it lacks it."""
     missing = [name for name in ("id", "type", "value") if name not in doc.data]
     if missing:
         raise DataError(doc.path, 1, 1, f"missing required field '{missing[0]}'", "schema")
-    return Claim.from_data(doc.data)
 
 
 def source_from_document(doc: Document, path: Path) -> Source:
@@ -143,6 +251,8 @@ def source_from_document(doc: Document, path: Path) -> Source:
 
 def unknown(kind: str, name: str, known: list[str]) -> str:
     """'unknown claim X', with the closest known names as suggestions."""
+    import difflib
+
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     return f"unknown {kind} {name!r}{hint}"

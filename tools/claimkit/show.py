@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .dates import date_argument
 from .errors import NotFound
-from .gitio import GitHistory
+from .gitio import EarlyFileLog, GitHistory
 from .history import as_of, claim_versions, parse_claim
 from .model import Claim
 from .repo import ClaimsRepo
@@ -26,9 +26,9 @@ def claim_at(repo: ClaimsRepo, claim_id: str, rev: str) -> tuple[Claim, str]:
 
 def claim_as_of(repo: ClaimsRepo, claim_id: str, date: str) -> tuple[Claim, str]:
     day = date_argument(date, end=True)
-    repo.claim_path(claim_id)  # validates the id before it reaches git
-    with GitHistory(repo.root) as git:
-        versions = claim_versions(repo, git, claim_id)
+    path = repo.claim_path(claim_id)  # validates the id before it reaches git
+    with EarlyFileLog(repo.root, repo.relative(path)) as early, GitHistory(repo.root, early) as git:
+        versions = claim_versions(repo, git, claim_id, early=early)
         if not versions and not repo.claim_path(claim_id).exists():
             repo.load_claim_document(claim_id)  # the unknown-claim error, with suggestions
         version = as_of(versions, day)

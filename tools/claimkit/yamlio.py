@@ -71,83 +71,179 @@ def _resolve_plain(text: str) -> Any:
     return text
 
 
-@lru_cache(maxsize=1)
-def _safe_yaml():
-    from ruamel.yaml import YAML
+def _event_source(text: str):
+    """A function returning the next parse event of `text`: libyaml's parser, called directly.
 
-    return YAML(typ="safe", pure=False)
+    ruamel's own `YAML.parse` wraps the same C parser but builds a loader class per call,
+    which costs more than parsing a claim file; the fallback is ruamel's pure-Python parser.
+    """
+    try:
+        from _ruamel_yaml import CParser
+    except ImportError:  # pragma: no cover - ruamel.yaml.clib is a dependency
+        from ruamel.yaml import YAML
+
+        return iter(YAML(typ="safe", pure=True).parse(text)).__next__
+    return CParser(text).get_event
+
+
+@lru_cache(maxsize=1)
+def _event_classes():
+    from ruamel.yaml import events
+
+    return (
+        events.ScalarEvent, events.SequenceStartEvent, events.SequenceEndEvent,
+        events.MappingStartEvent, events.MappingEndEvent, events.AliasEvent,
+        events.DocumentStartEvent, events.StreamEndEvent,
+    )  # fmt: skip
+
+
+def prepare_parser() -> None:
+    """Load the parser now (a tenth of the start-up of a reading command) rather than at the
+    first file: for callers with time to spare, such as while git is busy."""
+    _event_classes()
+    _event_source("a: 1\n")
 
 
 class _Builder:
-    def __init__(self, path: str, events):
+    """Plain data from parse events, refusing what a claim file must not hold as it goes.
+
+    With `positions` off (reading history, where no message points into the file), the same
+    data and the same refusals come without recording where each key and value starts.
+    """
+
+    def __init__(self, path: str, next_event, positions: bool = True):
         self.path = path
-        self.events = events
+        self.next = next_event
         self.positions: dict[Key, Position] = {}
         self.key_positions: dict[Key, Position] = {}
+        self.with_positions = positions
+        (self.Scalar, self.SequenceStart, self.SequenceEnd, self.MappingStart, self.MappingEnd,
+         self.Alias, _, _) = _event_classes()  # fmt: skip
 
     def fail(self, event, message: str, rule: str):
         mark = event.start_mark
         raise DataError(self.path, mark.line + 1, mark.column + 1, message, rule)
 
     def refuse_extras(self, event):
-        if getattr(event, "anchor", None):
+        if event.anchor:
             self.fail(event, f"YAML anchor '&{event.anchor}' is not allowed", "yaml-anchor")
-        tag = getattr(event, "tag", None)
+        tag = event.tag
         if tag and tag != _STR_TAG:
             self.fail(event, f"YAML tag '{tag}' is not allowed", "yaml-tag")
 
     def node(self, event, keys: Key) -> Any:
-        name = type(event).__name__
-        if name == "AliasEvent":
+        # Chosen here, not bound once in __init__: a bound method kept on the builder would make
+        # a reference cycle, left for the garbage collector, for every file parsed.
+        if self.with_positions:
+            return self.node_with_positions(event, keys)
+        return self.node_without_positions(event, keys)
+
+    def node_with_positions(self, event, keys: Key) -> Any:
+        kind = type(event)
+        if kind is self.Alias:
             self.fail(event, f"YAML alias '*{event.anchor}' is not allowed", "yaml-alias")
         self.refuse_extras(event)
         mark = event.start_mark
         self.positions[keys] = (mark.line + 1, mark.column + 1)
         if len(keys) > MAX_DEPTH:
             self.fail(event, f"nested deeper than {MAX_DEPTH} levels", "yaml-depth")
-        if name == "ScalarEvent":
+        if kind is self.Scalar:
             if event.tag == _STR_TAG or event.style:
                 return event.value
             return _resolve_plain(event.value)
-        if name == "SequenceStartEvent":
-            items = []
-            for event in self.events:
-                if type(event).__name__ == "SequenceEndEvent":
+        if kind is self.SequenceStart:
+            items: list = []
+            while True:
+                item = self.next()
+                if type(item) is self.SequenceEnd:
                     return items
-                items.append(self.node(event, keys + (len(items),)))
-        if name == "MappingStartEvent":
+                items.append(self.node_with_positions(item, keys + (len(items),)))
+        if kind is self.MappingStart:
             mapping: dict = {}
-            for event in self.events:
-                if type(event).__name__ == "MappingEndEvent":
+            while True:
+                item = self.next()
+                item_kind = type(item)
+                if item_kind is self.MappingEnd:
                     return mapping
-                if type(event).__name__ != "ScalarEvent":
-                    self.fail(event, "mapping keys must be plain strings", "yaml-key")
-                self.refuse_extras(event)
-                key = event.value
+                if item_kind is not self.Scalar:
+                    self.fail(item, "mapping keys must be plain strings", "yaml-key")
+                self.refuse_extras(item)
+                key = item.value
                 if key in mapping:
-                    self.fail(event, f"duplicate key '{key}'", "duplicate-key")
-                mark = event.start_mark
+                    self.fail(item, f"duplicate key '{key}'", "duplicate-key")
+                mark = item.start_mark
                 self.key_positions[keys + (key,)] = (mark.line + 1, mark.column + 1)
-                mapping[key] = self.node(next(self.events), keys + (key,))
-        self.fail(event, f"unexpected YAML event {name}", "yaml-syntax")
+                mapping[key] = self.node_with_positions(self.next(), keys + (key,))
+        self.fail(event, f"unexpected YAML event {kind.__name__}", "yaml-syntax")
+
+    def node_without_positions(self, event, keys: Key, depth: int = 0) -> Any:
+        # The checks of node_with_positions, in the same order; `depth` stands for len(keys).
+        kind = type(event)
+        if kind is self.Scalar:
+            if (
+                event.anchor or event.ctag is not None
+            ):  # ctag: the tag, before a property makes it a str
+                self.refuse_extras(event)
+            if depth > MAX_DEPTH:
+                self.fail(event, f"nested deeper than {MAX_DEPTH} levels", "yaml-depth")
+            if event.style or (event.ctag is not None and event.tag == _STR_TAG):
+                return event.value
+            return _resolve_plain(event.value)
+        if kind is self.Alias:
+            self.fail(event, f"YAML alias '*{event.anchor}' is not allowed", "yaml-alias")
+        self.refuse_extras(event)
+        if depth > MAX_DEPTH:
+            self.fail(event, f"nested deeper than {MAX_DEPTH} levels", "yaml-depth")
+        node = self.node_without_positions
+        if kind is self.SequenceStart:
+            items: list = []
+            while True:
+                item = self.next()
+                if type(item) is self.SequenceEnd:
+                    return items
+                items.append(node(item, keys, depth + 1))
+        if kind is self.MappingStart:
+            mapping: dict = {}
+            while True:
+                item = self.next()
+                item_kind = type(item)
+                if item_kind is self.MappingEnd:
+                    return mapping
+                if item_kind is not self.Scalar:
+                    self.fail(item, "mapping keys must be plain strings", "yaml-key")
+                if item.anchor or item.ctag is not None:
+                    self.refuse_extras(item)
+                key = item.value
+                if key in mapping:
+                    self.fail(item, f"duplicate key '{key}'", "duplicate-key")
+                mapping[key] = node(self.next(), keys, depth + 1)
+        self.fail(event, f"unexpected YAML event {kind.__name__}", "yaml-syntax")
 
 
-def parse_mapping(text: str, path: str) -> Document:
-    """Parse one YAML document whose top level must be a mapping."""
+def parse_mapping(text: str, path: str, *, positions: bool = True) -> Document:
+    """Parse one YAML document whose top level must be a mapping.
+
+    Without `positions` the document's position maps stay empty (messages from the parse
+    itself still name line and column): for reading where nothing points into the file.
+    """
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    events = iter(_safe_yaml().parse(text))
-    builder = _Builder(path, events)
+    next_event = _event_source(text)
+    builder = _Builder(path, next_event, positions)
+    document_start, stream_end = _event_classes()[6:]
     try:
         data = None
         documents = 0
-        for event in events:
-            name = type(event).__name__
-            if name == "DocumentStartEvent":
+        while True:
+            event = next_event()
+            kind = type(event)
+            if kind is stream_end:
+                break
+            if kind is document_start:
                 documents += 1
                 if documents > 1:
                     builder.fail(event, "holds more than one YAML document", "yaml-documents")
-                start = next(events)
+                start = next_event()
                 data = builder.node(start, ())
                 if not isinstance(data, dict):
                     kind = "a list" if isinstance(data, list) else "a single value"
@@ -168,8 +264,8 @@ def parse_mapping(text: str, path: str) -> Document:
     return Document(path, data, builder.positions, builder.key_positions)
 
 
-def load_mapping(file: Path, display: str) -> Document:
-    return parse_mapping(read_text(file, display), display)
+def load_mapping(file: Path, display: str, *, positions: bool = True) -> Document:
+    return parse_mapping(read_text(file, display), display, positions=positions)
 
 
 # Round-trip writing ---------------------------------------------------------------------------

@@ -1,0 +1,203 @@
+"""Sources as history needs them: by id, read once each, and cached while their files hold.
+
+Two cache files (see cache.py) spare reading seeds/ again: `seeds.json`, the listing of
+seeds/, trusted while no folder under it has changed; and `sources.json`, each source's
+parsed metadata, trusted while its file has not. Both are checked by stat data, with git's
+racy-clean rule: a file or folder changed shortly before the cache was written is read again.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from .cache import Store, file_stat, trusted_stat
+from .errors import ClaimsError
+from .model import Source
+from .repo import ClaimsRepo, SourceListing
+
+LISTING_FILE = "seeds.json"
+SOURCES_FILE = "sources.json"
+
+
+def _stat_list(st) -> list[int]:
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def restore_listing(repo: ClaimsRepo, store: Store) -> bool:
+    """Give `repo` its listing of seeds/ from the cache, if the cache holds one and no folder
+    under seeds/ has changed since (adding, removing or renaming a file changes its folder's
+    stat data). A walk reads every name under seeds/; this check, one stat per folder."""
+    if repo._sources is not None:
+        return False
+    found = store.read(LISTING_FILE, {"root": str(repo.root)})
+    if found is None:
+        return False
+    try:
+        header, body = found
+        written = int(header["written_ns"])
+        data = json.loads(body)
+        if not all(
+            trusted_stat(stat, file_stat(folder), written)
+            for folder, stat in data["folders"].items()
+        ):
+            return False
+        repo.use_source_listing(SourceListing(repo.root, data["names"]), set(data["plain"]))
+    except (ValueError, KeyError, TypeError):
+        return False
+    return True
+
+
+def save_listing(repo: ClaimsRepo, store: Store) -> None:
+    """Cache the listing of seeds/ if this process walked it."""
+    if not repo.source_folders or not store.writable():
+        return
+    listing = repo.source_paths()
+    names = {source_id: repo.relative(path) for source_id, path in listing.items()}
+    folders = {folder: _stat_list(st) for folder, st in repo.source_folders.items()}
+    plain = sorted(source_id for source_id in listing if source_id in repo._plain_sources)
+    body = {"folders": folders, "names": names, "plain": plain}
+    store.write(LISTING_FILE, {"root": str(repo.root)}, json.dumps(body).encode(),
+                written_ns=time.time_ns())  # fmt: skip
+    repo.source_folders = {}
+
+
+class SourceCache:
+    """Source metadata by id, read from the working tree once each.
+
+    With a cache Store, the listing of seeds/ comes from the cache while it holds, and (with
+    `reuse`) so does each source's metadata while its file is unchanged; `save()` records
+    the sources that had to be read again.
+    """
+
+    def __init__(self, repo: ClaimsRepo, store: Store | None = None, reuse: bool = True):
+        self.repo = repo
+        self.store = store
+        self._found: dict[str, Source | None] = {}
+        self._published: dict[str, object] = {}
+        # From the cache: id -> [file name, plain, stat, published, line of its fields].
+        self._cached: dict[str, list] = {}
+        self._lines: list = []
+        self._written = 0
+        self._fresh: dict[str, list] = {}
+        self._reuse = reuse and store is not None
+        if store is not None:
+            restore_listing(repo, store)  # else seeds/ is walked when first needed
+        if self._reuse:
+            self._restore()
+
+    def _key(self) -> dict:
+        return {"root": str(self.repo.root)}
+
+    def cached_count(self) -> int:
+        return len(self._cached)
+
+    def reload(self) -> None:
+        """Take up the cache again, as another process has just written it."""
+        if self._reuse:
+            self._found, self._published, self._fresh = {}, {}, {}
+            restore_listing(self.repo, self.store)
+            self._restore()
+
+    def _restore(self) -> None:
+        found = self.store.read(SOURCES_FILE, self._key())
+        if found is None:
+            return
+        header, body = found
+        try:
+            lines = body.split(b"\n")
+            head = json.loads(lines[0])
+            self._written = int(header["written_ns"])
+            self._cached = {entry[0]: entry[1:] for entry in head["sources"]}
+            self._lines = lines[1:]
+        except (ValueError, KeyError, TypeError, IndexError):
+            self._cached = {}
+
+    def _valid_entry(self, source_id: str) -> list | None:
+        """The cached entry of a source whose file (and place) is unchanged; else None."""
+        entry = self._cached.get(source_id) if self._reuse else None
+        if (
+            entry is None
+            or not entry[1]  # reached through a symbolic link: checked the long way
+            or self.repo.source_name(source_id) != entry[0]
+            or not trusted_stat(entry[2], file_stat(f"{self.repo.root}/{entry[0]}"), self._written)
+        ):
+            return None
+        return entry
+
+    def get(self, source_id: str | None) -> Source | None:
+        if not isinstance(source_id, str):
+            return None
+        if source_id not in self._found:
+            self._found[source_id] = self._load(source_id)
+        return self._found[source_id]
+
+    def published(self, source_id: str | None):
+        """A source's `published` field (None where the source is missing or unreadable),
+        from the cache where the file is unchanged, without building the Source."""
+        if source_id in self._found or not isinstance(source_id, str):
+            source = self.get(source_id)
+            return source.published if source else None
+        if source_id not in self._published:
+            entry = self._valid_entry(source_id)
+            if entry is not None:
+                self._published[source_id] = entry[3]
+            else:
+                source = self.get(source_id)
+                self._published[source_id] = source.published if source else None
+        return self._published[source_id]
+
+    def _load(self, source_id: str) -> Source | None:
+        entry = self._valid_entry(source_id)
+        if entry is not None:
+            line = self._lines[entry[4]]
+            data = json.loads(line) if isinstance(line, bytes) else line
+            return Source.from_data(data, self.repo.source_paths()[source_id])
+        try:
+            path = self.repo.source_path(source_id)  # refuses what load_source refuses
+            stat = file_stat(path)  # before reading: a change while reading shows next time
+            source = self.repo.load_source(source_id)
+        except ClaimsError:  # a missing or broken source shows as unknown; check names it
+            return None
+        if self._reuse:
+            name = self.repo.relative(path)
+            plain = source_id in self.repo._plain_sources
+            self._fresh[source_id] = [name, plain, stat, source.published, source.to_data()]
+        return source
+
+    def decode_all(self) -> None:
+        """Decode every cached source's fields in one pass of the JSON decoder, ahead of
+        building them all."""
+        encoded = [p for p, line in enumerate(self._lines) if isinstance(line, bytes)]
+        if encoded:
+            decoded = json.loads(b"[" + b",".join(self._lines[p] for p in encoded) + b"]")
+            for position, data in zip(encoded, decoded, strict=True):
+                self._lines[position] = data
+
+    def preload(self) -> None:
+        for source_id in self.repo.source_paths():
+            self.get(source_id)
+
+    def save(self) -> None:
+        """Write the listing of seeds/ if it was walked, and the sources read from files, with
+        the rest of the cache as it was."""
+        if self.store is not None:
+            save_listing(self.repo, self.store)
+        if not self._reuse or not self._fresh:
+            return
+        entries, lines = [], []
+        for source_id in self.repo.source_paths():
+            fresh = self._fresh.get(source_id)
+            if fresh is not None:
+                entries.append([source_id, *fresh[:4], len(lines)])
+                lines.append(json.dumps(fresh[4], ensure_ascii=False).encode())
+                continue
+            entry = self._cached.get(source_id)
+            if entry is not None and self.repo.source_name(source_id) == entry[0]:
+                entries.append([source_id, *entry[:4], len(lines)])
+                line = self._lines[entry[4]]
+                lines.append(line if isinstance(line, bytes) else json.dumps(line).encode())
+        head = json.dumps({"sources": entries}, ensure_ascii=False)
+        body = b"\n".join([head.encode(), *lines])
+        self.store.write(SOURCES_FILE, self._key(), body, written_ns=time.time_ns())
+        self._fresh = {}
