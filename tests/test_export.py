@@ -488,3 +488,12 @@ def test_shipped_timeline_shows_the_contradiction_and_the_refinement(claims):
         "<strong>2025-09-18</strong>"
     ) in html
     assert "reports as past an event on 2025-09-18" in html
+
+
+def test_export_json_is_one_row_a_line(claims, story):
+    text = claims("export", repo=story).stdout
+    data = json.loads(text)
+    lines = text.splitlines()
+    assert lines[:3] == ["{", '  "export_version": 1,', '  "truncated": false,']
+    version_lines = lines[lines.index('  "versions": [') + 1 : -2]
+    assert [json.loads(line.strip().rstrip(",")) for line in version_lines] == data["versions"]

@@ -178,14 +178,18 @@ def build(
 
 
 def to_json(export: Export) -> str:
-    document = {
-        "export_version": EXPORT_VERSION,
-        "truncated": export.truncated,
-        "claims": export.claims,
-        "sources": export.sources,
-        "versions": export.versions,
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """One JSON document, one row a line: readable, diffable, and written by the C encoder
+    (an indented dump runs Python's encoder instead, several times slower on a big history)."""
+    row = json.JSONEncoder(ensure_ascii=False).encode
+
+    def rows(name: str, items: list) -> str:
+        body = ",\n".join(f"    {row(item)}" for item in items)
+        return f'  "{name}": [\n{body}\n  ]' if items else f'  "{name}": []'
+
+    head = f'  "export_version": {EXPORT_VERSION},\n  "truncated": {row(export.truncated)}'
+    parts = [head, rows("claims", export.claims), rows("sources", export.sources)]
+    parts.append(rows("versions", export.versions))
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def _sqlite_cell(name: str, value: Any) -> Any:
