@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .files import atomic_write
 
 FORMAT = 1
 FOLDER = "claims-cache"
@@ -111,22 +112,8 @@ class Store:
 
 
 def _replace(path: Path, data: bytes) -> None:
-    """Write beside `path`, then rename over it: readers see the old file or the new one. Not
-    flushed to disk first, unlike files.atomic_write: a cache lost in a crash is only rebuilt."""
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the cache from the rest of a group
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    """Not flushed to disk first, unlike a claim file: a cache lost in a crash is only rebuilt."""
+    atomic_write(path, data, durable=False)
 
 
 def file_stat(path: Path) -> list[int] | None:

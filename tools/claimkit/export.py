@@ -11,8 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Any
 
 from .compare import CONTRADICTED
 from .dates import DateRange, parse_date
+from .files import replacing
 from .history import Version, chronological
 from .model import Source
 from .values import value_text
@@ -301,9 +300,7 @@ def write_sqlite(export: Export, path: Path) -> None:
     """
     import sqlite3
 
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+    with replacing(path) as tmp:
         db = sqlite3.connect(tmp)
         try:
             db.executescript(SQLITE_SCHEMA)
@@ -314,13 +311,3 @@ def write_sqlite(export: Export, path: Path) -> None:
             db.commit()
         finally:
             db.close()
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
