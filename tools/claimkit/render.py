@@ -70,14 +70,6 @@ def claim_json(claim: Claim, path: str) -> dict:
     return {"path": path, **claim.to_data()}
 
 
-def claims_table(claims: list[Claim]) -> str:
-    rows = [
-        [c.id, c.type, truncate(value_text(c.value, c.type), 40), c.modality, c.source]
-        for c in claims
-    ]
-    return table(rows, ["id", "type", "value", "modality", "source"])
-
-
 def claim_text(claim: Claim) -> str:
     lines = [f"{name:16}{value_text(value, claim.type)}" for name, value in claim.to_data().items()]
     return "\n".join(lines)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError
-from .files import atomic_write, read_text
+from .files import read_text
 
 MAX_DEPTH = 20
 
@@ -305,10 +305,6 @@ def update_mapping(text: str, changes: dict[str, Any], remove: tuple[str, ...] =
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    atomic_write(path, text.encode("utf-8"))
 
 
 def dump_mapping(data: dict[str, Any], header: str = "") -> str:
