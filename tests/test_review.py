@@ -6,22 +6,19 @@ import json
 
 import pytest
 from claimkit.errors import EXIT_REPO, EXIT_USAGE
-from conftest import assert_one_line_error, claim_text, git, source_files, write_files
+from conftest import (
+    assert_one_line_error,
+    claim_text,
+    date_claim,
+    git,
+    place_claim,
+    source_files,
+    write_files,
+)
 
 A1 = "Trump and Putin are scheduled to meet next Friday in Juneau, Alaska.\n"
 A2 = "The two leaders will meet in Alaska in August, officials said.\n"
 A3 = "Trump and Putin met for a summit in Anchorage, Alaska, on September 18, 2025.\n"
-
-
-def date_claim(value, modality, source, quote):
-    return claim_text(value=value, modality=modality, source=source, quote=quote)
-
-
-def place_claim(value, modality, source, quote):
-    return claim_text(
-        "summit-location", property="location", type="place", value=value,
-        modality=modality, source=source, quote=quote,
-    )  # fmt: skip
 
 
 @pytest.fixture

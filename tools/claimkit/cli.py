@@ -73,7 +73,16 @@ def open_repo(ctx: click.Context):
     return ClaimsRepo.open(ctx.obj["repo"], search_up=ctx.obj["repo"] is None)
 
 
-FORMAT_TEXT_JSON = click.Choice(["text", "json"])
+def format_option(*choices: str, help: str | None = None):
+    """The --format option every reading command has; the first choice is the default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
 
 
 @click.group(cls=ClaimsGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -163,7 +172,7 @@ def new(ctx, claim_id, event, prop, kind, values, modality, source, quote):
 @click.option(
     "--as-of", "as_of", metavar="DATE", help="Each claim as the press had it by DATE (EDTF)."
 )
-@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@format_option("text", "json")
 @click.pass_context
 def list_claims(ctx, as_of, fmt):
     """List every claim: value, modality, source, versions in history, and whether contested.
@@ -219,7 +228,7 @@ def read_all_history(repo, required: bool = True) -> dict:
 
 
 @main.command()
-@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@format_option("text", "json")
 @click.pass_context
 def sources(ctx, fmt):
     """List every source in publication order, with the claims it supports.
@@ -251,13 +260,7 @@ def sources(ctx, fmt):
 @click.argument("claim_id", metavar="ID")
 @click.option("--at", "rev", metavar="REV", help="The claim file as of a commit.")
 @click.option("--as-of", "as_of", metavar="DATE", help="As the press had it by DATE (EDTF).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "yaml"]),
-    default="text",
-    show_default=True,
-)
+@format_option("text", "json", "yaml")
 @click.pass_context
 def show(ctx, claim_id, rev, as_of, fmt):
     """Show one claim: now, at a commit (--at REV), or as the press had it (--as-of DATE).
@@ -289,14 +292,7 @@ def show(ctx, claim_id, rev, as_of, fmt):
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="github prints workflow annotations.",
-)
+@format_option("text", "json", "github", help="github prints workflow annotations.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.pass_context
 def check(ctx, paths, fmt, strict):
@@ -332,13 +328,7 @@ def style_for_terminal():
 
 @main.command()
 @click.argument("claim_id", metavar="ID")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-)
+@format_option("text", "json", "markdown")
 @click.option(
     "--by",
     type=click.Choice(["published", "recorded"]),
@@ -413,13 +403,7 @@ def raise_no_history(claim_id: str):
     metavar="S1 S2",
     help="Compare the facts as they stood after article S1 and after article S2.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-)
+@format_option("text", "json", "markdown")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when any claim differs.")
 @click.pass_context
 def diff(ctx, revisions, source_pair, fmt, exit_code):
@@ -461,7 +445,7 @@ def diff(ctx, revisions, source_pair, fmt, exit_code):
 
 @main.command()
 @click.argument("claim_id", metavar="ID")
-@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@format_option("text", "json")
 @click.pass_context
 def blame(ctx, claim_id, fmt):
     """For each field of a claim, the version that last set it: commit, date, source."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .cli import FORMAT_TEXT_JSON, main, open_repo, output
+from .cli import format_option, main, open_repo, output
 
 MODALITY = click.Choice(["asserted", "scheduled", "alleged", "denied"])
 
@@ -29,7 +29,7 @@ MODALITY = click.Choice(["asserted", "scheduled", "alleged", "denied"])
 @click.option("--note", help="Why the value reads as it does, where that took judgement.")
 @click.option("--commit", is_flag=True, help="Commit the claim file, and nothing else.")
 @click.option("--force", is_flag=True, help="Edit the file even if it has uncommitted changes.")
-@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@format_option("text", "json")
 @click.pass_context
 def record(
     ctx, claim_id, source, values, quote, modality, time_expression, note, commit, force, fmt
@@ -71,7 +71,7 @@ def record(
 @click.option("--id", "source_id", help="The source id [default: FILE's name without extension].")
 @click.option("--into", "folder", metavar="FOLDER", help="A subfolder of seeds/, e.g. 2025-08.")
 @click.option("--commit", is_flag=True, help="Commit the two new files, and nothing else.")
-@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@format_option("text", "json")
 @click.pass_context
 def add_source(ctx, file, published, title, outlet, url, basis, source_id, folder, commit, fmt):
     """Register the article in FILE as a source: its text and metadata under seeds/.
@@ -103,13 +103,7 @@ def add_source(ctx, file, published, title, outlet, url, basis, source_id, folde
 
 @main.command()
 @click.argument("revisions", nargs=-1, required=True, metavar="BASE..HEAD")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
-)
+@format_option("markdown", "json")
 @click.option(
     "--output",
     "output_file",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .cli import main, open_repo
+from .cli import format_option, main, open_repo
 
 OUTPUT_PATH = click.Path(path_type=Path, dir_okay=True, allow_dash=False)
 
@@ -56,12 +56,10 @@ def read_history(repo):
 
 
 @main.command("export")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["json", "csv", "sqlite"]),
-    default="json",
-    show_default=True,
+@format_option(
+    "json",
+    "csv",
+    "sqlite",
     help="json: claims, sources and versions; csv: the versions; sqlite: a database of all three.",
 )
 @click.option(

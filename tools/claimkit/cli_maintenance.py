@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from .cli import FORMAT_TEXT_JSON, main, open_repo, output
+from .cli import format_option, main, open_repo, output
 
 
 @main.command("maintenance")
 @click.option("--clear-cache", is_flag=True, help="Delete the cache under .git/claims-cache first.")
-@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@format_option("text", "json")
 @click.pass_context
 def maintenance(ctx, clear_cache, fmt):
     """Make reading history fast: commit-graph with Bloom filters, and the history cache.
