@@ -6,9 +6,7 @@ tests/test_reliability.py runs every row; docs/reliability.md is this table rend
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 CLAIM = "claims/summit-date.yaml"
 BOMB = (
@@ -19,18 +17,10 @@ BOMB = (
     )
 )  # fmt: skip
 
-# What a reading command does with a malformed claim file in the working tree.
-RECORD = [
-    "record",
-    "summit-date",
-    "--source",
-    "a2",
-    "--value",
-    "2025-08",
-    "--quote",
-    "in August",
-    "--force",
-]
+# A record of a new version from the second article: tried wherever record reads a claim.
+RECORD_ARGS = ["--source", "a2", "--value", "2025-08", "--quote", "in August"]
+RECORD = ["record", "summit-date", *RECORD_ARGS, "--force"]
+# The commands that read a claim file in the working tree, and so must refuse a malformed one.
 READERS = [["check"], ["list"], ["sources"], ["show", "summit-date"], ["diff"], RECORD]
 
 
@@ -47,7 +37,6 @@ class Case:
     outcome: str
     tries: list[Try]
     files: dict[str, str | bytes | None] = field(default_factory=dict)
-    setup: Callable[[Path], None] | None = None
 
 
 def file_case(name: str, content: str | bytes, where: str, rule: str, outcome: str) -> Case:
@@ -60,28 +49,9 @@ def file_case(name: str, content: str | bytes, where: str, rule: str, outcome: s
 
 def id_case(name: str, claim_id: str, message: str) -> Case:
     tries = [Try([command, "--", claim_id], 2, message) for command in ("show", "log", "blame")]
-    tries.append(
-        Try(
-            [
-                "record",
-                "--source",
-                "a2",
-                "--value",
-                "2025-08",
-                "--quote",
-                "in August",
-                "--",
-                claim_id,
-            ],
-            2,
-            message,
-        )
-    )
-    tries.append(
-        Try(
-            ["new", "--event", "e", "--property", "p", "--type", "text", "--", claim_id], 2, message
-        )
-    )
+    tries.append(Try(["record", *RECORD_ARGS, "--", claim_id], 2, message))
+    new = ["new", "--event", "e", "--property", "p", "--type", "text", "--", claim_id]
+    tries.append(Try(new, 2, message))
     return Case(name, f"usage error (exit 2): {message}", tries)
 
 
@@ -89,6 +59,7 @@ def rev_case(name: str, rev: str, message: str) -> Case:
     tries = [
         Try(["show", "summit-date", "--at", rev], 2, message),
         Try(["diff", "--", rev], 2, message),
+        Try(["review", "--", f"{rev}..HEAD"], 2, message),
     ]
     return Case(name, f"usage error (exit 2): {message}", tries)
 
@@ -202,6 +173,20 @@ CASES: list[Case] = [
                 ],
                 2,
                 "--value '2025-02-30'",
+            ),
+            Try(
+                [
+                    "record",
+                    "summit-date",
+                    "--source",
+                    "a2",
+                    "--value",
+                    "2025-13",
+                    "--quote",
+                    "in August",
+                ],
+                2,
+                "--value '2025-13'",
             ),
         ],
     ),

@@ -86,11 +86,16 @@ def test_export_json_claims_and_sources(claims, story):
     ]  # fmt: skip
 
 
-def test_export_keeps_unreadable_versions_and_unknown_sources(claims, story):
+def add_unreadable_and_unsourced_versions(story):
+    """Two more versions of summit-date: one that does not parse, one citing no known source."""
     write_files(story, {"claims/summit-date.yaml": "id: [\n"})
     git(story, "commit", "-qam", "Break it")
     write_files(story, {"claims/summit-date.yaml": date_claim("2025-09", "asserted", "gone", "x")})
     git(story, "commit", "-qam", "Cite a missing source")
+
+
+def test_export_keeps_unreadable_versions_and_unknown_sources(claims, story):
+    add_unreadable_and_unsourced_versions(story)
     data = export_json(claims, story)
     tail = [(v["change"], v["source"], v["title"], v["error"] is not None)
             for v in data["versions"] if v["claim"] == "summit-date"][-2:]  # fmt: skip
@@ -435,10 +440,7 @@ def test_timeline_needs_history(claims, make_repo, tmp_path):
 
 
 def test_timeline_shows_unreadable_and_undated_versions(claims, story):
-    write_files(story, {"claims/summit-date.yaml": "id: [\n"})
-    git(story, "commit", "-qam", "Break it")
-    write_files(story, {"claims/summit-date.yaml": date_claim("2025-09", "asserted", "gone", "x")})
-    git(story, "commit", "-qam", "Cite a missing source")
+    add_unreadable_and_unsourced_versions(story)
     html = timeline(claims, story)
     assert Page(html).marks["summit-date"][-2:] == ["unreadable", "broadened"]
     assert ">date unknown</text>" in html

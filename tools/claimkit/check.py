@@ -37,10 +37,10 @@ class Problem:
         }
 
 
-@dataclass
-class Report:
+class ProblemCounts:
+    """Errors and warnings counted from a `problems` list (a field or a property)."""
+
     problems: list[Problem]
-    files: int
 
     @property
     def errors(self) -> int:
@@ -49,6 +49,12 @@ class Report:
     @property
     def warnings(self) -> int:
         return sum(1 for p in self.problems if p.severity == WARNING)
+
+
+@dataclass
+class Report(ProblemCounts):
+    problems: list[Problem]
+    files: int
 
     def to_json(self) -> dict:
         return {

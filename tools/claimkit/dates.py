@@ -141,3 +141,11 @@ def date_argument(text: str, *, end: bool) -> dt.date:
         raise UsageError(f"invalid date {text!r}: {err}") from None
     bound = value.upper if end else value.lower
     return bound or (dt.date.max if end else dt.date.min)
+
+
+def parse_date_or_none(value) -> DateRange | None:
+    """parse_date, or None for anything that is not an EDTF date (a list, a mapping, garbage)."""
+    try:
+        return parse_date(value)
+    except (ValueError, TypeError):
+        return None

@@ -119,8 +119,11 @@ def record(
         # Everything from reading the file to committing it happens under the lock, so two
         # records at once run in turn and neither commits the other's edit.
         path = repo.claim_path(claim_id)
-        doc = repo.load_claim_document(claim_id)
-        display = doc.path
+        if not path.is_file():
+            repo.load_claim_document(claim_id)  # the unknown-claim error, with close matches
+        display = repo.relative(path)
+        text = read_text(path, display)  # read once: the edit below starts from these bytes
+        doc = parse_mapping(text, display)
         kind = doc.data.get("type")
         if kind not in TYPES:
             raise CheckFailed(
@@ -145,7 +148,6 @@ def record(
             refuse_uncommitted(git, display)
         if commit:
             git.refuse_if_locked()
-        text = read_text(path, display)
         new_text = edit_mapping(
             text, changes, remove, order=CLAIM_FIELDS, quoted=QUOTED_FIELDS, path=display
         )

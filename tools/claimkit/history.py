@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .cache import Store
 from .cache import enabled as cache_enabled
 from .compare import change_between, contradicts
-from .dates import DateRange, parse_date
+from .dates import DateRange, parse_date_or_none
 from .errors import DataError
 from .files import MAX_FILE_BYTES, decode_utf8
 from .gitio import EarlyFileLog, FileRevision, GitHistory
@@ -209,14 +209,6 @@ class HistoryIndex:
         rows, lines, cites, readable = (list(column) for column in zip(*entries, strict=True)) \
             if entries else ([], [], [], [])  # fmt: skip
         return cls(key, commits, spans, rows, lines, cites, "".join(readable))
-
-
-def _published_range(published) -> DateRange | None:
-    """What Source.published_range gives for a source whose `published` field is this."""
-    try:
-        return parse_date(published)
-    except (ValueError, TypeError):
-        return None
 
 
 def history_key(repo: ClaimsRepo, git: GitHistory) -> dict:
@@ -440,7 +432,7 @@ def _overview(repo: ClaimsRepo, git: GitHistory, day: dt.date | None) -> dict[st
         memo = summary.get(claim_id)
         memo_holds = isinstance(memo, list) and len(memo) == 2 and memo[0] == dates
         contested = bool(memo[1]) if memo_holds else False
-        bounds = [_published_range(date) for date in dates]
+        bounds = [parse_date_or_none(date) for date in dates]
         keys = [b.sort_key() if b else dt.date.max for b in bounds]
         if not memo_holds:
             story = sorted(range(count), key=lambda order: (keys[order], order))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .dates import DateRange, parse_date
+from .dates import DateRange, parse_date_or_none
 
 CLAIM_FIELDS = (
     "id", "event", "property", "type", "value", "modality", "source", "quote",
@@ -79,10 +79,7 @@ class Source:
 
     @property
     def published_range(self) -> DateRange | None:
-        try:
-            return parse_date(self.published)
-        except (ValueError, TypeError):  # TypeError: a list or a mapping, not a date at all
-            return None
+        return parse_date_or_none(self.published)
 
     def published_key(self) -> dt.date:
         """Where the source falls in the story: its earliest possible publication day."""

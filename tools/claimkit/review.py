@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .check import ERROR, WARNING, Problem, check_files
+from .check import Problem, ProblemCounts, check_files
 from .compare import contradicts
 from .diffing import ClaimDiff, compare_claims
 from .files import atomic_write
@@ -48,7 +48,7 @@ class ReviewedSource:
 
 
 @dataclass
-class Review:
+class Review(ProblemCounts):
     base: str  # the commits compared
     head: str
     range: str  # as given
@@ -60,14 +60,6 @@ class Review:
         found = [p for c in self.claims for p in c.problems]
         found += [p for s in self.sources for p in s.problems]
         return sorted(found)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for p in self.problems if p.severity == ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for p in self.problems if p.severity == WARNING)
 
     @property
     def contradicting(self) -> int:
