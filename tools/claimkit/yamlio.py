@@ -131,77 +131,34 @@ class _Builder:
         if tag and tag != _STR_TAG:
             self.fail(event, f"YAML tag '{tag}' is not allowed", "yaml-tag")
 
-    def node(self, event, keys: Key) -> Any:
-        # Chosen here, not bound once in __init__: a bound method kept on the builder would make
-        # a reference cycle, left for the garbage collector, for every file parsed.
-        if self.with_positions:
-            return self.node_with_positions(event, keys)
-        return self.node_without_positions(event, keys)
-
-    def node_with_positions(self, event, keys: Key) -> Any:
+    def node(self, event, keys: Key, depth: int = 0) -> Any:
+        """Build one node. Positions are kept only when asked for: reading a whole history
+        never points into a file, and keeping them would cost a tuple per key."""
         kind = type(event)
         if kind is self.Alias:
             self.fail(event, f"YAML alias '*{event.anchor}' is not allowed", "yaml-alias")
-        self.refuse_extras(event)
-        mark = event.start_mark
-        self.positions[keys] = (mark.line + 1, mark.column + 1)
-        if len(keys) > MAX_DEPTH:
+        # ctag is the tag as written: a plain scalar without one needs no further look.
+        if kind is not self.Scalar or event.anchor or event.ctag is not None:
+            self.refuse_extras(event)
+        positions = self.with_positions
+        if positions:
+            mark = event.start_mark
+            self.positions[keys] = (mark.line + 1, mark.column + 1)
+        if depth > MAX_DEPTH:
             self.fail(event, f"nested deeper than {MAX_DEPTH} levels", "yaml-depth")
         if kind is self.Scalar:
-            if event.tag == _STR_TAG or event.style:
-                return event.value
-            return _resolve_plain(event.value)
-        if kind is self.SequenceStart:
-            items: list = []
-            while True:
-                item = self.next()
-                if type(item) is self.SequenceEnd:
-                    return items
-                items.append(self.node_with_positions(item, keys + (len(items),)))
-        if kind is self.MappingStart:
-            mapping: dict = {}
-            while True:
-                item = self.next()
-                item_kind = type(item)
-                if item_kind is self.MappingEnd:
-                    return mapping
-                if item_kind is not self.Scalar:
-                    self.fail(item, "mapping keys must be plain strings", "yaml-key")
-                self.refuse_extras(item)
-                key = item.value
-                if key in mapping:
-                    self.fail(item, f"duplicate key '{key}'", "duplicate-key")
-                mark = item.start_mark
-                self.key_positions[keys + (key,)] = (mark.line + 1, mark.column + 1)
-                mapping[key] = self.node_with_positions(self.next(), keys + (key,))
-        self.fail(event, f"unexpected YAML event {kind.__name__}", "yaml-syntax")
-
-    def node_without_positions(self, event, keys: Key, depth: int = 0) -> Any:
-        # The checks of node_with_positions, in the same order; `depth` stands for len(keys).
-        kind = type(event)
-        if kind is self.Scalar:
-            if (
-                event.anchor or event.ctag is not None
-            ):  # ctag: the tag, before a property makes it a str
-                self.refuse_extras(event)
-            if depth > MAX_DEPTH:
-                self.fail(event, f"nested deeper than {MAX_DEPTH} levels", "yaml-depth")
             if event.style or (event.ctag is not None and event.tag == _STR_TAG):
                 return event.value
             return _resolve_plain(event.value)
-        if kind is self.Alias:
-            self.fail(event, f"YAML alias '*{event.anchor}' is not allowed", "yaml-alias")
-        self.refuse_extras(event)
-        if depth > MAX_DEPTH:
-            self.fail(event, f"nested deeper than {MAX_DEPTH} levels", "yaml-depth")
-        node = self.node_without_positions
         if kind is self.SequenceStart:
             items: list = []
             while True:
                 item = self.next()
                 if type(item) is self.SequenceEnd:
                     return items
-                items.append(node(item, keys, depth + 1))
+                items.append(
+                    self.node(item, keys + (len(items),) if positions else keys, depth + 1)
+                )
         if kind is self.MappingStart:
             mapping: dict = {}
             while True:
@@ -216,7 +173,12 @@ class _Builder:
                 key = item.value
                 if key in mapping:
                     self.fail(item, f"duplicate key '{key}'", "duplicate-key")
-                mapping[key] = node(self.next(), keys, depth + 1)
+                if positions:
+                    mark = item.start_mark
+                    self.key_positions[keys + (key,)] = (mark.line + 1, mark.column + 1)
+                mapping[key] = self.node(
+                    self.next(), keys + (key,) if positions else keys, depth + 1
+                )
         self.fail(event, f"unexpected YAML event {kind.__name__}", "yaml-syntax")
 
 
