@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 START = dt.date(2010, 1, 4)
 ARTICLES_PER_DAY = 4
 EPOCH = int(dt.datetime(2010, 1, 4, 6, 0, tzinfo=dt.timezone.utc).timestamp())
@@ -102,6 +102,7 @@ class Generated:
     versions_per_claim: dict[str, int] = field(default_factory=dict)
     first_published: str = ""
     last_published: str = ""
+    middle_published: str = ""  # the article halfway through the history
 
 
 def cast_of(rng: random.Random) -> list[str]:
@@ -311,6 +312,8 @@ def stream(claims: int, commits: int, seed: int, out, result: Generated) -> None
         result.versions += len(chosen)
         if index == 0:
             result.first_published = published.isoformat()
+        if index == commits // 2:
+            result.middle_published = published.isoformat()
         result.last_published = max(result.last_published, published.isoformat())
     out.write(b"done\n")
     result.versions_per_claim = {s.claim_id: s.versions for s in states}
