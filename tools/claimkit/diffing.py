@@ -73,34 +73,44 @@ def diff_revisions(
 ) -> list[ClaimDiff]:
     """Claims that differ between two revisions, or between a revision and the working tree.
 
-    The working tree is compared by blob id computed here, so no git filter or hook runs.
+    Between revisions, one `git diff-tree` names the changed files and one `git cat-file
+    --batch` reads both sides of them all. The working tree is compared by blob id computed
+    here, so no git filter or hook runs.
     """
     if not git.has_commits():
         raise RepoError("the repository has no commits yet: nothing to compare with")
     old_commit = git.resolve(old_rev)
-    old_blobs = dict(git.tree_files(old_commit, CLAIMS_DIR))
     if new_rev is None:
+        old_blobs = dict(git.tree_files(old_commit, CLAIMS_DIR))
         new_data = {repo.relative(p): read_bytes(p, repo.relative(p)) for p in repo.claim_files()}
         new_blobs = {path: blob_id(data) for path, data in new_data.items()}
-        read_new = new_data.__getitem__
+        changes = [
+            (path, old_blobs.get(path), new_blobs.get(path))
+            for path in old_blobs.keys() | new_blobs.keys()
+            if old_blobs.get(path) != new_blobs.get(path)
+        ]
         new_label = "working tree"
     else:
-        new_commit = git.resolve(new_rev)
-        new_blobs = dict(git.tree_files(new_commit, CLAIMS_DIR))
-        read_new = lambda path: git.read_blob(new_blobs[path])  # noqa: E731
+        changes = git.changed_blobs(old_commit, git.resolve(new_rev), CLAIMS_DIR)
         new_label = new_rev
+    changes = sorted(c for c in changes if c[0].endswith(".yaml"))
+    stored = git.read_blobs(
+        [
+            blob
+            for _, old, new in changes
+            for blob in (old, None if new_rev is None else new)
+            if blob
+        ]
+    )
+    parse_new = _parse_strict if new_rev is None else _parse
     diffs = []
-    for path in sorted(old_blobs.keys() | new_blobs.keys()):
-        if not path.endswith(".yaml") or old_blobs.get(path) == new_blobs.get(path):
-            continue
-        old, old_error = _parse(
-            git.read_blob(old_blobs[path]) if path in old_blobs else None, f"{path}@{old_rev}"
-        )
-        parse_new = _parse_strict if new_rev is None else _parse
-        new, new_error = parse_new(
-            read_new(path) if path in new_blobs else None,
-            path if new_rev is None else f"{path}@{new_label}",
-        )
+    for path, old_blob, new_blob in changes:
+        old, old_error = _parse(stored[old_blob] if old_blob else None, f"{path}@{old_rev}")
+        if new_blob is None:
+            data = None
+        else:
+            data = new_data[path] if new_rev is None else stored[new_blob]
+        new, new_error = parse_new(data, path if new_rev is None else f"{path}@{new_label}")
         if old == new:
             continue
         diffs.append(compare_claims(claim_id_of(path), old, new, old_error or new_error))

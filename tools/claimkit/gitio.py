@@ -208,6 +208,7 @@ class GitHistory:
         self.top = Path(lines[4])
         self.prefix = Path(os.path.relpath(Path(root).resolve(), self.top.resolve())).as_posix()
         self.prefix = "" if self.prefix == "." else self.prefix + "/"
+        self.promisor = promisor_remote(self.common_dir)
 
     def close(self) -> None:
         """Ends the long-lived cat-file process."""
@@ -276,6 +277,7 @@ class GitHistory:
         wanted = list(dict.fromkeys(blobs))
         if not wanted:
             return {}
+        self.prefetch(wanted)
         output = self.run_bytes(
             "cat-file", "--batch", "--buffer", input="\n".join(wanted).encode("ascii") + b"\n"
         )
@@ -291,6 +293,24 @@ class GitHistory:
             position = end + 2 + size
         self._blobs = found
         return found
+
+    def prefetch(self, blobs: list[str]) -> None:
+        """In a partial clone, fetch the blobs about to be read in one request.
+
+        Left to itself, git fetches each missing blob the moment it is asked for: one
+        round trip to the promisor remote per version. This asks for them all at once, the
+        way git's own diff does; objects already here are not fetched again. A failure
+        (the remote unreachable) is left for the read itself to report.
+        """
+        if self.promisor is None or not blobs:
+            return
+        subprocess.run(
+            ["git", *SAFE_OPTIONS, "-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet",
+             self.promisor, "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no",
+             "--filter=blob:none", "--stdin"],
+            cwd=self.top, input="\n".join(blobs).encode("ascii") + b"\n",
+            capture_output=True, env=self._env, check=False,
+        )  # fmt: skip
 
     def repo_path(self, path: str) -> str:
         """A path relative to the claims root, as git names it from the top of the work tree."""
@@ -413,6 +433,10 @@ class GitHistory:
         if self.head is None:
             return iter(())
         revs = [rev] if since is None else [f"{since}..{rev}"]
+        if self.promisor is not None:
+            # A partial clone: one fetch for every blob, before cat-file asks for them singly.
+            found = self._parse_log(self._log("--no-renames", *revs, "--", self.repo_path(folder)))
+            self.prefetch([r.blob for r in found if r.blob and keep(r.path)])
         log = subprocess.Popen(
             ["git", *SAFE_OPTIONS, "log", LOG_FORMAT_NO_SUBJECT, "--raw", "--no-abbrev", "--no-merges",
              "--no-ext-diff", "--no-textconv", "--no-renames", *revs, "--",
@@ -523,6 +547,29 @@ class GitHistory:
             status, _, path = line.partition("\t")
             changes.append((status[0], self.claims_path(path)))
         return sorted(changes, key=lambda change: change[1])
+
+    def changed_blobs(
+        self, old: str, new: str, folder: str
+    ) -> list[tuple[str, str | None, str | None]]:
+        """(path, old blob, new blob) of the regular files under `folder` that differ between
+        two commits, a blob None where the file is absent on that side: one `git diff-tree`."""
+        output = self.run(
+            "diff-tree", "-r", "-z", "--raw", "--no-abbrev", "--no-renames", "--no-ext-diff",
+            "--no-textconv", old, new, "--", self.repo_path(folder),
+        )  # fmt: skip
+        fields = output.split("\0")
+        changes = []
+        for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+            if not meta.startswith(":"):
+                continue
+            old_mode, new_mode, old_blob, new_blob, _ = meta[1:].split(" ", 4)
+            regular = ("100644", "100755")
+            changes.append((
+                self.claims_path(path),
+                old_blob if old_mode in regular else None,
+                new_blob if new_mode in regular else None,
+            ))  # fmt: skip
+        return changes
 
     def merge_base(self, first: str, second: str) -> str:
         """The best common ancestor of two commits (for `BASE...HEAD`)."""
@@ -791,6 +838,38 @@ class _Drain:
 
     def close(self) -> None:
         self._thread.join(timeout=10)
+
+
+def promisor_remote(common_dir: Path) -> str | None:
+    """The remote a partial clone fetches missing objects from (`remote.NAME.promisor`, or
+    the older `extensions.partialClone`), read from the repository's config file without
+    running git; None for a full clone."""
+    try:
+        text = (common_dir / "config").read_text("utf-8", "replace")
+    except OSError:
+        return None
+    section, found = "", None
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            head = line[1 : line.find("]")].strip()
+            name, _, sub = head.partition(" ")
+            section = name.lower() + (" " + sub.strip().strip('"') if sub else "")
+            continue
+        if line.startswith(("#", ";")) or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        key = key.strip().lower()
+        value = value.split(" #", 1)[0].split(" ;", 1)[0].strip().strip('"')
+        if section == "extensions" and key == "partialclone" and value:
+            found = value
+        elif (
+            section.startswith("remote ")
+            and key == "promisor"
+            and value.lower() in ("true", "yes", "on", "1")
+        ):
+            found = found or section[len("remote ") :]
+    return found if found and not found.startswith("-") else None
 
 
 def blob_id(data: bytes) -> str:
