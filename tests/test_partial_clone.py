@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import git
-
 from claimkit.gitio import promisor_remote
+from conftest import git
 
 COMMANDS = [
     ("log", "summit-date"),
