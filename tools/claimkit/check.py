@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,9 +166,99 @@ def collect_files(repo: ClaimsRepo, paths: Iterable[Path]) -> tuple[list[Path], 
 
 
 def check_files(repo: ClaimsRepo, paths: Iterable[Path] = ()) -> Report:
+    return _check(repo, *collect_files(repo, paths))
+
+
+def changed_files(repo: ClaimsRepo, base: str) -> tuple[list[Path], list[Path]]:
+    """The claim and source files a change since commit `base` can have broken: every claim
+    and source metadata file changed or added in the working tree, and every claim that
+    cites a source whose files changed or went. Time grows with the change, not with the
+    repository: git lists the changes and finds the citing claims (`git grep`)."""
+    from .gitio import GitHistory
+
+    with GitHistory(repo.root) as git:
+        commit = git.resolve(base)
+        present, deleted = git.changed_since(commit, [CLAIMS_DIR, SEEDS_DIR])
+        claims, sources, touched = [], [], set()
+        for path in present:
+            parts = Path(path).parts
+            if parts[0] == SEEDS_DIR:
+                touched.add(Path(path).stem)
+                # The text changed: its metadata (the sha256) is checked again too.
+                sources.append((repo.root / path).with_suffix(".yaml"))
+            elif path.endswith(".yaml") and len(parts) == 2:
+                claims.append(repo.root / path)
+        touched.update(Path(path).stem for path in deleted if Path(path).parts[0] == SEEDS_DIR)
+        for path in git.files_mentioning(sorted(touched), CLAIMS_DIR):
+            if path.endswith(".yaml") and len(Path(path).parts) == 2:
+                claims.append(repo.root / path)
+        # A file can be listed yet gone (deleted in the index, or a path git cannot stat).
+        claims = sorted({p for p in claims if p.is_file() and not p.name.startswith(".")})
+        sources = sorted({p for p in sources if p.is_file() and not p.name.startswith(".")})
+        # The sources those claims cite, found by name in git's index rather than by walking
+        # every folder of seeds/.
+        cited = set(touched)
+        for claim in claims:
+            if repo.inside(claim):  # one that is not is refused unread by its check
+                try:
+                    with open(claim, "rb") as handle:
+                        head = handle.read(1 << 20).decode("utf-8", "replace")
+                except OSError:
+                    continue  # its check reports it
+                cited.update(CITED.findall(head))
+        plain = sorted(i for i in cited if PLAIN_ID.match(i))
+        found: dict[str, set[str]] = {}
+        named = git.files_named([f"{i}.yaml" for i in plain], SEEDS_DIR) + [
+            repo.relative(s) for s in sources
+        ]
+        for path in named:
+            found.setdefault(Path(path).stem, set()).add(path)
+    listing = {i: repo.root / min(paths) for i, paths in found.items() if len(paths) == 1}
+    listing = {i: p for i, p in listing.items() if p.is_file()}
+    repo.use_source_listing(PartialListing(listing, repo.root), set())
+    return claims, sources
+
+
+# `source: ID` in a claim file, quoted or not: which sources a changed claim needs.
+CITED = re.compile(r"""^\s*source:\s*["']?([^"'\s#]+)""", re.M)
+PLAIN_ID = re.compile(r"^[A-Za-z0-9._-]+$")
+
+
+class PartialListing(dict):
+    """Source id -> metadata file for the sources a changed check expects to need; any other
+    id (a source named in a way the scan did not see, or by two files) is looked up in the
+    full listing of seeds/, walked only if it comes to that."""
+
+    def __init__(self, found: dict[str, Path], root: Path):
+        super().__init__(found)
+        self._root = root
+        self._full: dict[str, Path] | None = None
+
+    def full(self) -> dict[str, Path]:
+        if self._full is None:
+            self._full = ClaimsRepo(self._root).source_paths()
+        return self._full
+
+    def __missing__(self, source_id: str) -> Path:
+        return self.full()[source_id]
+
+    def __contains__(self, source_id) -> bool:
+        return dict.__contains__(self, source_id) or source_id in self.full()
+
+    def get(self, source_id, default=None):
+        if dict.__contains__(self, source_id):
+            return dict.__getitem__(self, source_id)
+        return self.full().get(source_id, default)
+
+
+def check_changed(repo: ClaimsRepo, base: str) -> Report:
+    """check_files over what changed since `base` (see changed_files)."""
+    return _check(repo, *changed_files(repo, base))
+
+
+def _check(repo: ClaimsRepo, claim_files: list[Path], source_files: list[Path]) -> Report:
     from .rules import CLAIM_RULES, SOURCE_RULES
 
-    claim_files, source_files = collect_files(repo, paths)
     context = Context(repo)
     problems: list[Problem] = []
     for files, rules in ((claim_files, CLAIM_RULES), (source_files, SOURCE_RULES)):

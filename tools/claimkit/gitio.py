@@ -548,6 +548,45 @@ class GitHistory:
             changes.append((status[0], self.claims_path(path)))
         return sorted(changes, key=lambda change: change[1])
 
+    def changed_since(self, base: str, folders: list[str]) -> tuple[list[str], list[str]]:
+        """Files under `folders` that the working tree changed since commit `base`: (present,
+        deleted), paths relative to the claims root. Staged, unstaged and untracked (not
+        ignored) changes all count; one `git diff` and one `git ls-files`."""
+        specs = [self.repo_path(folder) for folder in folders]
+        diff = self.run(
+            "diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", "--no-textconv",
+            base, "--", *specs,
+        )  # fmt: skip
+        fields = diff.split("\0")
+        present, deleted = [], []
+        for status, path in zip(fields[0::2], fields[1::2], strict=False):
+            if status and path:
+                (deleted if status.startswith("D") else present).append(self.claims_path(path))
+        untracked = self.run("ls-files", "-z", "--others", "--exclude-standard", "--", *specs)
+        present.extend(self.claims_path(path) for path in untracked.split("\0") if path)
+        return sorted(set(present)), sorted(set(deleted))
+
+    def files_named(self, names: list[str], folder: str) -> list[str]:
+        """Tracked files under `folder`, at any depth, whose name is one of `names` (plain
+        names, no glob characters): one `git ls-files` over the index."""
+        specs = [f":(glob){self.repo_path(folder)}/**/{name}" for name in names]
+        if not specs:
+            return []
+        output = self.run("ls-files", "-z", "--", *specs)
+        return [self.claims_path(path) for path in output.split("\0") if path]
+
+    def files_mentioning(self, words: list[str], folder: str) -> list[str]:
+        """Tracked files under `folder` in the working tree that contain any of `words`
+        (fixed strings): one `git grep`."""
+        if not words:
+            return []
+        patterns = [arg for word in words for arg in ("-e", word)]
+        output = self.run(
+            "grep", "-l", "-z", "--fixed-strings", "--no-color", "--no-textconv", *patterns,
+            "--", self.repo_path(folder), ok_codes=(1,),
+        )  # fmt: skip
+        return [self.claims_path(path) for path in output.split("\0") if path]
+
     def changed_blobs(
         self, old: str, new: str, folder: str
     ) -> list[tuple[str, str | None, str | None]]:
