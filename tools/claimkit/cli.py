@@ -367,21 +367,15 @@ def log(ctx, claim_id, fmt, by, reverse, limit, since, until):
     edited), the value and what changed in it, the modality and the quote. A version recorded
     after one from a later-published source is marked as recorded out of order.
     """
+    from . import render
+    from .dates import date_argument
+    from .history import ordered, published_between
+    from .readings import claim_readings
+
     repo = open_repo(ctx)
-    path = repo.claim_path(claim_id)  # validates the id before it reaches git
-    from .gitio import EarlyFileLog, GitHistory
-
-    # git walks the history while the modules that read its answer load.
-    with EarlyFileLog(repo.root, repo.relative(path)) as early:
-        from . import render
-        from .dates import date_argument
-        from .history import claim_versions, ordered, published_between
-
-        first = date_argument(since, end=False) if since else None
-        last = date_argument(until, end=True) if until else None
-        with GitHistory(repo.root, early) as git:
-            versions = claim_versions(repo, git, claim_id, early=early)
-            truncated = git.is_shallow()
+    first = date_argument(since, end=False) if since else None
+    last = date_argument(until, end=True) if until else None
+    versions, truncated, _ = claim_readings(repo, claim_id)
     if not versions:
         repo.load_claim_document(claim_id)  # unknown id: the error names close matches
         raise_no_history(claim_id)
@@ -463,13 +457,10 @@ def blame(ctx, claim_id, fmt):
     """For each field of a claim, the version that last set it: commit, date, source."""
     from . import render
     from .diffing import blame as blame_fields
-    from .gitio import GitHistory
-    from .history import claim_versions
+    from .readings import claim_readings
 
     repo = open_repo(ctx)
-    repo.claim_path(claim_id)
-    with GitHistory(repo.root) as git:
-        versions = claim_versions(repo, git, claim_id)
+    versions, _, _ = claim_readings(repo, claim_id)
     if not versions:
         repo.load_claim_document(claim_id)
         raise_no_history(claim_id)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from .dates import date_argument
 from .errors import NotFound
-from .gitio import EarlyFileLog, GitHistory
-from .history import as_of, claim_versions, parse_claim
+from .gitio import GitHistory
+from .history import as_of, parse_claim
 from .model import Claim
 from .repo import ClaimsRepo
 
@@ -25,14 +25,13 @@ def claim_at(repo: ClaimsRepo, claim_id: str, rev: str) -> tuple[Claim, str]:
 
 
 def claim_as_of(repo: ClaimsRepo, claim_id: str, date: str) -> tuple[Claim, str]:
+    from .readings import claim_readings
+
     day = date_argument(date, end=True)
-    path = repo.claim_path(claim_id)  # validates the id before it reaches git
-    with EarlyFileLog(repo.root, repo.relative(path)) as early, GitHistory(repo.root, early) as git:
-        versions = claim_versions(repo, git, claim_id, early=early)
-        if not versions and not repo.claim_path(claim_id).exists():
-            repo.load_claim_document(claim_id)  # the unknown-claim error, with suggestions
-        version = as_of(versions, day)
-        if version is None:
-            raise NotFound(f"no version of {claim_id} from a source published by {day}")
-        raw = git.read_blob(version.blob).decode("utf-8")
-    return version.claim, raw
+    versions, _, texts = claim_readings(repo, claim_id, with_text=True)
+    if not versions and not repo.claim_path(claim_id).exists():
+        repo.load_claim_document(claim_id)  # the unknown-claim error, with suggestions
+    version = as_of(versions, day)
+    if version is None:
+        raise NotFound(f"no version of {claim_id} from a source published by {day}")
+    return version.claim, texts[version.blob]
