@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataError, UsageError
 from .files import read_bytes
-from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo
+from .model import is_source_id
+from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo, cited_sources, partial_listing
 from .yamlio import Document, load_mapping
 
 ERROR = "error"
@@ -205,50 +205,11 @@ def changed_files(repo: ClaimsRepo, base: str) -> tuple[list[Path], list[Path]]:
                         head = handle.read(1 << 20).decode("utf-8", "replace")
                 except OSError:
                     continue  # its check reports it
-                cited.update(CITED.findall(head))
-        plain = sorted(i for i in cited if PLAIN_ID.match(i))
-        found: dict[str, set[str]] = {}
-        named = git.files_named([f"{i}.yaml" for i in plain], SEEDS_DIR) + [
-            repo.relative(s) for s in sources
-        ]
-        for path in named:
-            found.setdefault(Path(path).stem, set()).add(path)
-    listing = {i: repo.root / min(paths) for i, paths in found.items() if len(paths) == 1}
-    listing = {i: p for i, p in listing.items() if p.is_file()}
-    repo.use_source_listing(PartialListing(listing, repo.root), set())
+                cited.update(cited_sources(head))
+        plain = sorted(i for i in cited if is_source_id(i))
+        named = git.files_named([f"{i}.yaml" for i in plain], SEEDS_DIR)
+    repo.use_source_listing(partial_listing(repo, [*named, *map(repo.relative, sources)]), set())
     return claims, sources
-
-
-# `source: ID` in a claim file, quoted or not: which sources a changed claim needs.
-CITED = re.compile(r"""^\s*source:\s*["']?([^"'\s#]+)""", re.M)
-PLAIN_ID = re.compile(r"^[A-Za-z0-9._-]+$")
-
-
-class PartialListing(dict):
-    """Source id -> metadata file for the sources a changed check expects to need; any other
-    id (a source named in a way the scan did not see, or by two files) is looked up in the
-    full listing of seeds/, walked only if it comes to that."""
-
-    def __init__(self, found: dict[str, Path], root: Path):
-        super().__init__(found)
-        self._root = root
-        self._full: dict[str, Path] | None = None
-
-    def full(self) -> dict[str, Path]:
-        if self._full is None:
-            self._full = ClaimsRepo(self._root).source_paths()
-        return self._full
-
-    def __missing__(self, source_id: str) -> Path:
-        return self.full()[source_id]
-
-    def __contains__(self, source_id) -> bool:
-        return dict.__contains__(self, source_id) or source_id in self.full()
-
-    def get(self, source_id, default=None):
-        if dict.__contains__(self, source_id):
-            return dict.__getitem__(self, source_id)
-        return self.full().get(source_id, default)
 
 
 def check_changed(repo: ClaimsRepo, base: str) -> Report:

@@ -566,14 +566,20 @@ class GitHistory:
         present.extend(self.claims_path(path) for path in untracked.split("\0") if path)
         return sorted(set(present)), sorted(set(deleted))
 
-    def files_named(self, names: list[str], folder: str) -> list[str]:
-        """Tracked files under `folder`, at any depth, whose name is one of `names` (plain
-        names, no glob characters): one `git ls-files` over the index."""
-        specs = [f":(glob){self.repo_path(folder)}/**/{name}" for name in names]
-        if not specs:
+    def files_named(self, names: Iterable[str], folder: str) -> list[str]:
+        """Tracked files under `folder`, at any depth, whose name is one of `names`: one
+        `git ls-files` of the folder, filtered here (a pathspec per name would make git match
+        every path against every pattern)."""
+        wanted = set(names)
+        if not wanted:
             return []
-        output = self.run("ls-files", "-z", "--", *specs)
-        return [self.claims_path(path) for path in output.split("\0") if path]
+        output = self.run_bytes("ls-files", "-z", "--", self.repo_path(folder))
+        found = []
+        for entry in output.split(b"\0"):
+            name = entry[entry.rfind(b"/") + 1 :].decode("utf-8", "replace")
+            if name in wanted:
+                found.append(self.claims_path(entry.decode("utf-8", "replace")))
+        return found
 
     def files_mentioning(self, words: list[str], folder: str) -> list[str]:
         """Tracked files under `folder` in the working tree that contain any of `words`

@@ -18,8 +18,16 @@ from .dates import DateRange, parse_date_or_none
 from .errors import DataError
 from .files import MAX_FILE_BYTES, decode_utf8
 from .gitio import EarlyFileLog, FileRevision, GitHistory
-from .model import CLAIM_FIELDS, Claim, Source
-from .repo import CLAIMS_DIR, ClaimsRepo, claim_from_document, claim_from_document_check
+from .model import CLAIM_FIELDS, Claim, Source, is_source_id
+from .repo import (
+    CLAIMS_DIR,
+    SEEDS_DIR,
+    ClaimsRepo,
+    cited_sources,
+    claim_from_document,
+    claim_from_document_check,
+    partial_listing,
+)
 from .sources import SourceCache
 from .yamlio import parse_mapping, prepare_parser
 
@@ -120,11 +128,20 @@ def claim_versions(
     blobs read in one batch."""
     path = repo.relative(repo.claim_path(claim_id))
     # Made ready before the log is read: while an early log runs, this costs nothing.
-    if sources is None:  # a few sources: parsed here; only the listing of seeds/ is cached
-        sources = SourceCache(repo, Store(git.git_dir) if cache_enabled() else None, False)
+    few = sources is None
+    if few:  # a few sources, parsed here
+        sources = SourceCache(repo, None, False)
     prepare_parser()
     revisions = git.file_log(path, rev, early=early)
     blobs = git.read_blobs(r.blob for r in revisions if r.blob)
+    if few and repo._sources is None:
+        # The sources these versions cite, found by name in git's index: a walk of seeds/,
+        # or the cached listing of it, costs as much as the sources are many.
+        cited = {
+            i for data in blobs.values() for i in cited_sources(data.decode("utf-8", "replace"))
+        }
+        named = git.files_named([f"{i}.yaml" for i in cited if is_source_id(i)], SEEDS_DIR)
+        repo.use_source_listing(partial_listing(repo, named), set())
     versions = build_versions(claim_id, revisions, blobs, sources)
     sources.save()
     return versions
