@@ -120,7 +120,13 @@ def test_log_on_a_terminal(story):
     out = ok(on_terminal("log", "summit-date", repo=story))
     assert out.startswith("\x1b[1msummit-date\x1b[0m  3 versions\n")  # coloured on a terminal
     out = plain(out)
-    for fragment in ("2025-08-15", "scheduled", "2025-09-18", "Summit in Anchorage", "contradicted"):
+    for fragment in (
+        "2025-08-15",
+        "scheduled",
+        "2025-09-18",
+        "Summit in Anchorage",
+        "contradicted",
+    ):
         assert fragment in out, fragment
 
 
@@ -136,7 +142,16 @@ def test_list_on_a_terminal(story):
         "versions",
         "contested",
     ]
-    assert lines[2].split() == ["summit-date", "date", "2025-08", "asserted", "a2", "3", "yes"]
+    # contested is the one cell in colour
+    assert lines[2].split() == [
+        "summit-date",
+        "date",
+        "2025-08",
+        "asserted",
+        "a2",
+        "3",
+        "\x1b[31m\x1b[1myes\x1b[0m",
+    ]
     assert lines[3].split() == [
         "summit-location",
         "place",

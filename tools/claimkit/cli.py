@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -62,10 +61,9 @@ def fail(message: str, code: int):
 
 def output(text: str) -> None:
     """Print, through a pager when a person is reading a long text on a terminal."""
-    if sys.stdout.isatty() and text.count("\n") + 1 > shutil.get_terminal_size().lines:
-        click.echo_via_pager(text)
-    else:
-        click.echo(text)
+    from .render import terminal
+
+    terminal.output(text)
 
 
 def open_repo(ctx: click.Context):
@@ -183,8 +181,8 @@ def list_claims(ctx, as_of, fmt):
     published by DATE; claims not yet reported by then are left out. History is read in
     one pass over `git log -- claims/`.
     """
-    from . import render
     from .dates import date_argument
+    from .render import listing as render
 
     repo = open_repo(ctx)
     day = date_argument(as_of, end=True) if as_of else None
@@ -200,10 +198,7 @@ def list_claims(ctx, as_of, fmt):
             claim = repo.load_claim(claim_id)
         versions, contested = (found.versions, found.contested) if found else (0, False)
         rows.append((claim, f"claims/{claim_id}.yaml", versions, contested))
-    if fmt == "json":
-        click.echo(render.to_json(render.listing_json(rows)))
-    else:
-        output(render.listing_table(rows))
+    render.emit_list(fmt, rows)
 
 
 def read_overview(repo, day, required: bool = True) -> dict:
@@ -237,7 +232,7 @@ def sources(ctx, fmt):
     A source supports a claim when any version of the claim in history cites it (outside
     git, when the claim file cites it now).
     """
-    from . import render
+    from .render import listing as render
 
     repo = open_repo(ctx)
     citing: dict[str, set[str]] = {}
@@ -250,11 +245,7 @@ def sources(ctx, fmt):
         citing.setdefault(repo.load_claim(claim_id).source, set()).add(claim_id)
     ordered = sorted(repo.load_sources(), key=lambda s: (s.published_key(), s.id))
     rows = [(s, sorted(citing.get(s.id, ()))) for s in ordered]
-    if fmt == "json":
-        items = [render.source_json(s, repo.relative(s.path), c) for s, c in rows]
-        click.echo(render.to_json({"sources": items}))
-    else:
-        output(render.sources_table(rows))
+    render.emit_sources(fmt, rows, lambda s: repo.relative(s.path))
 
 
 @main.command()
@@ -269,8 +260,8 @@ def show(ctx, claim_id, rev, as_of, fmt):
     --as-of picks the latest version, in publication order, whose source was published on
     or before DATE (by the lower bound of an uncertain publication date).
     """
-    from . import render
     from .errors import UsageError
+    from .render import listing as render
     from .show import claim_as_of, claim_at, claim_now
 
     if rev and as_of:
@@ -282,13 +273,7 @@ def show(ctx, claim_id, rev, as_of, fmt):
         claim, raw = claim_as_of(repo, claim_id, as_of)
     else:
         claim, raw = claim_now(repo, claim_id)
-    if fmt == "json":
-        path = repo.relative(repo.claim_path(claim_id))
-        click.echo(render.to_json({"claim": render.claim_json(claim, path)}))
-    elif fmt == "yaml":
-        click.echo(raw, nl=False)
-    else:
-        output(render.claim_text(claim))
+    render.emit_show(fmt, claim, raw, repo.relative(repo.claim_path(claim_id)))
 
 
 @main.command()
@@ -303,28 +288,14 @@ def check(ctx, paths, fmt, strict):
     warnings are findings about the articles (time sense). Exit 0 without errors, 1 with
     errors (or with warnings under --strict), 2 on a usage error.
     """
-    from . import render
     from .check import check_files
+    from .render import check as render
 
     repo = open_repo(ctx)
     report = check_files(repo, paths)
-    if fmt == "json":
-        click.echo(render.report_json(report))
-    elif fmt == "github":
-        text = render.report_github(report)
-        if text:
-            click.echo(text)
-    else:
-        click.echo(render.report_text(report))
+    render.emit_check(fmt, report)
     if report.errors or (strict and report.warnings):
         sys.exit(1)
-
-
-def style_for_terminal():
-    """click.style on a terminal, a no-op elsewhere (pipes, files, CI logs)."""
-    if sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
-        return click.style
-    return lambda text, **_: text
 
 
 @main.command()
@@ -362,7 +333,6 @@ def log(ctx, claim_id, fmt, by, reverse, limit, since, until):
 
     # git walks the history while the modules that read its answer load.
     with EarlyFileLog(repo.root, repo.relative(path)) as early:
-        from . import render
         from .dates import date_argument
         from .history import claim_versions, ordered, published_between
 
@@ -381,12 +351,9 @@ def log(ctx, claim_id, fmt, by, reverse, limit, since, until):
         story.reverse()
     if limit is not None:
         story = story[:limit]
-    if fmt == "json":
-        click.echo(render.log_json(claim_id, story, truncated))
-    elif fmt == "markdown":
-        click.echo(render.log_markdown(claim_id, story, truncated))
-    else:
-        output(render.log_text(claim_id, story, truncated, style_for_terminal()))
+    from .render.story import emit_log
+
+    emit_log(fmt, claim_id, story, truncated)
 
 
 def raise_no_history(claim_id: str):
@@ -415,7 +382,6 @@ def diff(ctx, revisions, source_pair, fmt, exit_code):
     claim as it stood after article S1 against after article S2, in publication order. Each
     differing claim shows old -> new value, change kind and sources.
     """
-    from . import render
     from .diffing import diff_revisions, diff_sources
     from .errors import UsageError
     from .gitio import GitHistory
@@ -434,12 +400,9 @@ def diff(ctx, revisions, source_pair, fmt, exit_code):
             old = revisions[0] if revisions else "HEAD"
             new = revisions[1] if len(revisions) == 2 else None
             diffs = diff_revisions(repo, git, old, new)
-    if fmt == "json":
-        click.echo(render.to_json({"claims": [d.to_json() for d in diffs]}))
-    elif fmt == "markdown":
-        click.echo(render.diff_markdown(diffs))
-    else:
-        output(render.diff_text(diffs))
+    from .render.story import emit_diff
+
+    emit_diff(fmt, diffs)
     if exit_code and diffs:
         sys.exit(1)
 
@@ -450,7 +413,6 @@ def diff(ctx, revisions, source_pair, fmt, exit_code):
 @click.pass_context
 def blame(ctx, claim_id, fmt):
     """For each field of a claim, the version that last set it: commit, date, source."""
-    from . import render
     from .diffing import blame as blame_fields
     from .gitio import GitHistory
     from .history import claim_versions
@@ -462,11 +424,9 @@ def blame(ctx, claim_id, fmt):
     if not versions:
         repo.load_claim_document(claim_id)
         raise_no_history(claim_id)
-    rows = render.blame_rows(blame_fields(versions))
-    if fmt == "json":
-        click.echo(render.to_json({"claim": claim_id, "fields": rows}))
-    else:
-        output(render.blame_text(rows))
+    from .render.story import emit_blame
+
+    emit_blame(fmt, claim_id, blame_fields(versions))
 
 
 # Commands defined in other modules register themselves on `main` when imported.

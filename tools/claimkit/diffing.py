@@ -29,20 +29,6 @@ class ClaimDiff:
     detail: str
     error: str | None = None
 
-    def to_json(self) -> dict:
-        def side(claim):
-            if claim is None:
-                return None
-            return {
-                "value": claim.value,
-                "modality": claim.modality,
-                "source": claim.source,
-                "quote": claim.quote,
-            }
-
-        return {"claim": self.claim_id, "change": self.change, "detail": self.detail,
-                "old": side(self.old), "new": side(self.new), "error": self.error}  # fmt: skip
-
 
 def compare_claims(
     claim_id: str, old: Claim | None, new: Claim | None, error: str | None = None

@@ -45,25 +45,6 @@ class MaintenanceReport:
     cache_cleared: list[str]
     seconds: float
 
-    def to_json(self) -> dict:
-        def graph(state: GraphState) -> dict:
-            return {"commits": state.commits, "layers": state.layers, "bloom": state.bloom,
-                    "covers_head": state.covers_head}  # fmt: skip
-
-        return {
-            "commits": self.commits,
-            "commit_graph": {
-                "action": self.graph_action,
-                "before": graph(self.graph_before),
-                "after": graph(self.graph_after),
-            },  # fmt: skip
-            "cache": {
-                "cleared": self.cache_cleared,
-                "files": [{"name": name, "bytes": size} for name, size in self.cache_files],
-            },
-            "seconds": round(self.seconds, 3),
-        }
-
 
 def graph_state(git: GitHistory) -> GraphState:
     graph = git.commit_graph()
