@@ -66,6 +66,66 @@ def output(text: str) -> None:
     terminal.output(text)
 
 
+class BadFiles:
+    """Files a command could not read: each is reported as one line when met, and the others
+    are still read; `finish` then exits EXIT_DATA if there were any."""
+
+    def __init__(self):
+        self.count = 0
+
+    def report(self, message: str) -> None:
+        click.echo(f"claims: error: {message}", err=True)
+        self.count += 1
+
+    def attempt(self, load, *args):
+        """load(*args), or None when it raised DataError (reported)."""
+        from .errors import DataError
+
+        try:
+            return load(*args)
+        except DataError as err:
+            self.report(str(err))
+            return None
+
+    def finish(self) -> None:
+        from .errors import EXIT_DATA
+
+        if self.count:
+            sys.exit(EXIT_DATA)
+
+
+def complete_claim_ids(ctx: click.Context, param, incomplete: str) -> list[str]:
+    """Shell completion: the ids of the claim files, read from the folder (nothing parsed)."""
+    repo = _repo_for_completion(ctx)
+    if repo is None:
+        return []
+    try:
+        return [name for name in repo.claim_ids() if name.startswith(incomplete)]
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+
+
+def complete_source_ids(ctx: click.Context, param, incomplete: str) -> list[str]:
+    """Shell completion: the ids of the sources under seeds/."""
+    repo = _repo_for_completion(ctx)
+    if repo is None:
+        return []
+    try:
+        return sorted(name for name in repo.source_paths() if name.startswith(incomplete))
+    except Exception:
+        return []
+
+
+def _repo_for_completion(ctx: click.Context):
+    from .repo import ClaimsRepo
+
+    path = ctx.find_root().params.get("repo")
+    try:
+        return ClaimsRepo.open(path, search_up=path is None)
+    except Exception:
+        return None
+
+
 def open_repo(ctx: click.Context):
     from .repo import ClaimsRepo
 
@@ -91,14 +151,32 @@ def format_option(*choices: str, help: str | None = None):
     type=click.Path(file_okay=False, path_type=Path),
     help="Run on the claims repository at PATH instead of the one around the current directory.",
 )
+@click.option(
+    "--color",
+    "color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the output: auto colours on a terminal unless NO_COLOR is set "
+    "(FORCE_COLOR colours anywhere).",
+)
+@click.option(
+    "--no-pager",
+    is_flag=True,
+    help="Never page. Otherwise long output on a terminal goes through $CLAIMS_PAGER, "
+    "then $PAGER, then less.",
+)
 @click.version_option(package_name="claimkit", prog_name="claims")
 @click.pass_context
-def main(ctx: click.Context, repo: Path | None):
+def main(ctx: click.Context, repo: Path | None, color: str, no_pager: bool):
     """claims: how each reported fact changed from one article to the next.
 
     A claims repository holds one YAML file per claim in claims/, the source articles in
     seeds/, and a git history with one version of a claim per article that reported it.
     """
+    from .render import terminal
+
+    terminal.configure(color=color, pager=not no_pager)
     ctx.obj = {"repo": repo}
 
 
@@ -143,7 +221,12 @@ def init(ctx: click.Context, path: Path | None):
     show_default=True,
     type=click.Choice(["asserted", "scheduled", "alleged", "denied"]),
 )
-@click.option("--source", default="", help="The source id (a metadata file under seeds/).")
+@click.option(
+    "--source",
+    default="",
+    shell_complete=complete_source_ids,
+    help="The source id (a metadata file under seeds/).",
+)
 @click.option("--quote", default="", help="Verbatim words from the source.")
 @click.pass_context
 def new(ctx, claim_id, event, prop, kind, values, modality, source, quote):
@@ -188,6 +271,7 @@ def list_claims(ctx, as_of, fmt):
     day = date_argument(as_of, end=True) if as_of else None
     overviews = read_overview(repo, day, required=day is not None)
     rows = []
+    bad = BadFiles()
     for claim_id in sorted(overviews) if day else repo.claim_ids():
         found = overviews.get(claim_id)
         if day:
@@ -195,10 +279,13 @@ def list_claims(ctx, as_of, fmt):
                 continue
             claim = found.as_of
         else:
-            claim = repo.load_claim(claim_id)
+            claim = bad.attempt(repo.load_claim, claim_id)
+            if claim is None:
+                continue
         versions, contested = (found.versions, found.contested) if found else (0, False)
         rows.append((claim, f"claims/{claim_id}.yaml", versions, contested))
     render.emit_list(fmt, rows)
+    bad.finish()
 
 
 def read_overview(repo, day, required: bool = True) -> dict:
@@ -241,15 +328,20 @@ def sources(ctx, fmt):
         for version in versions:
             if version.claim:
                 citing.setdefault(version.claim.source, set()).add(claim_id)
+    bad = BadFiles()
     for claim_id in repo.claim_ids():
-        citing.setdefault(repo.load_claim(claim_id).source, set()).add(claim_id)
-    ordered = sorted(repo.load_sources(), key=lambda s: (s.published_key(), s.id))
+        claim = bad.attempt(repo.load_claim, claim_id)
+        if claim is not None:
+            citing.setdefault(claim.source, set()).add(claim_id)
+    loaded = [bad.attempt(repo.load_source, source_id) for source_id in sorted(repo.source_paths())]
+    ordered = sorted(filter(None, loaded), key=lambda s: (s.published_key(), s.id))
     rows = [(s, sorted(citing.get(s.id, ()))) for s in ordered]
     render.emit_sources(fmt, rows, lambda s: repo.relative(s.path))
+    bad.finish()
 
 
 @main.command()
-@click.argument("claim_id", metavar="ID")
+@click.argument("claim_id", metavar="ID", shell_complete=complete_claim_ids)
 @click.option("--at", "rev", metavar="REV", help="The claim file as of a commit.")
 @click.option("--as-of", "as_of", metavar="DATE", help="As the press had it by DATE (EDTF).")
 @format_option("text", "json", "yaml")
@@ -299,7 +391,7 @@ def check(ctx, paths, fmt, strict):
 
 
 @main.command()
-@click.argument("claim_id", metavar="ID")
+@click.argument("claim_id", metavar="ID", shell_complete=complete_claim_ids)
 @format_option("text", "json", "markdown")
 @click.option(
     "--by",
@@ -367,6 +459,7 @@ def raise_no_history(claim_id: str):
 @click.option(
     "--sources",
     "source_pair",
+    shell_complete=complete_source_ids,
     nargs=2,
     metavar="S1 S2",
     help="Compare the facts as they stood after article S1 and after article S2.",
@@ -402,13 +495,18 @@ def diff(ctx, revisions, source_pair, fmt, exit_code):
             diffs = diff_revisions(repo, git, old, new)
     from .render.story import emit_diff
 
+    bad = BadFiles()
+    for broken in (d for d in diffs if d.broken):
+        bad.report(broken.error)
+    diffs = [d for d in diffs if not d.broken]
     emit_diff(fmt, diffs)
+    bad.finish()
     if exit_code and diffs:
         sys.exit(1)
 
 
 @main.command()
-@click.argument("claim_id", metavar="ID")
+@click.argument("claim_id", metavar="ID", shell_complete=complete_claim_ids)
 @format_option("text", "json")
 @click.pass_context
 def blame(ctx, claim_id, fmt):

@@ -8,14 +8,19 @@ from pathlib import Path
 
 import click
 
-from .cli import format_option, main, open_repo, output
+from .cli import complete_claim_ids, complete_source_ids, format_option, main, open_repo, output
 
 MODALITY = click.Choice(["asserted", "scheduled", "alleged", "denied"])
 
 
 @main.command()
-@click.argument("claim_id", metavar="ID")
-@click.option("--source", required=True, help="The article this version comes from (a seeds/ id).")
+@click.argument("claim_id", metavar="ID", shell_complete=complete_claim_ids)
+@click.option(
+    "--source",
+    required=True,
+    shell_complete=complete_source_ids,
+    help="The article this version comes from (a seeds/ id).",
+)
 @click.option(
     "--value",
     "values",

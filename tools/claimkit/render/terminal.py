@@ -86,18 +86,20 @@ def pager_command() -> str | None:
 
 
 def echo(text: str, **kwargs) -> None:
-    click.echo(text, **kwargs)
+    # color=True: click would strip colour codes off a terminal, undoing --color always.
+    # Text only holds codes when use_colour() said so.
+    click.echo(text, color=True, **kwargs)
 
 
 def output(text: str) -> None:
     """Print TEXT, through the pager when it is longer than a terminal's screen."""
     if not (choices.pager and is_terminal()):
-        click.echo(text)
+        echo(text)
         return
     size = shutil.get_terminal_size()
     command = pager_command()
     if command is None or screen_lines(text, size.columns) < size.lines:
-        click.echo(text)
+        echo(text)
         return
     page(command, text)
 
