@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from ..values import value_text
 from . import shapes, terminal
-from .text import table, wrap
+from .text import PAD, table, wrap
+
+# How the tables give way to a narrow terminal: the free text first, keeping what names a
+# claim or a source longest. See text.fit_widths.
+LIST_STEPS = ((2, 30), PAD, (4, 8), (2, 20), (0, 24), (2, 14), (0, 16), (2, 8), (0, 8))
+SOURCES_STEPS = ((2, 30), PAD, (0, 8), (2, 12), (1, 10), (2, 8))
 
 
 def title_with_outlet(source) -> str:
@@ -21,12 +26,12 @@ def listing_table(rows: list, width: int | None = None) -> str:
         for c, _path, count, flag in rows
     ]  # fmt: skip
     headers = ["id", "type", "value", "modality", "source", "versions", "contested"]
-    return table(table_rows, headers, width, flexible=(2, 4, 0))
+    return table(table_rows, headers, width, LIST_STEPS)
 
 
 def sources_table(sources: list, width: int | None = None) -> str:
     rows = [[s.id, s.published, title_with_outlet(s), len(claims)] for s, claims in sources]
-    return table(rows, ["id", "published", "title", "claims"], width, flexible=(2, 0, 1))
+    return table(rows, ["id", "published", "title", "claims"], width, SOURCES_STEPS)
 
 
 def claim_text(claim, width: int | None = None) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from ..values import value_text
 from . import shapes, terminal
 from .listing import title_with_outlet
-from .text import md, plural, table, wrap
+from .text import PAD, md, plural, table, wrap
+
+BLAME_STEPS = ((1, 30), PAD, (4, 8), (1, 12), (5, 10), (1, 8))
 
 CHANGE_COLOURS = {
     "first-report": "cyan",
@@ -61,7 +63,8 @@ def log_text(claim_id: str, versions: list, truncated: bool, width: int | None =
                 if version.detail and version.change != "first-report"
                 else ""
             )
-            lines.append(f"  {change} {value}  [{claim.modality}]{detail}")
+            line = wrap(f"{value}  [{claim.modality}]{detail}", width, " " * 16, " " * 16, True)
+            lines += [f"  {change} {line[0][16:]}", *line[1:]]
             lines += wrap(f'"{claim.quote}"', width, "   ", "  ")
             if claim.time_expression:
                 lines += wrap(claim.time_expression, width, "    ", "  time expression: ")
@@ -157,7 +160,7 @@ def blame_text(rows: list[dict], width: int | None = None) -> str:
         for r in rows
     ]  # fmt: skip
     headers = ["field", "value", "commit", "recorded", "source", "published"]
-    return table(table_rows, headers, width, flexible=(1, 4))
+    return table(table_rows, headers, width, BLAME_STEPS)
 
 
 def emit_blame(fmt: str, claim_id: str, lines: list) -> None:

@@ -63,44 +63,56 @@ def md(text: Any) -> str:
 
 
 GAP = 2  # spaces between table columns
-MIN_COLUMN = 8  # a column shrinks no narrower than this (or its header)
+PAD = None  # a shrinking step: every column gives up the room it keeps beside its header
 
 
-def fit_widths(natural: list[int], headers: list[str], flexible: set[int], width: int) -> list[int]:
-    """Column widths that fit WIDTH: the widest FLEXIBLE column gives way first, one character
-    at a time, down to its header or MIN_COLUMN; fixed columns keep their width."""
+def fit_widths(natural: list[int], least: list[int], steps: tuple, width: int) -> list[int]:
+    """Column widths that fit WIDTH, giving way in the order of STEPS.
+
+    Each step is (column, floor): that column narrows, down to FLOOR at most; or PAD: every
+    column narrows to LEAST (its header, or its widest cell if wider). Steps stop as soon as
+    the table fits; a table that cannot fit keeps the narrowest widths the steps allow.
+    """
     widths = list(natural)
-    total = sum(widths) + GAP * (len(widths) - 1)
-    floor = {i: max(len(headers[i]), MIN_COLUMN) for i in flexible}
-    while total > width:
-        shrinkable = [i for i in flexible if widths[i] > floor[i]]
-        if not shrinkable:
+
+    def excess() -> int:
+        return sum(widths) + GAP * (len(widths) - 1) - width
+
+    for step in steps:
+        if excess() <= 0:
             break
-        widest = max(shrinkable, key=lambda i: (widths[i], -i))
-        widths[widest] -= 1
-        total -= 1
+        if step is PAD:
+            for i, floor in enumerate(least):
+                widths[i] -= max(0, min(widths[i] - floor, excess()))
+            continue
+        column, floor = step
+        widths[column] -= max(0, min(widths[column] - floor, excess()))
     return widths
 
 
-def table(
-    rows: list[list[Any]],
-    headers: list[str],
-    width: int | None = None,
-    flexible: tuple[int, ...] = (),
-) -> str:
-    """A plain table. Cells of FLEXIBLE columns are cut so that the table fits WIDTH (None: no
-    limit, every cell in full).
+def table(rows: list[list[Any]], headers: list[str], width: int | None = None, steps=()) -> str:
+    """A plain table: headers, a rule, one line per row, columns two spaces apart.
 
-    A cell may be a pair (text, style): STYLE is applied after cutting, so colour codes never
-    count towards a width or get cut in half.
+    With WIDTH (None: no limit, every cell in full), columns narrow in the order of STEPS (see
+    fit_widths) and cells cut with an ellipsis to fit. A cell may be a pair (text, style):
+    STYLE applies after cutting, so colour codes never count towards a width or get cut.
     """
-    from tabulate import tabulate
+    plain = [
+        [" ".join(str(c[0] if isinstance(c, tuple) else c).split()) for c in row] for row in rows
+    ]
+    cells_widest = [max([0] + [len(row[i]) for row in plain]) for i in range(len(headers))]
+    # Each column keeps two characters of room beside its header, as tabulate's "simple" does.
+    natural = [max(len(h) + 2, w) for h, w in zip(headers, cells_widest, strict=True)]
+    least = [max(len(h), w) for h, w in zip(headers, cells_widest, strict=True)]
+    widths = natural if width is None else fit_widths(natural, least, steps, width)
 
-    plain = [[str(c[0] if isinstance(c, tuple) else c) for c in row] for row in rows]
-    plain = [[" ".join(c.split()) for c in row] for row in plain]
-    natural = [max([len(headers[i])] + [len(row[i]) for row in plain]) for i in range(len(headers))]
-    widths = fit_widths(natural, headers, set(flexible), width) if width is not None else natural
-    shown = []
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            cell + " " * (w - visible_len(cell)) for cell, w in zip(cells, widths, strict=True)
+        ).rstrip()
+
+    out = [line([truncate(h, w) for h, w in zip(headers, widths, strict=True)])]
+    out.append("  ".join("-" * w for w in widths))
     for row, original in zip(plain, rows, strict=True):
         cells = []
         for i, text in enumerate(row):
@@ -109,5 +121,5 @@ def table(
             if isinstance(cell, tuple) and cell[1] is not None:
                 text = cell[1](text)
             cells.append(text)
-        shown.append(cells)
-    return tabulate(shown, headers=headers, tablefmt="simple", disable_numparse=True)
+        out.append(line(cells))
+    return "\n".join(out)
