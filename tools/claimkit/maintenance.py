@@ -24,16 +24,6 @@ class GraphState:
     bloom: bool
     covers_head: bool
 
-    def describe(self) -> str:
-        if self.layers == 0:
-            return "none"
-        filters = "with" if self.bloom else "without"
-        head = "" if self.covers_head else ", HEAD not yet in it"
-        return (
-            f"{self.commits} commits in {self.layers} layer{'s' * (self.layers != 1)}, "
-            f"{filters} changed-path Bloom filters{head}"
-        )
-
 
 @dataclass(frozen=True)
 class MaintenanceReport:

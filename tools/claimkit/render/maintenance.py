@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from . import shapes, terminal
+from .text import plural
+
+
+def graph_text(state) -> str:
+    if state.layers == 0:
+        return "none"
+    filters = "with" if state.bloom else "without"
+    head = "" if state.covers_head else ", HEAD not yet in it"
+    return (
+        f"{state.commits} commits in {plural(state.layers, 'layer')}, "
+        f"{filters} changed-path Bloom filters{head}"
+    )
 
 
 def maintenance_text(report) -> str:
     lines = [f"history: {report.commits} commits"]
-    lines.append(f"commit-graph: {report.graph_action} ({report.graph_after.describe()})")
+    lines.append(f"commit-graph: {report.graph_action} ({graph_text(report.graph_after)})")
     if report.cache_cleared:
         lines.append(f"cache: cleared {', '.join(report.cache_cleared)}")
     if report.cache_files:
