@@ -536,3 +536,19 @@ def test_bad_file_on_a_terminal(broken):
     assert run.code == EXIT_DATA
     one_error_line(run.err)
     assert "summit-location" in run.out and "Traceback" not in run.out
+
+
+def test_long_ids_are_cut_in_the_middle_and_stay_apart(make_repo):
+    first, second = "previous-trump-putin-meeting-date", "previous-trump-putin-meeting-place"
+    repo = make_repo([{**base_files(), **{
+        f"claims/{name}.yaml": claim_text(name, value=LONG_VALUE, type="text")
+        for name in (first, second)}}])  # fmt: skip
+    out = plain(ok(on_terminal("list", repo=repo, columns=80)))
+    ids = [line.split()[0] for line in out.splitlines()[2:]]
+    assert len(set(ids)) == 3 and all(len(line) <= 80 for line in out.splitlines())
+    cut = [name for name in ids if "…" in name]
+    assert len(cut) == 2
+    assert cut[0].startswith("previous") and cut[0].endswith("date")
+    assert cut[1].startswith("previous") and cut[1].endswith("place")
+    full = plain(ok(on_terminal("list", repo=repo, columns=160)))
+    assert first in full and second in full

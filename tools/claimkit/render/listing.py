@@ -8,7 +8,7 @@ from .text import PAD, table, wrap
 
 # How the tables give way to a narrow terminal: the free text first, keeping what names a
 # claim or a source longest. See text.fit_widths.
-LIST_STEPS = ((2, 30), PAD, (4, 8), (2, 20), (0, 24), (2, 14), (0, 16), (2, 8), (0, 8))
+LIST_STEPS = ((2, 30), PAD, (4, 8), (2, 16), (0, 20), (2, 12), (0, 16), (2, 8), (0, 12))
 SOURCES_STEPS = ((2, 30), PAD, (0, 8), (2, 12), (1, 10), (2, 8))
 
 
@@ -26,7 +26,7 @@ def listing_table(rows: list, width: int | None = None) -> str:
         for c, _path, count, flag in rows
     ]  # fmt: skip
     headers = ["id", "type", "value", "modality", "source", "versions", "contested"]
-    return table(table_rows, headers, width, LIST_STEPS)
+    return table(table_rows, headers, width, LIST_STEPS, middle=(0,))
 
 
 def sources_table(sources: list, width: int | None = None) -> str:

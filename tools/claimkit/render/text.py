@@ -34,6 +34,16 @@ def truncate(text: Any, width: int | None) -> str:
     return text[: max(width - 1, 0)] + "…"
 
 
+def truncate_middle(text: str, width: int | None) -> str:
+    """TEXT cut in the middle to WIDTH, keeping both ends: for names that differ at the end."""
+    if width is None or len(text) <= width:
+        return text
+    if width < 5:
+        return truncate(text, width)
+    tail = (width - 1) // 2
+    return text[: width - 1 - tail] + "…" + text[len(text) - tail :]
+
+
 def wrap(
     text: Any, width: int | None, indent: str = "", first: str | None = None, spaces: bool = False
 ) -> list[str]:
@@ -90,12 +100,19 @@ def fit_widths(natural: list[int], least: list[int], steps: tuple, width: int) -
     return widths
 
 
-def table(rows: list[list[Any]], headers: list[str], width: int | None = None, steps=()) -> str:
+def table(
+    rows: list[list[Any]],
+    headers: list[str],
+    width: int | None = None,
+    steps=(),
+    middle: tuple[int, ...] = (),
+) -> str:
     """A plain table: headers, a rule, one line per row, columns two spaces apart.
 
     With WIDTH (None: no limit, every cell in full), columns narrow in the order of STEPS (see
     fit_widths) and cells cut with an ellipsis to fit. A cell may be a pair (text, style):
     STYLE applies after cutting, so colour codes never count towards a width or get cut.
+    Cells of the MIDDLE columns are cut in the middle (ids that differ only at the end).
     """
     plain = [
         [" ".join(str(c[0] if isinstance(c, tuple) else c).split()) for c in row] for row in rows
@@ -116,7 +133,8 @@ def table(rows: list[list[Any]], headers: list[str], width: int | None = None, s
     for row, original in zip(plain, rows, strict=True):
         cells = []
         for i, text in enumerate(row):
-            text = truncate(text, widths[i]) if width is not None else text
+            if width is not None:
+                text = (truncate_middle if i in middle else truncate)(text, widths[i])
             cell = original[i]
             if isinstance(cell, tuple) and cell[1] is not None:
                 text = cell[1](text)
