@@ -552,3 +552,11 @@ def test_long_ids_are_cut_in_the_middle_and_stay_apart(make_repo):
     assert cut[1].startswith("previous") and cut[1].endswith("place")
     full = plain(ok(on_terminal("list", repo=repo, columns=160)))
     assert first in full and second in full
+
+
+def test_a_pager_that_does_not_exist_still_lets_the_text_out(story):
+    env = {"CLAIMS_PAGER": "no-such-pager-here", "NO_COLOR": "1"}
+    run = on_terminal("log", "summit-date", repo=story, rows=5, env=env)
+    assert run.code == 0, run
+    assert "summit-date  3 versions\n" in run.out
+    assert "not found" in run.err  # the shell's own word on the missing pager

@@ -117,7 +117,9 @@ def page(command: str, text: str) -> None:
         pass
     while True:
         try:
-            process.wait()
+            code = process.wait()
             break
         except KeyboardInterrupt:  # the pager handles Ctrl-C; wait for it to end
             continue
+    if code == 127:  # the shell found no such pager (and said so): the text still gets out
+        echo(text)
