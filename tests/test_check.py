@@ -52,7 +52,9 @@ def test_a_valid_repository_passes(claims, repo):
         # quote-verbatim
         (
             {"claims/summit-date.yaml": claim_text(quote="scheduled to meet next Saturday")},
-            "claims/summit-date.yaml:9:8: error: quote not found in the text of source 'a1' [quote-verbatim]",
+            "claims/summit-date.yaml:9:8: error: quote not found in the text of source 'a1'; "
+            "closest passage: \"scheduled to meet next Friday\" ('Saturday' where the article "
+            "has 'Friday') [quote-verbatim]",
         ),
         # value-parses
         (

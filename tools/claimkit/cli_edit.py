@@ -23,7 +23,14 @@ MODALITY = click.Choice(["asserted", "scheduled", "alleged", "denied"])
     required=True,
     help="The value as the article states it; repeat for place and people.",
 )
-@click.option("--quote", required=True, help="The article's own words, verbatim.")
+@click.option(
+    "--quote",
+    "quotes",
+    multiple=True,
+    required=True,
+    help="The article's own words, verbatim; repeat for several quotes. '…' or '...' marks an "
+    "elision between verbatim fragments.",
+)
 @click.option("--modality", type=MODALITY, help="How the article reports it [default: unchanged].")
 @click.option("--time-expression", help="The relative phrase the value was resolved from.")
 @click.option("--note", help="Why the value reads as it does, where that took judgement.")
@@ -32,7 +39,7 @@ MODALITY = click.Choice(["asserted", "scheduled", "alleged", "denied"])
 @format_option("text", "json")
 @click.pass_context
 def record(
-    ctx, claim_id, source, values, quote, modality, time_expression, note, commit, force, fmt
+    ctx, claim_id, source, values, quotes, modality, time_expression, note, commit, force, fmt
 ):
     """Record a new version of claim ID as article SOURCE reports it.
 
@@ -52,7 +59,7 @@ def record(
 
     repo = open_repo(ctx)
     recorded = record_version(
-        repo, claim_id, source=source, values=values, quote=quote, modality=modality,
+        repo, claim_id, source=source, values=values, quote=quotes, modality=modality,
         time_expression=time_expression, note=note, force=force, commit=commit,
     )  # fmt: skip
     if fmt == "json":

@@ -17,6 +17,7 @@ from .errors import CheckFailed, ConflictError, DataError, UsageError
 from .files import atomic_write, decode_utf8, exclusive_lock, read_bytes, read_text
 from .gitio import GitHistory
 from .model import CLAIM_FIELDS, MODALITIES, TYPES, Claim, Source, is_source_id
+from .quotes import normalise, quote_list
 from .repo import ClaimsRepo, claim_from_document, source_from_document
 from .values import value_from_words, value_text
 from .yamlio import dump_mapping, edit_mapping, parse_mapping
@@ -81,7 +82,8 @@ def commit_message(claim_id: str, old: Claim | None, new: Claim, change: Change)
     body = []
     if old is not None and old.modality != new.modality:
         body.append(f"modality: {old.modality} -> {new.modality}")
-    body.append(f'quote: "{" ".join(new.quote.split())}"')
+    for quote in quote_list(new.quote):
+        body.append(f'quote: "{" ".join(quote.split())}"')
     trailers = [f"Claim: {claim_id}", f"Source: {new.source}"]
     return "\n\n".join(
         [commit_subject(claim_id, old, new, change), "\n".join(body), "\n".join(trailers)]
@@ -102,7 +104,7 @@ def record(
     *,
     source: str,
     values: tuple[str, ...],
-    quote: str,
+    quote: str | tuple[str, ...],
     modality: str | None = None,
     time_expression: str | None = None,
     note: str | None = None,
@@ -132,9 +134,15 @@ def record(
         if modality is not None and modality not in MODALITIES:
             raise UsageError(f"unknown modality {modality!r}; one of {', '.join(MODALITIES)}")
         repo.source_path(source)  # an unknown source is named, with close matches
-        if not quote.strip():
+        quotes = [quote] if isinstance(quote, str) else list(quote)
+        if not quotes or any(not q.strip() for q in quotes):
             raise UsageError("--quote must not be empty")
-        changes = {"value": value_from_words(kind, values), "source": source, "quote": quote}
+        if len(set(map(normalise, quotes))) < len(quotes):
+            raise UsageError("the same --quote is given twice")
+        changes = {
+            "value": value_from_words(kind, values), "source": source,
+            "quote": quotes[0] if len(quotes) == 1 else quotes,
+        }  # fmt: skip
         if modality is not None:
             changes["modality"] = modality
         remove = []

@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from .model import Claim, Source
+from .quotes import quote_list, quote_text
 from .values import value_text
 
 if TYPE_CHECKING:  # only for annotations: check pulls in much that rendering a log does not need
@@ -160,7 +161,8 @@ def log_text(claim_id: str, versions: list, truncated: bool, style) -> str:
                 else ""
             )
             lines.append(f"  {change} {value}  [{claim.modality}]{detail}")
-            lines.append(f'  "{truncate(claim.quote, 160)}"')
+            for quote in quote_list(claim.quote):
+                lines.append(f'  "{truncate(quote, 160)}"')
             if claim.time_expression:
                 lines.append(f"  time expression: {claim.time_expression}")
         flags = "  recorded out of chronological order" if version.out_of_order else ""
@@ -194,7 +196,7 @@ def log_markdown(claim_id: str, versions: list, truncated: bool) -> str:
         order = " (recorded out of order)" if v.out_of_order else ""
         lines.append(
             f"| {_md(_published_text(v))} | {_md(c.source if c else '?')} | {v.change}{order} | "
-            f"{_md(value)} | {c.modality if c else ''} | {_md(c.quote if c else v.detail)} |"
+            f"{_md(value)} | {c.modality if c else ''} | {_md(quote_text(c.quote) if c else v.detail)} |"
         )
     return "\n".join(lines)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .compare import SAME, compare_values
 from .model import CLAIM_FIELDS
+from .quotes import quote_list, quote_text
 from .render import _md, to_json, truncate
 from .values import value_text
 
@@ -66,7 +67,8 @@ def driver_header(change) -> str:
     claim = diff.new or diff.old
     source = change.new_source if diff.new else change.old_source
     lines.append(f"    source: {source_line(claim, source, diff.old if diff.new else None)}")
-    lines.append(f'    quote: "{truncate(claim.quote, 200)}"')
+    for quote in quote_list(claim.quote):
+        lines.append(f'    quote: "{truncate(quote, 200)}"')
     return "\n".join(lines) + "\n"
 
 
@@ -249,7 +251,7 @@ def review_markdown(review) -> str:
                     f"**Source:** `{diff.new.source}`{title}, published {_md(_published(source))}"
                 )
                 lines.append("")
-                lines.append(f"> {_md(diff.new.quote)}")
+                lines.append(f"> {_md(quote_text(diff.new.quote))}")
                 lines.append("")
         if item.contradicted:
             lines.append("**Contradicts earlier versions:**")
