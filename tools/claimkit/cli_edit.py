@@ -68,6 +68,40 @@ def record(
         click.echo(render_review.recorded_text(recorded))
 
 
+@main.command("quote")
+@click.argument("source")
+@click.argument("words")
+@click.pass_context
+def quote_command(ctx, source, words):
+    """Print the passages of article SOURCE that match WORDS, verbatim, ready to paste.
+
+    Case and whitespace runs are set aside when looking; each passage is printed as the article
+    has it, one a line, as a --quote option. An elision (… or ...) in WORDS looks for each
+    fragment. When nothing matches, prints the closest passage and the words that differ, and
+    exits with 1.
+    """
+    from .editing import find_quote
+
+    found = find_quote(open_repo(ctx), source, words)
+    for passage in found.passages:
+        click.echo(f"--quote {shell_quote(passage)}")
+    if not found.passages:
+        from .errors import NoMatch
+
+        if found.near is None:
+            raise NoMatch(f"no word of {words!r} is in source {source}")
+        raise NoMatch(f"not in source {source} as given; {found.near.describe()}")
+
+
+def shell_quote(text: str) -> str:
+    """Text as one shell word, in double quotes where it holds no character they would change."""
+    if not any(c in text for c in '"$`\\!'):
+        return f'"{text}"'
+    import shlex
+
+    return shlex.quote(text)
+
+
 @main.command("add-source")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--published", required=True, metavar="EDTF", help="When the article appeared.")

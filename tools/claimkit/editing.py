@@ -17,7 +17,14 @@ from .errors import CheckFailed, ConflictError, DataError, UsageError
 from .files import atomic_write, decode_utf8, exclusive_lock, read_bytes, read_text
 from .gitio import GitHistory
 from .model import CLAIM_FIELDS, MODALITIES, TYPES, Claim, Source, is_source_id
-from .quotes import normalise, quote_list
+from .quotes import (
+    NearMatch,
+    closest_passage,
+    fragments,
+    normalise,
+    quote_list,
+    verbatim_passages,
+)
 from .repo import ClaimsRepo, claim_from_document, source_from_document
 from .values import value_from_words, value_text
 from .yamlio import dump_mapping, edit_mapping, parse_mapping
@@ -179,6 +186,32 @@ def record(
                 raise
 
         return Recorded(claim_id, display, old, new, change, message, warnings, commit=sha)
+
+
+@dataclass(frozen=True)
+class QuoteSearch:
+    """Where words occur in an article: its verbatim passages, else the closest one."""
+
+    source_id: str
+    passages: tuple[str, ...]
+    near: NearMatch | None
+
+
+def find_quote(repo: ClaimsRepo, source_id: str, words: str) -> QuoteSearch:
+    """The article's passages that match `words` (case and whitespace aside), as they stand in
+    it; when there are none, the closest passage and the words that differ."""
+    if not normalise(words):
+        raise UsageError("give the words to look for")
+    path = repo.source_path(source_id).with_suffix(".txt")
+    display = repo.relative(path)
+    text = normalise(decode_utf8(read_bytes(path, display, MAX_ARTICLE_BYTES), display))
+    passages: list[str] = []
+    for part in fragments(words) if len(fragments(words)) > 1 else [words]:
+        found = verbatim_passages(part, text)
+        if not found:
+            return QuoteSearch(source_id, (), closest_passage(part, text))
+        passages.extend(p for p in found if p not in passages)
+    return QuoteSearch(source_id, tuple(passages), None)
 
 
 # Sources -------------------------------------------------------------------------------------

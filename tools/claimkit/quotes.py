@@ -11,11 +11,9 @@ import difflib
 import re
 from dataclasses import dataclass
 
-_QUOTE_CHARS = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    }
+_QUOTE_CHARS = (
+    ("\u2018", "'"), ("\u2019", "'"), ("\u201a", "'"), ("\u201b", "'"), ("\u2032", "'"),
+    ("\u201c", '"'), ("\u201d", '"'), ("\u201e", '"'), ("\u201f", '"'), ("\u2033", '"'),
 )  # fmt: skip
 ELISION = re.compile(r"\s*(?:\u2026|\.\.\.)\s*")
 _WORD = re.compile(r"\w+")
@@ -24,7 +22,10 @@ _TOKEN = re.compile(r"\S+")
 
 def normalise(text: str) -> str:
     """Fold every whitespace run to one space and curly quotes to straight ones."""
-    return " ".join(text.translate(_QUOTE_CHARS).split())
+    for curly, straight in _QUOTE_CHARS:
+        if curly in text:  # str.replace is many times faster than str.translate on megabytes
+            text = text.replace(curly, straight)
+    return " ".join(text.split())
 
 
 def quote_list(value) -> list[str]:
@@ -112,11 +113,16 @@ def _anchor_positions(needle: str, text: str, lowered: str) -> list[int]:
     counted = sorted((n, w) for n, w in counted if n)
     positions: list[int] = []
     for _count, word in counted[:MAX_ANCHORS]:
-        pattern = re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)")
-        for index, match in enumerate(pattern.finditer(lowered)):
-            if index >= MAX_PLACES:
-                break
-            positions.append(match.start())
+        # str.find, not a regular expression with look-arounds: ten times faster on megabytes.
+        found, start = 0, lowered.find(word)
+        while start >= 0 and found < MAX_PLACES:
+            end = start + len(word)
+            if (start == 0 or not lowered[start - 1].isalnum()) and (
+                end == len(lowered) or not lowered[end].isalnum()
+            ):
+                positions.append(start)
+                found += 1
+            start = lowered.find(word, end)
     return positions
 
 
@@ -173,17 +179,25 @@ def closest_passage(quote: str, normalised_text: str) -> NearMatch | None:
     return NearMatch(passage, differences, round(score, 3))
 
 
+_PUNCTUATION = ".,;:!?\"'()[]"
+
+
 def _key(token: str) -> str:
     """A word as the finder compares it: case and surrounding punctuation set aside."""
-    return token.strip(".,;:!?\"'()[]").casefold() or token
+    return token.strip(_PUNCTUATION).casefold() or token
 
 
 def verbatim_passages(words: str, normalised_text: str, limit: int = 20) -> list[str]:
-    """The article's own text wherever `words` occur, case aside, each as it stands there."""
-    needle = normalise(words)
-    if not needle:
+    """The article's own text wherever `words` occur, each as it stands there: case, and the
+    punctuation around each word (quote marks, commas), are set aside when looking."""
+    words_only = [w.strip(_PUNCTUATION) for w in normalise(words).split(" ")]
+    words_only = [w for w in words_only if w]
+    if not words_only:
         return []
-    pattern = re.compile(r"\s".join(re.escape(w) for w in needle.split(" ")), re.IGNORECASE)
+    between = r"[^\w\s]*\s[^\w\s]*"
+    pattern = re.compile(
+        r"[^\w\s]*" + between.join(re.escape(w) for w in words_only) + r"[^\w\s]*", re.IGNORECASE
+    )
     passages = []
     for match in pattern.finditer(normalised_text):
         passages.append(match.group(0))
