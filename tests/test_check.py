@@ -172,7 +172,9 @@ def test_json_shape(claims, repo):
                 "column": 8,
                 "severity": "error",
                 "rule": "value-parses",
-                "message": "value '2025-13' is not a valid EDTF date: not a valid EDTF date",
+                "message": "value '2025-13' is not a valid EDTF date: not a valid EDTF date; "
+                "EDTF forms: 2025-08-15 (a day), 2025-08 (a month), 2025 (a year), 2025-08-15? "
+                "(uncertain), 2025-08-15~ (approximate), 2025-08-11/2025-08-17 (an interval)",
             }
         ],
         "summary": {"files": 3, "errors": 1, "warnings": 0},

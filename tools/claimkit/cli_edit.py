@@ -20,8 +20,8 @@ MODALITY = click.Choice(["asserted", "scheduled", "alleged", "denied"])
     "--value",
     "values",
     multiple=True,
-    required=True,
-    help="The value as the article states it; repeat for place and people.",
+    help="The value as the article states it; repeat for place and people. A date may be left "
+    "to --time-expression instead.",
 )
 @click.option(
     "--quote",
@@ -32,7 +32,11 @@ MODALITY = click.Choice(["asserted", "scheduled", "alleged", "denied"])
     "elision between verbatim fragments.",
 )
 @click.option("--modality", type=MODALITY, help="How the article reports it [default: unchanged].")
-@click.option("--time-expression", help="The relative phrase the value was resolved from.")
+@click.option(
+    "--time-expression",
+    help="The relative phrase the value was resolved from; without --value, a date claim's value "
+    "is resolved from it against the source's published date (e.g. 'next Friday').",
+)
 @click.option("--note", help="Why the value reads as it does, where that took judgement.")
 @click.option("--commit", is_flag=True, help="Commit the claim file, and nothing else.")
 @click.option("--force", is_flag=True, help="Edit the file even if it has uncommitted changes.")
@@ -42,6 +46,10 @@ def record(
     ctx, claim_id, source, values, quotes, modality, time_expression, note, commit, force, fmt
 ):
     """Record a new version of claim ID as article SOURCE reports it.
+
+    Without --value, a date claim's value is resolved from --time-expression ("next Friday")
+    against the source's published date, and the note says how (docs/editing.md lists the
+    phrases). --quote repeats for several quotes; '…' marks an elision.
 
     Edits claims/ID.yaml in place: value, source and quote are replaced, the modality too when
     given; --time-expression and --note belong to the article they were read from, so those of

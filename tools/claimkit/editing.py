@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from .check import ERROR, Context, Item, Problem, check_document
 from .compare import SAME, Change, change_between, compare_values
-from .dates import parse_date
+from .dates import parse_date, parse_date_or_none
 from .errors import CheckFailed, ConflictError, DataError, UsageError
 from .files import atomic_write, decode_utf8, exclusive_lock, read_bytes, read_text
 from .gitio import GitHistory
@@ -146,6 +146,8 @@ def record(
             raise UsageError("--quote must not be empty")
         if len(set(map(normalise, quotes))) < len(quotes):
             raise UsageError("the same --quote is given twice")
+        if not values:
+            values, note = resolve_time_expression(repo, source, kind, time_expression, note)
         changes = {
             "value": value_from_words(kind, values), "source": source,
             "quote": quotes[0] if len(quotes) == 1 else quotes,
@@ -186,6 +188,35 @@ def record(
                 raise
 
         return Recorded(claim_id, display, old, new, change, message, warnings, commit=sha)
+
+
+def resolve_time_expression(
+    repo: ClaimsRepo, source: str, kind: str, phrase: str | None, note: str | None
+) -> tuple[tuple[str], str]:
+    """The value a relative phrase gives against the source's published date, and the note
+    saying how (after the note given, if any)."""
+    from .relative import Unresolvable, resolve
+
+    if not phrase or not phrase.strip():
+        raise UsageError("give --value, or --time-expression to resolve a date from the article")
+    if kind != "date":
+        raise UsageError(
+            f"--time-expression without --value resolves dates only; this is a {kind} claim: "
+            "give --value"
+        )
+    published = parse_date_or_none(repo.load_source(source).published)
+    if published is None:
+        raise UsageError(
+            f"source {source} has no valid published date to resolve {phrase!r} against"
+        )
+    try:
+        resolved = resolve(phrase, published)
+    except Unresolvable as err:
+        raise UsageError(str(err)) from None
+    explanation = resolved.explanation
+    return (
+        resolved.value,
+    ), f"{note.strip()} {explanation}" if note and note.strip() else explanation
 
 
 @dataclass(frozen=True)
