@@ -112,8 +112,10 @@ def shell_quote(text: str) -> str:
 
 @main.command("add-source")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--published", required=True, metavar="EDTF", help="When the article appeared.")
-@click.option("--title", required=True, help="The article's headline.")
+@click.option(
+    "--published", metavar="EDTF", help="When the article appeared [a page: the date found in it]."
+)
+@click.option("--title", help="The article's headline [a page: its title].")
 @click.option("--outlet", help="Who published it.")
 @click.option("--url", help="Where it was published.")
 @click.option("--basis", help="How the published date was established (the dateline, ...).")
@@ -125,10 +127,18 @@ def shell_quote(text: str) -> str:
 def add_source(ctx, file, published, title, outlet, url, basis, source_id, folder, commit, fmt):
     """Register the article in FILE as a source: its text and metadata under seeds/.
 
-    The text is copied byte for byte to seeds/ID.txt (it must be UTF-8) and seeds/ID.yaml gets
-    the title, outlet, url, published date (EDTF: a day, or an uncertain date or interval when
-    the article has no dateline), its basis and the text's sha256. Refuses an existing id, a
-    text already registered under another id, and an invalid date.
+    A plain-text FILE is copied byte for byte to seeds/ID.txt (it must be UTF-8; --published
+    and --title are required) and seeds/ID.yaml gets the title, outlet, url, published date
+    (EDTF: a day, or an uncertain date or interval when the article has no dateline), its
+    basis and the text's sha256.
+
+    A saved web page (FILE.html, or any file that starts as HTML) has its article extracted:
+    the main text goes to seeds/ID.txt, the page itself is kept as seeds/ID.html, and the
+    title, site name (outlet), canonical url and publication date come from the page, the
+    basis saying where the date was found. Every option given overrides what the page says.
+    A page with no date found is refused: give --published.
+
+    Refuses an existing id, a text already registered under another id, and an invalid date.
     """
     from . import render
     from .editing import add_source as add
@@ -142,10 +152,23 @@ def add_source(ctx, file, published, title, outlet, url, basis, source_id, folde
         data = render.source_json(added.source, added.meta_path, [])
         data.pop("claims")
         click.echo(
-            render.to_json({"source": data, "text": added.text_path, "commit": added.commit})
+            render.to_json(
+                {
+                    "source": data,
+                    "text": added.text_path,
+                    "html": added.html_path,
+                    "commit": added.commit,
+                }
+            )  # fmt: skip
         )
         return
-    click.echo(f"added source {added.source.id}: {added.meta_path}, {added.text_path}")
+    files = ", ".join(p for p in (added.meta_path, added.text_path, added.html_path) if p)
+    click.echo(f"added source {added.source.id}: {files}")
+    if added.html_path:
+        source = added.source
+        for name in ("title", "outlet", "url"):
+            click.echo(f"  {name}: {getattr(source, name) or '(none found)'}")
+        click.echo(f"  published: {source.published} ({source.published_basis})")
     if added.commit:
         click.echo(f"committed {added.commit[:12]}")
 

@@ -256,6 +256,41 @@ class AddedSource:
     meta_path: str
     text_path: str
     commit: str | None = None
+    html_path: str | None = None  # the saved page the text was extracted from
+
+
+def _article(file: Path, data: bytes, fields: dict) -> tuple[bytes, bytes | None, dict]:
+    """The text to store, the page it came from (None for a plain-text article), and the
+    metadata: what was given, else what the page says."""
+    from .webpage import NoArticle, looks_like_html, read_page
+
+    if not looks_like_html(file.name, data):
+        decode_utf8(data, str(file))
+        for name in ("published", "title"):
+            if fields[name] is None:
+                raise UsageError(f"--{name} is required for a plain-text article ({file})")
+        return data, None, fields
+    try:
+        html = data.decode("utf-8")
+    except UnicodeDecodeError:
+        from trafilatura.utils import decode_file  # the page's declared or detected encoding
+
+        html = decode_file(data)
+    try:
+        page = read_page(html)
+    except NoArticle as err:
+        raise UsageError(f"{file}: {err}; save the article's text and add that instead") from None
+    found = {"title": page.title, "outlet": page.outlet, "url": page.url}
+    merged = {name: found.get(name) if fields[name] is None else fields[name] for name in fields}
+    if fields["published"] is None:
+        if not page.published:
+            raise UsageError(
+                f"{file}: no publication date found in the page; give it with --published "
+                "(EDTF, e.g. 2025-08-08) and say how it was established with --basis"
+            )
+        merged["published"] = page.published
+        merged["basis"] = page.basis if fields["basis"] is None else fields["basis"]
+    return page.text.encode("utf-8"), data, merged
 
 
 def _folder(repo: ClaimsRepo, folder: str | None) -> Path:
@@ -276,8 +311,8 @@ def add_source(
     repo: ClaimsRepo,
     file: Path,
     *,
-    published: str,
-    title: str,
+    published: str | None = None,
+    title: str | None = None,
     outlet: str | None = None,
     url: str | None = None,
     basis: str | None = None,
@@ -285,7 +320,11 @@ def add_source(
     folder: str | None = None,
     commit: bool = False,
 ) -> AddedSource:
-    """Copy an article's text into seeds/ byte for byte and write its metadata beside it."""
+    """Copy an article's text into seeds/ byte for byte and write its metadata beside it.
+
+    A saved web page (HTML) has its article extracted: the text is what seeds/<id>.txt holds,
+    the page is kept as seeds/<id>.html, and the title, outlet, url and published date (with
+    its basis) come from the page wherever they are not given."""
     from .rules import published_parses, source_schema
 
     source_id = source_id or file.stem
@@ -294,14 +333,17 @@ def add_source(
             f"invalid source id {source_id!r}: use letters, digits, '.', '_' and '-' "
             "(give one with --id)"
         )
-    try:
-        parse_date(published)
-    except ValueError as err:
-        raise UsageError(f"--published {published!r}: {err}") from None
+    if published is not None:
+        try:
+            parse_date(published)
+        except ValueError as err:
+            raise UsageError(f"--published {published!r}: {err}") from None
     data = read_bytes(file, str(file), MAX_ARTICLE_BYTES)
-    decode_utf8(data, str(file))
     if not data.strip():
         raise UsageError(f"{file}: the article text is empty")
+    given = {"published": published, "title": title, "outlet": outlet, "url": url, "basis": basis}
+    data, page, fields = _article(file, data, given)
+    published, title, outlet, url, basis = (fields[name] for name in given)
     existing = repo.source_paths().get(source_id)
     if existing is not None:
         raise ConflictError(f"source {source_id} already exists: {repo.relative(existing)}")
@@ -316,8 +358,10 @@ def add_source(
     target = _folder(repo, folder)
     meta_path = target / f"{source_id}.yaml"
     text_path = target / f"{source_id}.txt"
-    if text_path.exists():
-        raise ConflictError(f"{repo.relative(text_path)} already exists")
+    html_path = target / f"{source_id}.html" if page is not None else None
+    for path in (text_path, html_path):
+        if path is not None and path.exists():
+            raise ConflictError(f"{repo.relative(path)} already exists")
     meta = {
         "id": source_id, "title": title, "outlet": outlet or None, "url": url or None,
         "published": published, "published_basis": basis or DEFAULT_BASIS, "sha256": digest,
@@ -334,13 +378,16 @@ def add_source(
             git.refuse_if_locked()
         target.mkdir(parents=True, exist_ok=True)
         written = []
+        files = [(text_path, data), (meta_path, meta_text.encode("utf-8"))]
+        if html_path is not None:
+            files.append((html_path, page))
         try:
-            for path, content in ((text_path, data), (meta_path, meta_text.encode("utf-8"))):
+            for path, content in files:
                 atomic_write(path, content)
                 written.append(path)
             sha = None
             if git is not None:
-                names = [repo.relative(text_path), repo.relative(meta_path)]
+                names = [repo.relative(path) for path, _ in files]
                 message = f"Add source {source_id}: {short(title, 50)}\n\nSource: {source_id}"
                 sha = git.commit_paths(names, message)
         except BaseException:
@@ -351,4 +398,5 @@ def add_source(
         if git is not None:
             git.close()
     source = source_from_document(doc, meta_path)
-    return AddedSource(source, repo.relative(meta_path), repo.relative(text_path), sha)
+    html_name = repo.relative(html_path) if html_path is not None else None
+    return AddedSource(source, repo.relative(meta_path), repo.relative(text_path), sha, html_name)
