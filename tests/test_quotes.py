@@ -131,7 +131,9 @@ def test_quote_command_prints_passages_ready_to_paste(claims, repo):
     assert result.exit_code == 0, result.output
     assert result.stdout == '--quote "scheduled to meet"\n'
     result = claims("quote", "a1", "aims to address diplomatic efforts", repo=repo)
-    assert result.stdout == "--quote 'aims to address \"diplomatic efforts\".'\n"
+    assert result.stdout == "--quote 'aims to address \"diplomatic efforts\"'\n"
+    result = claims("quote", "a2", "in anchorage alaska", repo=repo)
+    assert result.stdout == '--quote "in Anchorage, Alaska"\n'  # the comma after it left out
 
 
 def test_quote_command_shows_the_closest_passage_when_nothing_matches(claims, repo):

@@ -195,8 +195,11 @@ def verbatim_passages(words: str, normalised_text: str, limit: int = 20) -> list
     if not words_only:
         return []
     between = r"[^\w\s]*\s[^\w\s]*"
+    # An opening or closing quote mark or bracket is kept with the words; a comma or full stop
+    # after them is not, unless a closing mark follows it.
     pattern = re.compile(
-        r"[^\w\s]*" + between.join(re.escape(w) for w in words_only) + r"[^\w\s]*", re.IGNORECASE
+        r"[\"'(\[]?" + between.join(re.escape(w) for w in words_only) + r"(?:[.,;:!?]*[\"')\]])?",
+        re.IGNORECASE,
     )
     passages = []
     for match in pattern.finditer(normalised_text):
