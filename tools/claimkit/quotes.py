@@ -39,8 +39,8 @@ def quote_list(value) -> list[str]:
 
 
 def quote_text(value, separator: str = " / ") -> str:
-    """A reading's quotes as one line of text."""
-    return separator.join(" ".join(q.split()) for q in quote_list(value))
+    """A reading's quotes as one string: a single quote as it is, several joined."""
+    return value if isinstance(value, str) else separator.join(quote_list(value))
 
 
 def fragments(quote: str) -> list[str]:

@@ -4,12 +4,16 @@ is not found is shown with the article's closest passage and the words that diff
 
 from __future__ import annotations
 
-from ..check import Item
 from ..errors import DataError
+from ..findings import CLAIMS, ERROR, Item, rule
 from ..quotes import closest_passage, fragments, missing_fragment, normalise, quote_in, quote_list
 
 
+@rule("quote-verbatim", ERROR, CLAIMS)
 def quote_verbatim(context, item: Item):
+    """Each quote is in the source text (whitespace runs and curly quotes normalised, nothing
+    else); an elided quote's fragments occur in that order; a quote not found is shown with
+    the closest passage and the words that differ."""
     value = item.doc.data.get("quote")
     source_id = item.doc.data.get("source")
     quotes = quote_list(value)
