@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .check import ERROR, Context, Item, Problem, check_document
+from .check import ERROR, MAX_TEXT_BYTES, Context, Item, Problem, check_document
 from .compare import SAME, Change, change_between, compare_values
 from .dates import parse_date, parse_date_or_none
 from .errors import CheckFailed, ConflictError, DataError, UsageError
@@ -30,7 +30,7 @@ from .values import value_from_words, value_text
 from .yamlio import dump_mapping, edit_mapping, parse_mapping
 
 QUOTED_FIELDS = ("quote", "note")  # written double-quoted, as the house format has them
-MAX_ARTICLE_BYTES = 16 * 1024 * 1024
+MAX_ARTICLE_BYTES = MAX_TEXT_BYTES
 STATUS_WORDS = {"?": "untracked", "A": "added", "M": "modified", "D": "deleted", "R": "renamed"}
 
 

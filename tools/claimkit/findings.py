@@ -21,7 +21,7 @@ CLAIMS = "claims"  # claim files, claims/<id>.yaml
 SOURCES = "sources"  # source metadata, seeds/**/<id>.yaml
 ERROR = "error"
 WARNING = "warning"
-MAX_TEXT_BYTES = 16 * 1024 * 1024
+MAX_TEXT_BYTES = 64 * 1024 * 1024  # a 20 MB article, or a saved page several times its text
 
 
 @dataclass(frozen=True, order=True)
