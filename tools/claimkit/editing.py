@@ -259,40 +259,6 @@ class AddedSource:
     html_path: str | None = None  # the saved page the text was extracted from
 
 
-def _article(file: Path, data: bytes, fields: dict) -> tuple[bytes, bytes | None, dict]:
-    """The text to store, the page it came from (None for a plain-text article), and the
-    metadata: what was given, else what the page says."""
-    from .webpage import NoArticle, looks_like_html, read_page
-
-    if not looks_like_html(file.name, data):
-        decode_utf8(data, str(file))
-        for name in ("published", "title"):
-            if fields[name] is None:
-                raise UsageError(f"--{name} is required for a plain-text article ({file})")
-        return data, None, fields
-    try:
-        html = data.decode("utf-8")
-    except UnicodeDecodeError:
-        from trafilatura.utils import decode_file  # the page's declared or detected encoding
-
-        html = decode_file(data)
-    try:
-        page = read_page(html)
-    except NoArticle as err:
-        raise UsageError(f"{file}: {err}; save the article's text and add that instead") from None
-    found = {"title": page.title, "outlet": page.outlet, "url": page.url}
-    merged = {name: found.get(name) if fields[name] is None else fields[name] for name in fields}
-    if fields["published"] is None:
-        if not page.published:
-            raise UsageError(
-                f"{file}: no publication date found in the page; give it with --published "
-                "(EDTF, e.g. 2025-08-08) and say how it was established with --basis"
-            )
-        merged["published"] = page.published
-        merged["basis"] = page.basis if fields["basis"] is None else fields["basis"]
-    return page.text.encode("utf-8"), data, merged
-
-
 def _folder(repo: ClaimsRepo, folder: str | None) -> Path:
     """seeds/ or the subfolder of it given, refusing one that leads outside the repository."""
     target = repo.seeds_dir
@@ -326,6 +292,7 @@ def add_source(
     the page is kept as seeds/<id>.html, and the title, outlet, url and published date (with
     its basis) come from the page wherever they are not given."""
     from .rules import published_parses, source_schema
+    from .webpage import article_from_file
 
     source_id = source_id or file.stem
     if not is_source_id(source_id):
@@ -342,7 +309,7 @@ def add_source(
     if not data.strip():
         raise UsageError(f"{file}: the article text is empty")
     given = {"published": published, "title": title, "outlet": outlet, "url": url, "basis": basis}
-    data, page, fields = _article(file, data, given)
+    data, page, fields = article_from_file(file, data, given)
     published, title, outlet, url, basis = (fields[name] for name in given)
     existing = repo.source_paths().get(source_id)
     if existing is not None:

@@ -9,6 +9,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UsageError
+from .files import decode_utf8
 
 MIN_WORDS = 5  # fewer is a menu or a link left over, not an article
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -153,3 +157,35 @@ def _where(day: str, facts: _Facts, url: str | None, *, published: bool) -> str:
             if "-".join(parts) == day:
                 return f"the URL path ({url})"
     return "the page's text (htmldate's heuristics; check it against the article)"
+
+
+def article_from_file(file: Path, data: bytes, fields: dict) -> tuple[bytes, bytes | None, dict]:
+    """The text to store, the page it came from (None for a plain-text article), and the
+    metadata: what was given, else what the page says."""
+    if not looks_like_html(file.name, data):
+        decode_utf8(data, str(file))
+        for name in ("published", "title"):
+            if fields[name] is None:
+                raise UsageError(f"--{name} is required for a plain-text article ({file})")
+        return data, None, fields
+    try:
+        html = data.decode("utf-8")
+    except UnicodeDecodeError:
+        from trafilatura.utils import decode_file  # the page's declared or detected encoding
+
+        html = decode_file(data)
+    try:
+        page = read_page(html)
+    except NoArticle as err:
+        raise UsageError(f"{file}: {err}; save the article's text and add that instead") from None
+    found = {"title": page.title, "outlet": page.outlet, "url": page.url}
+    merged = {name: found.get(name) if fields[name] is None else fields[name] for name in fields}
+    if fields["published"] is None:
+        if not page.published:
+            raise UsageError(
+                f"{file}: no publication date found in the page; give it with --published "
+                "(EDTF, e.g. 2025-08-08) and say how it was established with --basis"
+            )
+        merged["published"] = page.published
+        merged["basis"] = page.basis if fields["basis"] is None else fields["basis"]
+    return page.text.encode("utf-8"), data, merged
