@@ -131,6 +131,22 @@ class EarlyFileLog:
             )  # fmt: skip
         except OSError:
             self.process = None
+        try:
+            # The listing of seeds/, in which the sources the versions cite are looked up.
+            self.listing: subprocess.Popen | None = subprocess.Popen(
+                ["git", *SAFE_OPTIONS, "ls-files", "-z", "--full-name", "--", "seeds/"],
+                cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_environment(),
+            )  # fmt: skip
+        except OSError:
+            self.listing = None
+
+    def seeds_listing(self) -> bytes | None:
+        """`git ls-files -z` of seeds/ (paths from the top of the work tree), or None."""
+        process, self.listing = self.listing, None
+        if process is None:
+            return None
+        out, _ = process.communicate()
+        return out if process.returncode == 0 else None
 
     def repository(self) -> subprocess.CompletedProcess | None:
         """The early `git rev-parse`, for GitHistory; None if it could not be started."""
@@ -157,10 +173,10 @@ class EarlyFileLog:
             process.communicate()
 
     def close(self) -> None:
-        process, self.process = self.process, None
-        self._end(process)
-        process, self.rev_parse = self.rev_parse, None
-        self._end(process)
+        for name in ("process", "rev_parse", "listing"):
+            process = getattr(self, name)
+            setattr(self, name, None)
+            self._end(process)
 
     def __enter__(self) -> EarlyFileLog:
         return self
@@ -277,6 +293,8 @@ class GitHistory:
         wanted = list(dict.fromkeys(blobs))
         if not wanted:
             return {}
+        if all(blob in self._blobs for blob in wanted):
+            return {blob: self._blobs[blob] for blob in wanted}
         self.prefetch(wanted)
         output = self.run_bytes(
             "cat-file", "--batch", "--buffer", input="\n".join(wanted).encode("ascii") + b"\n"
@@ -394,7 +412,11 @@ class GitHistory:
             revisions.extend(found)
             if not found or found[-1].status != "A":
                 break
-            origin = self.renamed_from(found[-1].commit, path)
+            # The oldest version was added: was it renamed from a deleted claim file? git
+            # works that out while the versions found so far are read.
+            check = self._renamed_from_start(found[-1].commit)
+            self.read_blobs(r.blob for r in revisions if r.blob)
+            origin = self._renamed_from_end(check, path)
             if origin is None:
                 break
             revisions[-1] = revisions[-1]._replace(status="R")
@@ -403,12 +425,22 @@ class GitHistory:
 
     def renamed_from(self, commit: str, path: str) -> str | None:
         """The path `path` was renamed from in `commit`, by git's rename detection; or None."""
-        output = self.run(
-            "diff-tree", "-r", "-M", "--raw", "--no-abbrev", "--no-commit-id", "--no-ext-diff",
-            "--no-textconv", "--diff-filter=R", commit,
+        return self._renamed_from_end(self._renamed_from_start(commit), path)
+
+    def _renamed_from_start(self, commit: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            ["git", *SAFE_OPTIONS, "diff-tree", "-r", "-M", "--raw", "--no-abbrev",
+             "--no-commit-id", "--no-ext-diff", "--no-textconv", "--diff-filter=R", commit],
+            cwd=self.top, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL, env=self._env,
         )  # fmt: skip
+
+    def _renamed_from_end(self, process: subprocess.Popen, path: str) -> str | None:
+        out, err = process.communicate()
+        if process.returncode != 0:
+            raise command_error("diff-tree", process.returncode, err.decode("utf-8", "replace"))
         target = self.repo_path(path)
-        for line in output.splitlines():
+        for line in out.decode("utf-8", "replace").splitlines():
             _, _, names = line.partition("\t")
             old, _, new = names.partition("\t")
             if new == target:
@@ -566,14 +598,18 @@ class GitHistory:
         present.extend(self.claims_path(path) for path in untracked.split("\0") if path)
         return sorted(set(present)), sorted(set(deleted))
 
-    def files_named(self, names: Iterable[str], folder: str) -> list[str]:
+    def files_named(
+        self, names: Iterable[str], folder: str, listing: bytes | None = None
+    ) -> list[str]:
         """Tracked files under `folder`, at any depth, whose name is one of `names`: one
         `git ls-files` of the folder, filtered here (a pathspec per name would make git match
-        every path against every pattern)."""
+        every path against every pattern). `listing`: that ls-files's output, run already."""
         wanted = set(names)
         if not wanted:
             return []
-        output = self.run_bytes("ls-files", "-z", "--", self.repo_path(folder))
+        output = listing
+        if output is None:
+            output = self.run_bytes("ls-files", "-z", "--", self.repo_path(folder))
         found = []
         for entry in output.split(b"\0"):
             name = entry[entry.rfind(b"/") + 1 :].decode("utf-8", "replace")

@@ -140,7 +140,10 @@ def claim_versions(
         cited = {
             i for data in blobs.values() for i in cited_sources(data.decode("utf-8", "replace"))
         }
-        named = git.files_named([f"{i}.yaml" for i in cited if is_source_id(i)], SEEDS_DIR)
+        named = git.files_named(
+            [f"{i}.yaml" for i in cited if is_source_id(i)], SEEDS_DIR,
+            early.seeds_listing() if early is not None else None,
+        )  # fmt: skip
         repo.use_source_listing(partial_listing(repo, named), set())
     versions = build_versions(claim_id, revisions, blobs, sources)
     sources.save()
