@@ -20,9 +20,7 @@ def test_two_exports_combine_into_one_database(claims, story, repo, tmp_path):
         assert result.exit_code == 0, result.stderr
     combined = sqlite3.connect(tmp_path / "all.sqlite")
     combined.executescript(RECIPE.format(a=a, b=b))
-    counts = dict(
-        combined.execute("SELECT repository, count(*) FROM versions GROUP BY repository")
-    )
+    counts = dict(combined.execute("SELECT repository, count(*) FROM versions GROUP BY repository"))
     expected = {}
     for name, path in (("story-a", a), ("story-b", b)):
         with sqlite3.connect(path) as single:
