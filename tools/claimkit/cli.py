@@ -432,13 +432,14 @@ def log(ctx, claim_id, fmt, by, reverse, limit, since, until):
     after one from a later-published source is marked as recorded out of order.
     """
     from .dates import date_argument
-    from .history import ordered, published_between
     from .readings import claim_readings
 
     repo = open_repo(ctx)
     first = date_argument(since, end=False) if since else None
     last = date_argument(until, end=True) if until else None
-    versions, truncated, _ = claim_readings(repo, claim_id)
+    versions, truncated, _ = claim_readings(repo, claim_id)  # git starts before heavy imports
+    from .history import ordered, published_between
+
     if not versions:
         repo.load_claim_document(claim_id)  # unknown id: the error names close matches
         raise_no_history(claim_id)
@@ -517,11 +518,12 @@ def diff(ctx, revisions, source_pair, fmt, exit_code):
 @click.pass_context
 def blame(ctx, claim_id, fmt):
     """For each field of a claim, the version that last set it: commit, date, source."""
-    from .diffing import blame as blame_fields
     from .readings import claim_readings
 
     repo = open_repo(ctx)
-    versions, _, _ = claim_readings(repo, claim_id)
+    versions, _, _ = claim_readings(repo, claim_id)  # git starts before heavy imports
+    from .diffing import blame as blame_fields
+
     if not versions:
         repo.load_claim_document(claim_id)
         raise_no_history(claim_id)

@@ -18,7 +18,6 @@ import time
 from .cache import Store, file_stat, trusted_stat
 from .cache import enabled as cache_enabled
 from .gitio import EarlyFileLog, GitHistory, HeadState, read_head
-from .history import Version, claim_versions
 from .model import Claim, Source
 from .repo import ClaimsRepo
 
@@ -37,7 +36,7 @@ def _key(state: HeadState, claim_id: str) -> dict:
 
 def claim_readings(
     repo: ClaimsRepo, claim_id: str, *, with_text: bool = False
-) -> tuple[list[Version], bool, dict[str, str]]:
+) -> tuple[list, bool, dict[str, str]]:
     """(versions in commit order, whether history is shallow, blob -> text if `with_text`)."""
     path = repo.claim_path(claim_id)  # validates the id before anything reads it
     state = read_head(repo.root) if cache_enabled() else None
@@ -46,16 +45,19 @@ def claim_readings(
         found = _restore(repo, store, _key(state, claim_id))
         if found is not None:
             return found
-    with EarlyFileLog(repo.root, repo.relative(path)) as early, GitHistory(repo.root, early) as git:
-        versions = claim_versions(repo, git, claim_id, early=early)
-        shallow = git.is_shallow()
-        texts = {v.blob: git.read_blob(v.blob).decode("utf-8", "replace") for v in versions}
-        if state is not None and git.head == state.head and versions:
-            _save(repo, store, _key(state, claim_id), versions, shallow, texts)
+    with EarlyFileLog(repo.root, repo.relative(path)) as early:
+        from .history import claim_versions  # loads while git walks
+
+        with GitHistory(repo.root, early) as git:
+            versions = claim_versions(repo, git, claim_id, early=early)
+            shallow = git.is_shallow()
+            texts = {v.blob: git.read_blob(v.blob).decode("utf-8", "replace") for v in versions}
+            if state is not None and git.head == state.head and versions:
+                _save(repo, store, _key(state, claim_id), versions, shallow, texts)
     return versions, shallow, texts if with_text else {}
 
 
-def _save(repo, store: Store, key: dict, versions: list[Version], shallow: bool, texts) -> None:
+def _save(repo, store: Store, key: dict, versions: list, shallow: bool, texts) -> None:
     sources = {}
     for version in versions:
         source = version.source
@@ -80,6 +82,8 @@ def _restore(repo: ClaimsRepo, store: Store, key: dict):
     found = store.read(_name(key["claim"]), key)
     if found is None:
         return None
+    from .history import Version
+
     header, body = found
     try:
         written = int(header["written_ns"])
