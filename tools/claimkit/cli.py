@@ -292,7 +292,10 @@ def show(ctx, claim_id, rev, as_of, fmt):
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@format_option("text", "json", "github", help="github prints workflow annotations.")
+@format_option(
+    "text", "json", "github",
+    help="github prints workflow annotations; it is the default when GITHUB_ACTIONS is set.",
+)  # fmt: skip
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.pass_context
 def check(ctx, paths, fmt, strict):
@@ -307,6 +310,9 @@ def check(ctx, paths, fmt, strict):
 
     repo = open_repo(ctx)
     report = check_files(repo, paths)
+    default = ctx.get_parameter_source("fmt") == click.core.ParameterSource.DEFAULT
+    if default and os.environ.get("GITHUB_ACTIONS") == "true":
+        fmt = "github"  # as yamllint does: GitHub's own format inside GitHub Actions
     if fmt == "json":
         click.echo(render.report_json(report))
     elif fmt == "github":
