@@ -177,6 +177,21 @@ def git_setup(ctx):
         click.echo("git drivers already set up; nothing to do")
 
 
+@main.command("textconv")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def textconv(file):
+    """git's textconv filter for claim files (installed by `claims git-setup`).
+
+    Prints FILE as it is, then its meaning in lines starting `#= `: the value as words with
+    its type and modality, the other readings of `also`, and the source. git diffs that text
+    with its own options (colour, -U0, --word-diff, --color-words) and caches it per blob.
+    """
+    from .files import read_bytes
+    from .gitdrivers import textconv as convert
+
+    sys.stdout.write(convert(read_bytes(file, str(file)), str(file)))
+
+
 @main.command("diff-driver", context_settings={"ignore_unknown_options": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def diff_driver(args):
