@@ -282,11 +282,27 @@ def test_timeline_draws_lanes_marks_and_values(claims, story):
     assert "2 claims · 5 versions · 3 sources · published 2025-08-08 to 2025-08-31" in html
 
 
+def sha256_source(text: str) -> str:
+    import base64
+    import hashlib
+
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
 def test_timeline_is_self_contained(claims, story):
     html = timeline(claims, story)
     page = Page(html)
-    assert not page.tags & {"script", "link", "img", "iframe", "object", "embed"}
-    assert "default-src 'none'" in html
+    assert not page.tags & {"link", "img", "iframe", "object", "embed"}
+    # One inline script and one style, each allowed by its hash and nothing else.
+    assert len(page.scripts) == 1 and len(page.styles) == 1
+    policy = (
+        "default-src 'none'; "
+        f"style-src '{sha256_source(page.styles[0])}'; "
+        f"script-src '{sha256_source(page.scripts[0])}'; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+    assert f'<meta http-equiv="Content-Security-Policy" content="{policy}">' in html
+    assert "unsafe-inline" not in html and "unsafe-eval" not in html
     for name, value in page.attributes:
         if name in ("src", "href", "xlink:href"):
             assert value.startswith("#"), (name, value)
@@ -378,7 +394,7 @@ def test_timeline_escapes_everything(claims, make_repo):
     repo = make_repo([{**meta_files, "claims/c.yaml": claim}])
     html = timeline(claims, repo)
     page = Page(html)
-    assert "script" not in page.tags and "img" not in page.tags
+    assert len(page.scripts) == 1 and "alert" not in page.scripts[0] and "img" not in page.tags
     assert "<cite>&lt;b&gt;Headline&lt;/b&gt;</cite>" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
@@ -499,3 +515,22 @@ def test_export_json_is_one_row_a_line(claims, story):
     assert lines[:3] == ["{", '  "export_version": 1,', '  "truncated": false,']
     version_lines = lines[lines.index('  "versions": [') + 1 : -2]
     assert [json.loads(line.strip().rstrip(",")) for line in version_lines] == data["versions"]
+
+
+@pytest.mark.parametrize(
+    "text, kind, limit, shown",
+    [
+        ("Alaska > Anchorage > Joint Base Elmendorf-Richardson", "place", 48,
+         "… > Anchorage > Joint Base Elmendorf-Richardson"),
+        ("≠ Alaska > Anchorage > Joint Base Elmendorf-Richardson", "place", 40,
+         "≠ … > Joint Base Elmendorf-Richardson"),
+        ("Marco Rubio, Steve Witkoff, Sergei Lavrov, Yuri Ushakov", "people", 30,
+         "Marco Rubio, Steve Witkoff +2"),
+        ("a long statement of what was agreed at the summit", "text", 26, "a long statement of what…"),
+        ("Alaska", "place", 26, "Alaska"),
+    ],
+)  # fmt: skip
+def test_timeline_labels_keep_the_detail(text, kind, limit, shown):
+    from claimkit.timeline.layout import fit_label
+
+    assert fit_label(text, limit, kind) == shown and len(shown) <= limit
