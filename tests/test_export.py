@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 from claimkit.errors import EXIT_CONFLICT, EXIT_REPO, EXIT_USAGE
-from conftest import assert_one_line_error, claim_text, date_claim, git, source_files, write_files
+from conftest import (
+    assert_one_line_error,
+    base_files,
+    claim_text,
+    date_claim,
+    git,
+    source_files,
+    write_files,
+)
 from htmlpage import Page
 from shipped import full_history, shipped_root
 
@@ -172,18 +180,29 @@ def test_export_sqlite(claims, story, tmp_path):
     target = tmp_path / "out" / "claims.db"
     result = claims("export", "--format", "sqlite", "-o", str(target), repo=story)
     assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(
+        f"wrote {tmp_path / 'out' / 'claims.metadata.yml'}: Datasette metadata\n"
+    )
     db = sqlite3.connect(target)
     assert (
         db.execute("select count(*) from versions").fetchone()[0] == 5 == git_version_count(story)
     )
     tables = [
-        r[0] for r in db.execute("select name from sqlite_master where type='table' order by name")
+        r[0] for r in db.execute(
+            "select name from sqlite_master where type='table' and name not like '%fts%' order by name"
+        )
+    ]  # fmt: skip
+    assert tables == ["claims", "commits", "sources", "versions"]
+    views = [
+        r[0] for r in db.execute("select name from sqlite_master where type='view' order by name")
     ]
-    assert tables == ["claims", "sources", "versions"]
+    assert views == ["contradictions", "story"]
     indexes = {r[0] for r in db.execute("select name from sqlite_master where type='index'")}
     assert {"versions_claim_position", "versions_source", "versions_change",
-            "versions_published", "versions_commit", "claims_event"} <= indexes  # fmt: skip
+            "versions_published_lower", "versions_commit_sha", "claims_event"} <= indexes  # fmt: skip
     assert db.execute("pragma foreign_key_check").fetchall() == []
+    keys = {(r[3], r[2]) for r in db.execute("pragma foreign_key_list(versions)")}
+    assert keys == {("claim", "claims"), ("source", "sources"), ("commit_sha", "commits")}
     assert db.execute("pragma user_version").fetchone()[0] == 1
     assert db.execute(
         "select v.claim, v.value, s.title, v.out_of_order from versions v "
@@ -192,8 +211,101 @@ def test_export_sqlite(claims, story, tmp_path):
     assert db.execute(
         "select value_data, contested from claims where id = 'summit-location'"
     ).fetchone() == ('["Alaska", "Anchorage"]', 0)
+    # NULL, never '', where a field is empty (a first report has no change detail).
+    empty = [
+        (table, column)
+        for table in ("claims", "sources", "versions", "commits")
+        for (column,) in db.execute(f"select name from pragma_table_info('{table}')").fetchall()
+        if db.execute(f"select count(*) from {table} where {column} = ''").fetchone()[0]
+    ]
+    assert empty == []
+    assert db.execute("select detail from versions where position = 1").fetchall() == [
+        (None,),
+        (None,),
+    ]
+    # The commits that recorded the versions, each with its subject and author.
+    subjects = db.execute(
+        "select c.subject, c.author from versions v join commits c on c.sha = v.commit_sha "
+        "where v.claim = 'summit-date' order by v.position"
+    ).fetchall()
+    assert len(subjects) == 3 and all(s and a for s, a in subjects)
+    assert db.execute(
+        "select claim, previous_value, value, source from contradictions"
+    ).fetchall() == [("summit-date", "2025-08", "2025-09-18", "a3")]
+    assert [r[:3] for r in db.execute("select claim, position, change from story where claim = 'summit-location'")] == [
+        ("summit-location", 1, "first-report"), ("summit-location", 2, "refined")
+    ]  # fmt: skip
     db.close()
-    assert sorted(p.name for p in target.parent.iterdir()) == ["claims.db"]  # no temporary left
+    names = sorted(p.name for p in target.parent.iterdir())
+    assert names == ["claims.db", "claims.metadata.yml"]  # no temporary left
+
+
+def test_export_sqlite_full_text_search_with_sqlite_utils(claims, story, tmp_path):
+    import sqlite_utils
+
+    target = tmp_path / "claims.db"
+    assert claims("export", "--format", "sqlite", "-o", str(target), repo=story).exit_code == 0
+    db = sqlite_utils.Database(target)
+    assert db["versions"].detect_fts() == "versions_fts"
+    found = [(r["claim"], r["quote"]) for r in db["versions"].search("september")]
+    assert found == [("summit-date", "on September 18, 2025")]
+    assert [r["id"] for r in db["sources"].search("anchorage")] == ["a3"]
+    assert db["versions"].count == 5 and db["commits"].count >= 3
+
+
+def test_export_sqlite_metadata_is_what_datasette_reads(claims, story, tmp_path):
+    from ruamel.yaml import YAML
+
+    target = tmp_path / "claims.db"
+    claims("export", "--format", "sqlite", "-o", str(target), repo=story)
+    text = (tmp_path / "claims.metadata.yml").read_text()
+    assert text.startswith("# Datasette metadata: datasette claims.db -m claims.metadata.yml\n")
+    meta = YAML(typ="safe").load(text)
+    database = meta["databases"]["claims"]
+    assert database["tables"]["versions"]["facets"] == [
+        "change",
+        "claim",
+        "source",
+        "modality",
+        "event",
+    ]
+    assert database["tables"]["story"]["description"].startswith("Each claim's story")
+    db = sqlite3.connect(target)
+    for name, query in database["queries"].items():  # every canned query runs
+        params = {"claim": "summit-date", "words": "alaska"}
+        rows = db.execute(query["sql"], params).fetchall()
+        assert rows, name
+    contradictions = db.execute(database["queries"]["every_contradiction"]["sql"]).fetchall()
+    assert [r[0] for r in contradictions] == ["summit-date"]
+
+
+def test_export_parquet_reads_back(claims, story, tmp_path):
+    import pyarrow.parquet as pq
+
+    target = tmp_path / "versions.parquet"
+    result = claims("export", "--format", "parquet", "-o", str(target), repo=story)
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(target)
+    rows = table.to_pylist()
+    assert len(rows) == 5 == git_version_count(story)
+    json_rows = json.loads(claims("export", repo=story).stdout)["versions"]
+    assert [r["claim"] for r in rows] == [r["claim"] for r in json_rows]
+    assert [r["value"] for r in rows] == [r["value"] for r in json_rows]
+    assert str(table.schema.field("published_lower").type) == "date32[day]"
+    assert str(table.schema.field("out_of_order").type) == "bool"
+    contradiction = next(r for r in rows if r["change"] == "contradicted")
+    assert contradiction["value_data"] == '"2025-09-18"' and contradiction["commit_subject"]
+    assert str(contradiction["published_upper"]) == "2025-08-31"
+    assert table.schema.metadata[b"export_version"] == b"1"
+
+
+def test_export_json_is_valid_json_even_for_nan(claims, make_repo):
+    claim = claim_text("count", property="count", type="number", value=".nan", quote="x")
+    repo = make_repo([{**base_files(), "claims/count.yaml": claim}])
+    text = claims("export", repo=repo).stdout
+    assert "NaN" not in text and "Infinity" not in text
+    row = json.loads(text)["versions"][0]
+    assert row["value_data"] is None and row["value"] == "nan"
 
 
 def test_export_sqlite_replaces_an_existing_file(claims, story, tmp_path):
@@ -221,6 +333,7 @@ def test_export_sqlite_works_with_the_sqlite3_shell(claims, story, tmp_path):
     "args, message, code",
     [
         (["--format", "sqlite"], "--format sqlite writes a database file: give --output PATH", EXIT_USAGE),
+        (["--format", "parquet"], "--format parquet writes a database file: give --output PATH", EXIT_USAGE),
         (["--format", "xml"], "Invalid value for '--format'", EXIT_USAGE),
         (["-o", "{tmp}"], "is a directory", EXIT_CONFLICT),
         (["-o", "{tmp}/missing/out.json"], "no such directory", EXIT_USAGE),

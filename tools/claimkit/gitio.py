@@ -838,3 +838,19 @@ def merge_file(
         message = text.strip().splitlines()
         raise RepoError(f"git merge-file failed: {message[-1] if message else status}")
     return out, status
+
+
+def commit_details(git: GitHistory, shas: list[str]) -> dict[str, tuple[str, str, str]]:
+    """For each commit: its committer date (ISO 8601), author name and subject, in one git call."""
+    if not shas:
+        return {}
+    out = git.run_bytes(
+        "log", "--no-walk=unsorted", "--stdin", "--format=%H%x1f%cI%x1f%an%x1f%s%x1e",
+        input="".join(f"{sha}\n" for sha in shas).encode(),
+    ).decode("utf-8", "replace")  # fmt: skip
+    details = {}
+    for record in out.split("\x1e"):
+        fields = record.strip("\n").split("\x1f")
+        if len(fields) == 4:
+            details[fields[0]] = (fields[1], fields[2], fields[3])
+    return details
