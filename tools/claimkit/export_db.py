@@ -165,6 +165,7 @@ def metadata(database: str) -> dict[str, Any]:
     tables["versions"]["facets"] = ["change", "claim", "source", "modality", "event"]
     tables["claims"]["facets"] = ["event", "type", "contested"]
     tables["versions"]["sort"] = "id"
+    tables["sources"]["label_column"] = "id"  # a title may be NULL; the id never is
     return {
         "title": "claims",
         "description": "Every version of every claim, from `claims export --format sqlite`.",
