@@ -110,8 +110,15 @@ def add_source(ctx, file, published, title, outlet, url, basis, source_id, folde
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the review to FILE instead of standard output.",
 )
+@click.option(
+    "--comment",
+    "comment_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the pull-request comment to FILE: a marker to find it again, and the "
+    "review cut to GitHub's 65,000 characters.",
+)
 @click.pass_context
-def review(ctx, revisions, fmt, output_file):
+def review(ctx, revisions, fmt, output_file, comment_file):
     """A Markdown review of every claim changed between BASE and HEAD, for a pull request.
 
     Takes BASE..HEAD, BASE...HEAD (from the merge base, as a pull request compares) or BASE
@@ -119,11 +126,12 @@ def review(ctx, revisions, fmt, output_file):
     its published date and quote, the earlier versions in HEAD's history that the new value
     contradicts (any of them, not only the previous one), and every `claims check` problem in
     the changed claim and source files, checked as they are at HEAD. Ends with a one-line
-    verdict. In GitHub Actions the Markdown is also appended to $GITHUB_STEP_SUMMARY.
+    verdict. In GitHub Actions the Markdown is also appended to $GITHUB_STEP_SUMMARY (cut to
+    its 1 MiB). A review cut to fit keeps whole claim sections and counts those left out.
 
     Exit 0, or 1 when the changed files have check errors.
     """
-    from . import render_review
+    from . import ci, render_review
     from .errors import UsageError
     from .files import atomic_write
     from .gitio import GitHistory
@@ -142,11 +150,16 @@ def review(ctx, revisions, fmt, output_file):
             raise UsageError(f"--output {output_file}: {err.strerror}") from None
     else:
         output(text.rstrip("\n"))
+    if comment_file is not None:
+        try:
+            atomic_write(comment_file, ci.comment_body(markdown).encode("utf-8"))
+        except OSError as err:
+            raise UsageError(f"--comment {comment_file}: {err.strerror}") from None
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         try:
             with open(summary, "a", encoding="utf-8") as handle:
-                handle.write(markdown + "\n")
+                handle.write(ci.summary_text(markdown) + "\n")
         except OSError as err:
             raise UsageError(f"GITHUB_STEP_SUMMARY {summary}: {err.strerror}") from None
     if result.errors:
