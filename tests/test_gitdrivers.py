@@ -364,14 +364,14 @@ BASE = "id: x\nvalue: 1\nnote: n\n"
     ],
 )  # fmt: skip
 def test_merge_by_field(ours, theirs, expected, conflicts):
-    from claimkit.gitdrivers import merge_claims
+    from claimkit.gitmerge import merge_claims
 
     result = merge_claims(BASE, ours, theirs)
     assert (result.text, result.conflicts) == (expected, conflicts)
 
 
 def test_a_comment_theirs_added_to_an_unchanged_field_is_kept():
-    from claimkit.gitdrivers import merge_claims
+    from claimkit.gitmerge import merge_claims
 
     base = "id: x\nevent: e\nvalue: 1\n"
     ours = "id: x\nevent: e\nvalue: 2\n"
@@ -381,7 +381,7 @@ def test_a_comment_theirs_added_to_an_unchanged_field_is_kept():
 
 
 def test_merge_of_files_that_are_not_mappings_falls_back_to_lines():
-    from claimkit.gitdrivers import merge_claims
+    from claimkit.gitmerge import merge_claims
 
     result = merge_claims("a\nb\nc\n", "- a\nb\nc\n", "a\nb\n- c\n")
     assert (result.text, result.conflicts, result.line_merged) == ("- a\nb\n- c\n", [], True)

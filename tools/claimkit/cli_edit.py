@@ -243,7 +243,7 @@ def merge_driver(base, ours, theirs, path, marker_size):
     """
     from . import render_review
     from .files import atomic_write
-    from .gitdrivers import merge_claim_files
+    from .gitmerge import merge_claim_files
 
     display = path or str(ours)
     data, result = merge_claim_files(base, ours, theirs, display, marker_size)
