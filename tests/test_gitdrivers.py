@@ -62,7 +62,7 @@ def test_git_setup_is_idempotent_and_repo_local(claims, make_repo):
         "merge.claims.name claims: three-way merge of claim files, a reading as one unit",
         f"merge.claims.driver {merge_command()}",
     ]
-    assert f"{sys.executable} -m claimkit textconv" in textconv_command()
+    assert f'{sys.executable} -m claimkit.textconv "$1"' in textconv_command()
     assert f"{sys.executable} -m claimkit merge-driver --marker-size" in merge_command()
     again = claims("git-setup", repo=root)
     assert again.stdout == "git drivers already set up; nothing to do\n"

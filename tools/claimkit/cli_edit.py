@@ -195,7 +195,7 @@ def textconv(file):
     with its own options (colour, -U0, --word-diff, --color-words) and caches it per blob.
     """
     from .files import read_bytes
-    from .gitdrivers import textconv as convert
+    from .textconv import textconv as convert
 
     sys.stdout.write(convert(read_bytes(file, str(file)), str(file)))
 

@@ -19,7 +19,6 @@ from .files import atomic_write, read_text
 from .history import SourceCache, claim_id_of, parse_claim_blob
 from .model import Source
 from .repo import ClaimsRepo, find_root
-from .values import value_text
 
 DRIVER = "claims"
 ATTRIBUTES = "claims/*.yaml diff=claims merge=claims"
@@ -46,9 +45,10 @@ _WARN = (
 
 
 def textconv_command() -> str:
-    command = driver_command()
+    # Its own small module, not the CLI: git runs it once for every version it has not cached.
+    command = f"{shlex.quote(sys.executable)} -m claimkit.textconv"
     return (
-        f'{_WARN}t() {{ o=$({command} textconv "$1" 2>/dev/null) && printf \'%s\\n\' "$o" '
+        f'{_WARN}t() {{ o=$({command} "$1" 2>/dev/null) && printf \'%s\\n\' "$o" '
         f'&& return; w {shlex.quote(command)}; cat "$1"; }}; t'
     )
 
@@ -109,45 +109,6 @@ def git_setup(repo: ClaimsRepo) -> list[str]:
         atomic_write(attributes, text.encode("utf-8"))
         changed.append(".gitattributes")
     return changed
-
-
-# The textconv driver --------------------------------------------------------------------------
-
-MEANING = "#= "  # the lines textconv adds below a claim file's own text
-
-
-def textconv(data: bytes, path: str) -> str:
-    """A claim file's text with its meaning below it, for git to diff with its own options.
-
-    The meaning depends on the blob alone, so git may cache it by blob (cachetextconv).
-    """
-    text = data.decode("utf-8", errors="replace")
-    if text and not text.endswith("\n"):
-        text += "\n"
-    claim, error = parse_claim_blob(data, path)
-    if claim is None:
-        return f"{text}{MEANING}not readable as a claim: {error}\n"
-    lines = [f"{MEANING}reading: {_reading_words(claim.value, claim.type, claim.modality)}"]
-    for other in getattr(claim, "also", None) or []:
-        if isinstance(other, dict):
-            words = _reading_words(other.get("value"), claim.type, other.get("modality"))
-            lines.append(f"{MEANING}also, contradicting it: {words}")
-    lines.append(f"{MEANING}source: {claim.source or '(none)'}")
-    return text + "\n".join(lines) + "\n"
-
-
-def _reading_words(value, kind, modality) -> str:
-    from .dates import parse_date
-
-    shown = value_text(value, kind)
-    if kind == "date":
-        try:
-            date = parse_date(value)
-            if date.lower and date.upper and date.lower != date.upper:
-                shown += f" (between {date.lower.isoformat()} and {date.upper.isoformat()})"
-        except (ValueError, TypeError):
-            pass
-    return f"{shown} [{kind}, {modality or 'asserted'}]"
 
 
 # The diff driver ------------------------------------------------------------------------------
