@@ -16,6 +16,7 @@ from string import Template
 from ..compare import CONTRADICTED, FIRST_REPORT
 from ..dates import DateRange
 from ..history import Version
+from ..quotes import quote_list
 from ..values import value_text
 from .layout import CONTRADICTION, KINDS, Mark, Page, e
 from .svg import chart, glyph
@@ -68,7 +69,7 @@ def _entry(mark: Mark, kind: str) -> str:
             f'<p class="entry-value"><strong>{e(value_text(claim.value, kind))}</strong>{detail} '
             f'<span class="modality">{e(claim.modality)}</span></p>'
         )
-        parts.append(f"<blockquote>{e(claim.quote)}</blockquote>")
+        parts.extend(f"<blockquote>{e(quote)}</blockquote>" for quote in quote_list(claim.quote))
         if claim.time_expression:
             parts.append(f'<p class="meta">time expression: “{e(claim.time_expression)}”</p>')
         if claim.note:

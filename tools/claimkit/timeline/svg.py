@@ -6,6 +6,7 @@ import datetime as dt
 
 from ..compare import CONTRADICTED, CORROBORATED, EDITED, FIRST_REPORT
 from ..history import UNREADABLE
+from ..quotes import quote_list
 from ..values import value_text
 from .layout import (
     AXIS,
@@ -142,7 +143,7 @@ def tooltip(mark: Mark, kind: str) -> str:
     lines.append(f"{value_text(claim.value, kind)} [{claim.modality}]")
     if v.detail and v.change != FIRST_REPORT:
         lines.append(f"change: {v.detail}")
-    lines.append(f"“{claim.quote}”")
+    lines.extend(f"“{quote}”" for quote in quote_list(claim.quote))
     title = v.source.display_title if v.source else "source metadata missing"
     lines.append(f"source {claim.source}: {title}")
     if mark.warning:
