@@ -99,7 +99,6 @@ if __name__ == "__main__":
     number = int(sys.argv[4]) if len(sys.argv) == 5 else 1
     for step in run_workflow(Path(sys.argv[1]), sys.argv[2], number):
         state = f"exit {step.code}" if step.ran else "skipped"
-        print(
-            f"== {step.name} ({state})\n{step.output}",
-            end="" if step.output.endswith("\n") else "\n",
-        )
+        print(f"== {step.name} ({state})")
+        if step.output:
+            print(step.output, end="" if step.output.endswith("\n") else "\n")
