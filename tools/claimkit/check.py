@@ -20,6 +20,7 @@ from .findings import (  # noqa: F401 (the names other modules take from here)
 from .model import is_source_id
 from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo, cited_sources, partial_listing
 from .rules import CLAIM_RULES, SOURCE_RULES
+from .rules.schema import schema_drift
 from .yamlio import Document, load_mapping
 
 
@@ -104,7 +105,7 @@ def check_changed(repo: ClaimsRepo, base: str) -> Report:
 
 def _check(repo: ClaimsRepo, claim_files: list[Path], source_files: list[Path]) -> Report:
     context = Context(repo)
-    problems: list[Problem] = []
+    problems: list[Problem] = schema_drift(repo.root)
     for files, rules in ((claim_files, CLAIM_RULES), (source_files, SOURCE_RULES)):
         for file in files:
             problems.extend(check_file(context, file, rules))
