@@ -43,6 +43,14 @@ def write_output(path: Path, write) -> None:
         raise UsageError(f"cannot write {path}: {err.strerror or err}") from None
 
 
+def write_streamed(path: Path, fill) -> None:
+    """Replace `path` atomically with the text `fill(write)` writes, piece by piece."""
+    from .files import replacing
+
+    with replacing(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+        fill(handle.write)
+
+
 def read_history(repo):
     """Every claim's versions and whether the history is cut short, from one pass over git."""
     from .gitio import GitHistory
@@ -116,8 +124,6 @@ def export(ctx, fmt, output):
             histories, sources, truncated, source_path=lambda source: repo.relative(source.path),
             commits=commits,
         )  # fmt: skip
-        if fmt not in ("sqlite", "parquet"):
-            text = exporting.to_json(data) if fmt == "json" else exporting.to_csv(data.versions)
     if fmt == "sqlite":
         from . import export_db
         from .files import atomic_write
@@ -132,12 +138,20 @@ def export(ctx, fmt, output):
 
         write_output(output, lambda path: export_db.write_parquet(data, path))
     else:
-        if output is None:
-            click.echo(text, nl=False)
-            return
-        from .files import atomic_write
+        # Written as it is encoded, a few hundred rows at a time: never whole in memory.
+        def fill(write) -> None:
+            if fmt == "json":
+                exporting.write_json(data, write)
+            else:
+                exporting.write_csv(data.versions, write)
 
-        write_output(output, lambda path: atomic_write(path, text.encode("utf-8")))
+        if output is None:
+            sys.stdout.flush()
+            binary = getattr(sys.stdout, "buffer", None)  # UTF-8 whatever the locale says
+            fill(sys.stdout.write if binary is None else lambda text: binary.write(text.encode()))
+            sys.stdout.flush()
+            return
+        write_output(output, lambda path: write_streamed(path, fill))
     count = len(data.versions)
     if fmt == "sqlite":
         click.echo(f"wrote {export_db.metadata_path(output)}: Datasette metadata")
