@@ -172,11 +172,15 @@ def build(
         path = source_path(source) if source else None
         source_rows.append(source_row(source_id, source, citing.get(source_id, 0), path))
     details = commits or {}
+    first_recorded: dict[str, str] = {}  # each commit's first row: one pass, not one a commit
+    for row in versions:
+        first_recorded.setdefault(row["commit_sha"], row["recorded"])
     commit_rows = []
-    for sha in dict.fromkeys(row["commit_sha"] for row in versions):
+    for sha, row_recorded in first_recorded.items():
         recorded, author, subject = details.get(sha, (None, None, None))
-        recorded = recorded or next(r["recorded"] for r in versions if r["commit_sha"] == sha)
-        commit_rows.append({"sha": sha, "recorded": recorded, "subject": subject, "author": author})
+        commit_rows.append(
+            {"sha": sha, "recorded": recorded or row_recorded, "subject": subject, "author": author}
+        )
     return Export(claims, source_rows, versions, truncated, commit_rows)
 
 
