@@ -43,6 +43,14 @@ def write_output(path: Path, write) -> None:
         raise UsageError(f"cannot write {path}: {err.strerror or err}") from None
 
 
+def write_stdout(fill) -> None:
+    """Standard output gets the text `fill(write)` writes, piece by piece, as UTF-8."""
+    sys.stdout.flush()
+    binary = getattr(sys.stdout, "buffer", None)  # UTF-8 whatever the locale says
+    fill(sys.stdout.write if binary is None else lambda text: binary.write(text.encode()))
+    sys.stdout.flush()
+
+
 def write_streamed(path: Path, fill) -> None:
     """Replace `path` atomically with the text `fill(write)` writes, piece by piece."""
     from .files import replacing
@@ -146,10 +154,7 @@ def export(ctx, fmt, output):
                 exporting.write_csv(data.versions, write)
 
         if output is None:
-            sys.stdout.flush()
-            binary = getattr(sys.stdout, "buffer", None)  # UTF-8 whatever the locale says
-            fill(sys.stdout.write if binary is None else lambda text: binary.write(text.encode()))
-            sys.stdout.flush()
+            write_stdout(fill)
             return
         write_output(output, lambda path: write_streamed(path, fill))
     count = len(data.versions)
@@ -181,7 +186,7 @@ def timeline(ctx, event, output):
     """
     from .errors import NotFound, UsageError
     from .repo import unknown
-    from .timeline import build_page, render
+    from .timeline import build_page, write_page
 
     repo = open_repo(ctx)
     if output is not None:
@@ -204,12 +209,10 @@ def timeline(ctx, event, output):
             raise NotFound(unknown("event", event, known))
     cited = {v.claim.source for versions in histories.values() for v in versions if v.claim}
     page = build_page(histories, sources=len(cited), head=head, truncated=truncated)
-    html = render(page)
+    fill = lambda write: write_page(page, write)  # noqa: E731
     if output is None:
-        click.echo(html, nl=False)
+        write_stdout(fill)
         return
-    from .files import atomic_write
-
-    write_output(output, lambda path: atomic_write(path, html.encode("utf-8")))
+    write_output(output, lambda path: write_streamed(path, fill))
     versions = sum(len(lane.marks) for lane in page.lanes)
     click.echo(f"wrote {output}: {plural(len(page.lanes), 'claim')}, {plural(versions, 'version')}")
