@@ -165,15 +165,22 @@ def collect_files(repo: ClaimsRepo, paths: Iterable[Path]) -> tuple[list[Path], 
 
 
 def check_files(repo: ClaimsRepo, paths: Iterable[Path] = ()) -> Report:
-    from .rules import CLAIM_RULES, SOURCE_RULES
+    from .rules import CLAIM_RULES, SOURCE_RULES, VOCABULARY_RULES
 
     claim_files, source_files = collect_files(repo, paths)
+    # claims/_*.yaml hold declarations, checked by their own rules.
+    declarations = [f for f in claim_files if f.name.startswith("_")]
+    claim_files = [f for f in claim_files if not f.name.startswith("_")]
     context = Context(repo)
     problems: list[Problem] = []
-    for files, rules in ((claim_files, CLAIM_RULES), (source_files, SOURCE_RULES)):
+    for files, rules in (
+        (declarations, VOCABULARY_RULES),
+        (claim_files, CLAIM_RULES),
+        (source_files, SOURCE_RULES),
+    ):
         for file in files:
             problems.extend(check_file(context, file, rules))
-    return Report(sorted(problems), len(claim_files) + len(source_files))
+    return Report(sorted(problems), len(declarations) + len(claim_files) + len(source_files))
 
 
 def check_file(context: Context, file: Path, rules) -> Iterator[Problem]:

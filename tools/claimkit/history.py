@@ -137,7 +137,12 @@ SUMMARY_FILE = "summary.json"
 
 
 def is_claim_file(path: str) -> bool:
-    return path.endswith(".yaml") and path.count("/") == 1 and path.startswith(CLAIMS_DIR + "/")
+    return (
+        path.endswith(".yaml")
+        and path.count("/") == 1
+        and path.startswith(CLAIMS_DIR + "/")
+        and not path.startswith(CLAIMS_DIR + "/_")  # declarations, not a claim
+    )
 
 
 ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -508,7 +513,8 @@ def chronological(versions: list[Version]) -> list[Version]:
 
 
 def is_contested(story: list[list | None]) -> bool:
-    """Whether some version contradicts the readable one before it, in story order.
+    """Whether some version contradicts the readable one before it, or itself (`also`), in
+    story order.
 
     `story`: each version's claim fields (CLAIM_FIELDS order), None where unreadable. The
     same answer as looking for a `contradicted` change in chronological(), without building
@@ -516,9 +522,12 @@ def is_contested(story: list[list | None]) -> bool:
     sources that compare as contradicted.
     """
     previous = None
+    also = CLAIM_FIELDS.index("also")
     for fields in story:
         if fields is None:
             continue
+        if len(fields) > also and fields[also]:
+            return True  # a reading that contradicts itself
         if (
             previous is not None
             and previous[3] == fields[3]

@@ -8,12 +8,14 @@ from .quote import quote_verbatim
 from .schema import claim_schema, source_schema
 from .sources import sha256_matches, source_exists, source_text_exists
 from .time_sense import time_sense
-from .values import published_parses, value_parses
+from .values import published_parses, superseded_exists, value_parses
+from .vocabulary import vocabulary_file
 
 CLAIM_RULES = (
     claim_schema,
     claim_id_matches_file,
     value_parses,
+    superseded_exists,
     source_exists,
     quote_verbatim,
     time_sense,
@@ -25,3 +27,4 @@ SOURCE_RULES = (
     source_text_exists,
     sha256_matches,
 )
+VOCABULARY_RULES = (vocabulary_file,)
