@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import types
 from .compare import CONTRADICTED
-from .dates import DateRange, parse_date
+from .dates import DateRange
 from .files import replacing
 from .history import Version, chronological
 from .model import Source
@@ -27,16 +28,17 @@ EXPORT_VERSION = 1  # bumped when a field changes meaning or goes away; new fiel
 
 VERSION_FIELDS = (
     "claim", "position", "event", "property", "type",
-    "value", "value_data", "value_lower", "value_upper",
+    "value", "value_data", "value_lower", "value_upper", "value_unit",
     "modality", "change", "detail",
     "source", "title", "published", "published_lower", "published_upper",
     "commit_sha", "recorded", "out_of_order",
-    "quote", "time_expression", "note", "error",
+    "quote", "time_expression", "note", "also", "error",
 )  # fmt: skip
 CLAIM_FIELDS = (
     "id", "event", "property", "type", "value", "value_data", "modality", "source",
-    "versions", "contested", "first_published", "last_published",
+    "versions", "contested", "first_published", "last_published", "superseded_by",
 )  # fmt: skip
+JSON_TEXT_FIELDS = ("value_data", "also", "superseded_by")  # lists and mappings, as JSON text
 SOURCE_FIELDS = (
     "id", "title", "outlet", "url", "published", "published_lower", "published_upper",
     "published_basis", "sha256", "path", "versions",
@@ -60,18 +62,14 @@ def _bounds(date: DateRange | None) -> tuple[str | None, str | None]:
     )
 
 
-def _date_or_none(text: Any) -> DateRange | None:
-    try:
-        return parse_date(text)
-    except ValueError:
-        return None
-
-
 def version_row(version: Version, position: int) -> dict[str, Any]:
     """One version as a flat row; `position` is its place in the claim's story order, from 1."""
     claim, source = version.claim, version.source
     kind = claim.type if claim else None
-    value_lower, value_upper = _bounds(_date_or_none(claim.value) if kind == "date" else None)
+    value_type = types.get(kind) if claim else None
+    value_lower, value_upper, value_unit = (
+        value_type.bounds(claim.value) if value_type else (None, None, None)
+    )
     published_lower, published_upper = _bounds(version.published)
     return {
         "claim": version.claim_id,
@@ -83,6 +81,7 @@ def version_row(version: Version, position: int) -> dict[str, Any]:
         "value_data": claim.value if claim else None,
         "value_lower": value_lower,
         "value_upper": value_upper,
+        "value_unit": value_unit,
         "modality": claim.modality if claim else None,
         "change": version.change,
         "detail": version.detail,
@@ -97,6 +96,7 @@ def version_row(version: Version, position: int) -> dict[str, Any]:
         "quote": claim.quote if claim else None,
         "time_expression": claim.time_expression if claim else None,
         "note": claim.note if claim else None,
+        "also": claim.also if claim else None,
         "error": version.error,
     }
 
@@ -117,9 +117,11 @@ def claim_row(claim_id: str, story: list[Version]) -> dict[str, Any]:
         "modality": latest.modality if latest else None,
         "source": latest.source if latest else None,
         "versions": len(story),
-        "contested": any(v.change == CONTRADICTED for v in story),
+        # Contradicted by a later article, or contradicting itself (`also`).
+        "contested": any(v.change == CONTRADICTED or (v.claim and v.claim.also) for v in story),
         "first_published": min(lowers).isoformat() if lowers else None,
         "last_published": max(lowers).isoformat() if lowers else None,
+        "superseded_by": latest.superseded_by if latest else None,
     }
 
 
@@ -193,7 +195,7 @@ def to_json(export: Export) -> str:
 
 def _sqlite_cell(name: str, value: Any) -> Any:
     """A value as one SQLite cell: value_data as JSON text, booleans as 0 and 1, None as NULL."""
-    if name == "value_data" and value is not None:
+    if name in JSON_TEXT_FIELDS and value is not None:
         return json.dumps(value, ensure_ascii=False)
     return value
 
@@ -204,7 +206,7 @@ def _csv_cell(name: str, value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if name == "value_data":
+    if name in JSON_TEXT_FIELDS:
         return json.dumps(value, ensure_ascii=False)
     return str(value)
 
@@ -245,7 +247,8 @@ CREATE TABLE claims (
     versions INTEGER NOT NULL,
     contested INTEGER NOT NULL,
     first_published TEXT,
-    last_published TEXT
+    last_published TEXT,
+    superseded_by TEXT
 );
 CREATE TABLE versions (
     id INTEGER PRIMARY KEY,
@@ -256,8 +259,9 @@ CREATE TABLE versions (
     type TEXT,
     value TEXT,
     value_data TEXT,
-    value_lower TEXT,
-    value_upper TEXT,
+    value_lower,  -- no declared type: ISO days stay text, a quantity's bounds stay numbers
+    value_upper,
+    value_unit TEXT,
     modality TEXT,
     change TEXT NOT NULL,
     detail TEXT,
@@ -272,6 +276,7 @@ CREATE TABLE versions (
     quote TEXT,
     time_expression TEXT,
     note TEXT,
+    also TEXT,
     error TEXT
 );
 CREATE UNIQUE INDEX versions_claim_position ON versions (claim, position);

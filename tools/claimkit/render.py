@@ -154,13 +154,12 @@ def log_text(claim_id: str, versions: list, truncated: bool, style) -> str:
             lines.append(f"  {change} {version.detail}")
         else:
             value = value_text(claim.value, kind)
-            detail = (
-                f"  ({version.detail})"
-                if version.detail and version.change != "first-report"
-                else ""
-            )
+            detail = f"  ({version.detail})" if version.detail else ""
             lines.append(f"  {change} {value}  [{claim.modality}]{detail}")
             lines.append(f'  "{truncate(claim.quote, 160)}"')
+            for entry in claim.also or []:  # the article's other statement: its own quote
+                if isinstance(entry, dict):
+                    lines.append(f'  also: "{truncate(str(entry.get("quote")), 160)}"')
             if claim.time_expression:
                 lines.append(f"  time expression: {claim.time_expression}")
         flags = "  recorded out of chronological order" if version.out_of_order else ""

@@ -39,7 +39,7 @@ def other_field_lines(diff) -> list[str]:
     old, new = diff.old.to_data(), diff.new.to_data()
     lines = []
     for name in CLAIM_FIELDS:
-        if name in ("value", "source", "quote") or old.get(name) == new.get(name):
+        if name in ("value", "source", "quote", "also") or old.get(name) == new.get(name):
             continue
         before = value_text(old.get(name)) if name in old else "(none)"
         after = value_text(new.get(name)) if name in new else "(none)"
@@ -251,6 +251,15 @@ def review_markdown(review) -> str:
                 lines.append("")
                 lines.append(f"> {_md(diff.new.quote)}")
                 lines.append("")
+                for entry in diff.new.also or []:
+                    if isinstance(entry, dict):
+                        said = _md(value_text(entry.get("value"), kind))
+                        lines += [
+                            f"**The article also says:** {said}",
+                            "",
+                            f"> {_md(entry.get('quote'))}",
+                            "",
+                        ]
         if item.contradicted:
             lines.append("**Contradicts earlier versions:**")
             lines.append("")

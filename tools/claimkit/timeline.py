@@ -461,7 +461,7 @@ def tooltip(mark: Mark, kind: str) -> str:
         return "\n".join(lines)
     claim = v.claim
     lines.append(f"{value_text(claim.value, kind)} [{claim.modality}]")
-    if v.detail and v.change != FIRST_REPORT:
+    if v.detail:
         lines.append(f"change: {v.detail}")
     lines.append(f"“{claim.quote}”")
     title = v.source.display_title if v.source else "source metadata missing"
@@ -647,11 +647,7 @@ def _entry(mark: Mark, kind: str) -> str:
         parts.append(f'<p class="error">{e(v.error or "unreadable")}</p>')
     else:
         claim = v.claim
-        detail = (
-            f' <span class="detail">({e(v.detail)})</span>'
-            if v.detail and v.change != FIRST_REPORT
-            else ""
-        )
+        detail = f' <span class="detail">({e(v.detail)})</span>' if v.detail else ""
         parts.append(
             f'<p class="entry-value"><strong>{e(value_text(claim.value, kind))}</strong>{detail} '
             f'<span class="modality">{e(claim.modality)}</span></p>'
