@@ -261,3 +261,29 @@ def test_words_for_each_type():
     assert value_from_words("category", ["former President"]) == "former President"
     assert value_from_words("boolean", ["True"]) is True
     assert value_from_words("number", ["9"]) == 9
+
+
+def test_every_example_claim_in_the_format_docs_is_valid():
+    """docs/format.md's example claim files pass the schema and their type's checks."""
+    import re
+    from pathlib import Path
+
+    from claimkit.rules.schema import validator
+    from ruamel.yaml import YAML
+
+    text = (Path(__file__).parent.parent / "docs" / "format.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    yaml = YAML(typ="safe")
+    declared = [yaml.load(b) for b in blocks if b.startswith("categories:")]
+    assert len(declared) == 1 and not vocabulary.problems(declared[0])
+    vocabulary.use(vocabulary.from_data(declared[0]))
+    examples = [yaml.load(b) for b in blocks if b.startswith("# yaml-language-server")]
+    shown = {data["type"] for data in examples}
+    assert shown == set(types.NAMES)
+    for data in examples:
+        for key in ("value", "published"):
+            if hasattr(data.get(key), "isoformat"):  # the safe loader reads days as dates
+                data[key] = data[key].isoformat()
+        errors = [e.message for e in validator("claim.schema.json").iter_errors(data)]
+        assert errors == [], data["id"]
+        assert types.REGISTRY[data["type"]].problems(data["value"]) == [], data["id"]
