@@ -291,3 +291,24 @@ def test_the_schema_takes_several_quotes(claims, make_repo):
     write_files(repo, {"claims/summit-duration.yaml": text})
     out = claims("check", repo=repo).stdout
     assert "[schema]" not in out
+
+
+def test_timeline_and_review_show_bounds_and_what_the_article_also_says(
+    claims, make_repo, tmp_path
+):
+    repo = typed_repo(make_repo, ("summit-duration", DURATION))
+    write_files(repo, {"claims/trump-office.yaml": SELF_CONTRADICTORY})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "trump-office")
+    claims(
+        "record", "summit-duration", "--source", "t2", "--value", "about 2 1/2 hours",
+        "--quote", "lasted about 2 1/2 hours", "--commit", repo=repo,
+    )  # fmt: skip
+    page = tmp_path / "timeline.html"
+    assert claims("timeline", "--output", str(page), repo=repo).exit_code == 0
+    html = page.read_text()
+    assert "<strong>about 2 1/2 hours (2.25–2.75 hours)</strong>" in html
+    assert "the article also says: <strong>President</strong> “US President Donald Trump”" in html
+    review = claims("review", "HEAD~2..HEAD", repo=repo).stdout
+    assert "| new | about 2 1/2 hours (2.25–2.75 hours) | asserted | `t2` |" in review
+    assert "**The article also says:** President" in review

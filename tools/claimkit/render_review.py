@@ -5,7 +5,7 @@ from __future__ import annotations
 from .compare import SAME, compare_values
 from .model import CLAIM_FIELDS
 from .render import _md, to_json, truncate
-from .values import value_text
+from .values import value_text, value_text_with_bounds
 
 # The semantic change of one claim ----------------------------------------------------------------
 
@@ -233,7 +233,8 @@ def review_markdown(review) -> str:
                     lines.append(f"| {label} | (none) | | |")
                 else:
                     lines.append(
-                        f"| {label} | {_md(value_text(claim.value, kind))} | {claim.modality} "
+                        f"| {label} | {_md(value_text_with_bounds(claim.value, kind))} "
+                        f"| {claim.modality} "
                         f"| `{claim.source}` |"
                     )
             lines.append("")

@@ -18,7 +18,7 @@ from string import Template
 from .compare import CONTRADICTED, CORROBORATED, EDITED, FIRST_REPORT
 from .dates import DateRange, parse_date
 from .history import UNREADABLE, Version, chronological
-from .values import value_text
+from .values import value_text, value_text_with_bounds
 
 # Change kinds: colour (Okabe-Ito, told apart by most colour-blind readers), and what it means.
 # The shape tells them apart in grey print too.
@@ -460,10 +460,15 @@ def tooltip(mark: Mark, kind: str) -> str:
         lines.append(v.error or "unreadable")
         return "\n".join(lines)
     claim = v.claim
-    lines.append(f"{value_text(claim.value, kind)} [{claim.modality}]")
+    lines.append(f"{value_text_with_bounds(claim.value, kind)} [{claim.modality}]")
     if v.detail:
         lines.append(f"change: {v.detail}")
     lines.append(f"“{claim.quote}”")
+    for said in claim.also or []:
+        if isinstance(said, dict):
+            lines.append(
+                f"the article also says: {value_text(said.get('value'), kind)} “{said.get('quote')}”"
+            )
     title = v.source.display_title if v.source else "source metadata missing"
     lines.append(f"source {claim.source}: {title}")
     if mark.warning:
@@ -649,10 +654,16 @@ def _entry(mark: Mark, kind: str) -> str:
         claim = v.claim
         detail = f' <span class="detail">({e(v.detail)})</span>' if v.detail else ""
         parts.append(
-            f'<p class="entry-value"><strong>{e(value_text(claim.value, kind))}</strong>{detail} '
+            f'<p class="entry-value"><strong>{e(value_text_with_bounds(claim.value, kind))}</strong>{detail} '
             f'<span class="modality">{e(claim.modality)}</span></p>'
         )
         parts.append(f"<blockquote>{e(claim.quote)}</blockquote>")
+        for said in claim.also or []:  # the article contradicts itself: its other statement
+            if isinstance(said, dict):
+                parts.append(
+                    f'<p class="meta">the article also says: <strong>'
+                    f"{e(value_text(said.get('value'), kind))}</strong> “{e(str(said.get('quote')))}”</p>"
+                )
         if claim.time_expression:
             parts.append(f'<p class="meta">time expression: “{e(claim.time_expression)}”</p>')
         if claim.note:

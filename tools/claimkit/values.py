@@ -30,3 +30,9 @@ def value_text(value: Any, kind: str | None = None) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return types.text.TYPE.text(value)
+
+
+def value_text_with_bounds(value: Any, kind: str | None = None) -> str:
+    """value_text, with the bounds a type derives from the words (a quantity's) after them."""
+    value_type = types.get(kind)
+    return value_type.text_with_bounds(value) if value_type else value_text(value, kind)

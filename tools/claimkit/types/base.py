@@ -60,6 +60,10 @@ class ValueType:
             return "true" if value else "false"
         return "" if value is None else str(value)
 
+    def text_with_bounds(self, value: Any) -> str:
+        """The one line, with the bounds the type derives where they are not in the words."""
+        return self.text(value)
+
     def compare(self, old: Any, new: Any) -> Comparison:
         return Comparison(SAME if old == new else CHANGED)
 

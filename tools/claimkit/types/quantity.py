@@ -296,6 +296,11 @@ class Quantity(ValueType):
             return value["text"]
         return super().text(value)
 
+    def text_with_bounds(self, value):
+        if isinstance(value, dict) and isinstance(value.get("text"), str):
+            return f"{value['text']} ({_span(value)})"
+        return self.text(value)
+
     def compare(self, old, new):
         """By bounds, as dates are; amounts of time and counts do not compare."""
         if not (isinstance(old, dict) and isinstance(new, dict)):
