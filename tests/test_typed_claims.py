@@ -312,3 +312,21 @@ def test_timeline_and_review_show_bounds_and_what_the_article_also_says(
     review = claims("review", "HEAD~2..HEAD", repo=repo).stdout
     assert "| new | about 2 1/2 hours (2.25–2.75 hours) | asserted | `t2` |" in review
     assert "**The article also says:** President" in review
+
+
+def test_the_listing_follows_an_edited_vocabulary(claims, make_repo):
+    repo = typed_repo(make_repo, ("trump-office", OFFICE), vocabulary=None)
+    write_files(
+        repo,
+        {"claims/trump-office.yaml": claim_text("trump-office", **{**OFFICE, "source": "t2",
+         "value": "former President", "quote": "Former President Trump"})},
+    )  # fmt: skip
+    git(repo, "commit", "-qam", "former")
+
+    def contested():
+        lines = claims("list", repo=repo).stdout.splitlines()
+        return [line for line in lines if line.startswith("trump-office")][0].endswith("yes")
+
+    assert contested()  # distinct terms, no progression declared
+    write_files(repo, {"claims/_vocabulary.yaml": VOCABULARY})
+    assert not contested()  # a later stage: a development

@@ -10,6 +10,7 @@ from pathlib import Path
 from .errors import DataError, UsageError
 from .files import read_bytes
 from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo
+from .types.vocabulary import VOCABULARY_FILE
 from .yamlio import Document, load_mapping
 
 ERROR = "error"
@@ -169,8 +170,8 @@ def check_files(repo: ClaimsRepo, paths: Iterable[Path] = ()) -> Report:
 
     claim_files, source_files = collect_files(repo, paths)
     # claims/_*.yaml hold declarations, checked by their own rules.
-    declarations = [f for f in claim_files if f.name.startswith("_")]
-    claim_files = [f for f in claim_files if not f.name.startswith("_")]
+    declarations = [f for f in claim_files if f.name == VOCABULARY_FILE]
+    claim_files = [f for f in claim_files if f.name != VOCABULARY_FILE]
     context = Context(repo)
     problems: list[Problem] = []
     for files, rules in (

@@ -19,6 +19,7 @@ from .errors import DataError
 from .files import MAX_FILE_BYTES, decode_utf8
 from .gitio import EarlyFileLog, FileRevision, GitHistory
 from .model import CLAIM_FIELDS, Claim, Source
+from .types import vocabulary
 from .repo import CLAIMS_DIR, ClaimsRepo, claim_from_document, claim_from_document_check
 from .sources import SourceCache
 from .yamlio import parse_mapping, prepare_parser
@@ -423,7 +424,10 @@ def _overview(repo: ClaimsRepo, git: GitHistory, day: dt.date | None) -> dict[st
     index = history_index(repo, git, sources)
     store = sources.store
     summary: dict = {}
-    if store is not None and (found := store.read(SUMMARY_FILE, index.key)) is not None:
+    # Whether a claim is contested also depends on the declared vocabulary (progressions,
+    # aliases), which may change without a commit.
+    summary_key = {**index.key, "vocabulary": vocabulary.fingerprint()}
+    if store is not None and (found := store.read(SUMMARY_FILE, summary_key)) is not None:
         try:
             summary = json.loads(found[1])
         except ValueError:
@@ -456,7 +460,7 @@ def _overview(repo: ClaimsRepo, git: GitHistory, day: dt.date | None) -> dict[st
     if changed and store is not None:
         summary = {claim_id: summary[claim_id] for claim_id in result}
         body = json.dumps(summary, ensure_ascii=False, separators=(",", ":")).encode()
-        store.write(SUMMARY_FILE, index.key, body)
+        store.write(SUMMARY_FILE, summary_key, body)
     sources.save()
     return result
 

@@ -136,6 +136,15 @@ def current() -> Vocabulary:
     return _active[0]
 
 
+def fingerprint() -> str:
+    """A short digest of the vocabulary in use, for caches of answers that depend on it."""
+    import hashlib
+
+    vocabulary = current()
+    text = repr((sorted(vocabulary.categories.items()), sorted(vocabulary.people.items())))
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
 def load(claims_dir: Path) -> Vocabulary:
     """The vocabulary declared under `claims_dir`; EMPTY if there is none or it is unreadable."""
     from ..errors import DataError
