@@ -19,9 +19,9 @@ from .errors import DataError
 from .files import MAX_FILE_BYTES, decode_utf8
 from .gitio import EarlyFileLog, FileRevision, GitHistory
 from .model import CLAIM_FIELDS, Claim, Source
-from .types import vocabulary
 from .repo import CLAIMS_DIR, ClaimsRepo, claim_from_document, claim_from_document_check
 from .sources import SourceCache
+from .types import vocabulary
 from .yamlio import parse_mapping, prepare_parser
 
 UNREADABLE = "unreadable"
