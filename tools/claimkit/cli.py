@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 
 from .errors import EXIT_USAGE, ClaimsError
-from .types import NAMES as TYPE_NAMES
 
 EXIT_INTERNAL = 70
 
@@ -105,6 +104,24 @@ def main(ctx: click.Context, repo: Path | None):
     ctx.obj = {"repo": repo}
 
 
+class TypeChoice(click.Choice):
+    """The value types of the registry, read only when a command needs them: importing the
+    types at start-up would slow every command."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self):
+        from .types import NAMES
+
+        return NAMES
+
+    @choices.setter
+    def choices(self, value) -> None:
+        pass  # always the registry's
+
+
 @main.command()
 @click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.pass_context
@@ -136,7 +153,7 @@ def init(ctx: click.Context, path: Path | None):
     "--type",
     "kind",
     required=True,
-    type=click.Choice(list(TYPE_NAMES)),
+    type=TypeChoice(),
     help="The value's type (docs/format.md describes each).",
 )
 @click.option("--value", "values", multiple=True, help="The value; repeat for place and people.")
