@@ -112,10 +112,15 @@ def test_a_place_given_as_one_string_becomes_a_path(claims, make_repo):
         text = (repo / "claims" / "summit-location.yaml").read_text()
         assert "value:\n  - Alaska\n  - Anchorage\n" in text
     result = claims(
-        "record", "summit-location", "--source", "t2", "--value", "Alaska > Anchorage, US",
+        "record", "summit-location", "--source", "t2", "--value", "Alaska >  > Anchorage",
         "--quote", "Only Trump and Rubio", "--force", repo=repo,
     )  # fmt: skip
     assert_one_line_error(result, "write a place as a list from broad to narrow")
+    result = claims(
+        "record", "summit-location", "--source", "t2", "--value", "Alaska",
+        "--value", "Anchorage > Downtown", "--quote", "Only Trump and Rubio", "--force", repo=repo,
+    )  # fmt: skip
+    assert_one_line_error(result, "'Anchorage > Downtown' holds several levels")
 
 
 def test_check_gives_the_same_hint_for_a_hand_written_place(claims, make_repo):

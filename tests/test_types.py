@@ -201,6 +201,7 @@ def test_comparison_is_inverse_or_symmetric(declared, kind):
         ("a dozen", 12, 12, None),
         ("one hundred and twenty", 120, 120, None),
         ("just over an hour", 1, 1.5, "hour"),
+        ("half an hour", 0.5, 0.5, "hour"),
     ],
 )
 def test_quantity_words_give_bounds(words, lower, upper, unit):
@@ -254,6 +255,8 @@ def test_words_for_each_type():
     assert value_from_words("place", ["Anchorage, Alaska"]) == ["Alaska", "Anchorage"]
     assert value_from_words("place", ["Alaska > Anchorage"]) == ["Alaska", "Anchorage"]
     assert value_from_words("place", ["Alaska"]) == ["Alaska"]
+    assert value_from_words("place", ["US > Washington, D.C."]) == ["US", "Washington, D.C."]
+    assert value_from_words("place", ["US", "Washington, D.C."]) == ["US", "Washington, D.C."]
     assert value_from_words("people", ["Trump", "absent:Zelensky"]) == {
         "named": ["Trump"],
         "absent": ["Zelensky"],

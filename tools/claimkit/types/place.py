@@ -8,10 +8,9 @@ HINT = "write a place as a list from broad to narrow, e.g. [Alaska, Anchorage]"
 
 
 def split_place(text: str) -> list[str] | None:
-    """A place written as one string: "Alaska > Anchorage" (broad to narrow) or "Anchorage,
-    Alaska" (narrow to broad, as datelines have it); None if it is neither."""
-    if ">" in text and "," in text:
-        return None
+    """A place written as one string: "Alaska > Anchorage" (broad to narrow; a level may hold
+    a comma: "US > Washington, D.C.") or "Anchorage, Alaska" (narrow to broad, as datelines
+    have it); None if a level would be empty."""
     if ">" in text:
         parts = [p.strip() for p in text.split(">")]
     elif "," in text:
@@ -41,7 +40,7 @@ class Place(ValueType):
                 raise ValueError(f"--value {words[0]!r}: {HINT}, or 'Alaska > Anchorage'")
             return path
         for word in words:
-            if ">" in word or "," in word:
+            if ">" in word:
                 raise ValueError(f"--value {word!r} holds several levels; {HINT}")
         return list(words)
 
@@ -52,7 +51,9 @@ class Place(ValueType):
             return [f"place '{value}' is one string; {HINT}{suggestion}"]
         if isinstance(value, list):
             for part in value:
-                if isinstance(part, str) and (">" in part or "," in part):
+                # One level holding a comma is a place written as one string; deeper paths
+                # may hold a name with a comma ("Washington, D.C.").
+                if isinstance(part, str) and (">" in part or ("," in part and len(value) == 1)):
                     path = split_place(part) or []
                     return [
                         f"place level '{part}' holds several levels; {HINT}"

@@ -105,6 +105,8 @@ def _number(tokens: list[str], at: int) -> tuple[Fraction, Fraction, int] | None
         value, step, i = FRACTIONS[tokens[i]], Fraction(1, FRACTIONS[tokens[i]].denominator), i + 1
     elif i < len(tokens) and tokens[i] == "half":
         value, step, i = Fraction(1, 2), Fraction(1, 2), i + 1
+        if tokens[i : i + 1] in (["a"], ["an"]):  # half an hour
+            i += 1
     else:
         total, current, seen = Fraction(0), Fraction(0), False
         while i < len(tokens):
