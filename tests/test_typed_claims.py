@@ -335,3 +335,24 @@ def test_the_listing_follows_an_edited_vocabulary(claims, make_repo):
     assert contested()  # distinct terms, no progression declared
     write_files(repo, {"claims/_vocabulary.yaml": VOCABULARY})
     assert not contested()  # a later stage: a development
+
+
+def test_record_drops_the_previous_articles_other_statements(claims, make_repo):
+    repo = typed_repo(make_repo)
+    write_files(repo, {"claims/trump-office.yaml": SELF_CONTRADICTORY})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "trump-office")
+    result = claims(
+        "record", "trump-office", "--source", "t1", "--value", "President",
+        "--quote", "US President Donald Trump", "--commit", repo=repo,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "also" not in (repo / "claims" / "trump-office.yaml").read_text()
+    log = claims("log", "trump-office", repo=repo).stdout
+    # In story order t1 (President) comes first; t2 moves on to the later stage and also
+    # says the earlier one.
+    assert "first-report  President  [asserted]\n" in log
+    assert (
+        "changed       former President  [asserted]  (President -> former President (a later "
+        "stage); the article also says: President)"
+    ) in log
