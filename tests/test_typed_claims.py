@@ -14,7 +14,8 @@ T1 = (
 )
 T2 = (
     "The talks lasted about 2 1/2 hours. Former President Trump said tens of thousands were "
-    "displaced. Only Trump and Rubio sat at the table, with Lavrov.\n"
+    "displaced. Only Trump and Rubio sat at the table, with Lavrov. US President Donald Trump "
+    "left first.\n"
 )
 T3 = "Rubio did not attend; Trump met Putin alone.\n"
 VOCABULARY = """categories:
@@ -356,3 +357,32 @@ def test_record_drops_the_previous_articles_other_statements(claims, make_repo):
         "changed       former President  [asserted]  (President -> former President (a later "
         "stage); the article also says: President)"
     ) in log
+
+
+def test_every_quote_is_checked_and_shown(claims, make_repo):
+    repo = typed_repo(make_repo, ("summit-duration", DURATION))
+    text = (repo / "claims" / "summit-duration.yaml").read_text()
+    listed = text.replace(
+        'quote: "talked for nearly three hours"',
+        'quote:\n  - "talked for nearly three hours"\n  - "Trump and Putin"',
+    )
+    write_files(repo, {"claims/summit-duration.yaml": listed})
+    assert claims("check", repo=repo).exit_code == 0
+    git(repo, "commit", "-qam", "two quotes")
+    log = claims("log", "summit-duration", repo=repo).stdout
+    assert '"talked for nearly three hours / Trump and Putin"' in log
+    write_files(repo, {"claims/summit-duration.yaml": listed.replace("Trump and Putin", "Biden")})
+    out = claims("check", repo=repo).stdout
+    assert (
+        "claims/summit-duration.yaml:11:5: error: quote not found in the text of source 't1' "
+        "[quote-verbatim]"
+    ) in out
+    write_files(
+        repo,
+        {"claims/trump-office.yaml": SELF_CONTRADICTORY.replace("US President", "UK President")},
+    )
+    out = claims("check", repo=repo).stdout
+    assert (
+        "claims/trump-office.yaml:12:12: error: quote not found in the text of source 't2' "
+        "[quote-verbatim]"
+    ) in out

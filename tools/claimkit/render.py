@@ -22,7 +22,9 @@ def table(rows: list[list[Any]], headers: list[str]) -> str:
     return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
 
 
-def truncate(text: str, width: int) -> str:
+def truncate(text: str | list, width: int) -> str:
+    if isinstance(text, list):  # several quotes
+        text = " / ".join(str(part) for part in text)
     text = " ".join(str(text).split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
