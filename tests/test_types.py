@@ -9,7 +9,7 @@ import pytest
 from claimkit import model, types
 from claimkit.cli import main
 from claimkit.compare import compare_values
-from claimkit.types import vocabulary
+from claimkit.types import base, vocabulary
 from claimkit.types.base import INVERSE
 from claimkit.types.quantity import parse_quantity
 from claimkit.values import value_from_words
@@ -202,6 +202,12 @@ def test_comparison_is_inverse_or_symmetric(declared, kind):
         ("one hundred and twenty", 120, 120, None),
         ("just over an hour", 1, 1.5, "hour"),
         ("half an hour", 0.5, 0.5, "hour"),
+        ("a half hour", 0.5, 0.5, "hour"),
+        ("half a million", 500000, 500000, None),
+        ("a few hours", 2, 5, "hour"),
+        ("a couple of days", 2, 3, "day"),
+        ("several hundred thousand", 300000, 900000, None),
+        ("more than a few hours", 2, None, "hour"),
     ],
 )
 def test_quantity_words_give_bounds(words, lower, upper, unit):
@@ -290,3 +296,91 @@ def test_every_example_claim_in_the_format_docs_is_valid():
         errors = [e.message for e in validator("claim.schema.json").iter_errors(data)]
         assert errors == [], data["id"]
         assert types.REGISTRY[data["type"]].problems(data["value"]) == [], data["id"]
+
+
+ANY_YAML = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["text", "lower", "upper", "unit", "amount", "named", "absent", "x"]),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=8,
+)
+
+
+@pytest.mark.parametrize("kind", types.NAMES)
+def test_any_hand_written_value_is_handled_without_a_crash(declared, kind):
+    """What the schema refuses may still reach comparison (history keeps old versions)."""
+    value_type = types.REGISTRY[kind]
+
+    @settings(deadline=None, max_examples=150)
+    @given(ANY_YAML, ANY_YAML)
+    def check(a, b):
+        assert compare_values(kind, a, b).relation in base.RELATIONS
+        assert isinstance(value_type.problems(a), list)
+        assert isinstance(value_type.text(a), str)
+        assert isinstance(value_type.text_with_bounds(a), str)
+        assert isinstance(value_type.describe(a, b, compare_values(kind, a, b)), str)
+        assert len(value_type.bounds(a)) == 3
+
+    check()
+
+
+WORDS = st.lists(
+    st.sampled_from(
+        [
+            "about",
+            "nearly",
+            "more",
+            "than",
+            "at",
+            "least",
+            "a",
+            "an",
+            "half",
+            "and",
+            "to",
+            "-",
+            "between",
+            "3",
+            "2,000",
+            "1/2",
+            "0/0",
+            "½",
+            "2.5",
+            "three",
+            "hundred",
+            "thousands",
+            "tens",
+            "of",
+            "hours",
+            "minutes",
+            "or",
+            "so",
+            "several",
+            "few",
+            "people",
+            "~",
+            "under",
+        ]
+    ),  # fmt: skip
+    max_size=6,
+).map(" ".join)
+
+
+@settings(deadline=None, max_examples=400)
+@given(st.one_of(WORDS, st.text(max_size=12)))
+def test_any_words_give_a_quantity_or_a_reason(words):
+    try:
+        value = parse_quantity(words)
+    except ValueError as err:
+        assert str(err)
+        return
+    assert value["text"] == " ".join(words.split())
+    lower, upper = value.get("lower", float("-inf")), value.get("upper", float("inf"))
+    assert lower <= upper
+    assert types.REGISTRY["quantity"].problems(value) == []

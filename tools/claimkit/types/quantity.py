@@ -53,6 +53,9 @@ MAGNITUDES = {
     "hundreds of thousands": (200000, 999999), "millions": (2000000, 9999999),
     "tens of millions": (20000000, 99999999),
 }  # fmt: skip
+# Vague counts: "a few" is two to five; before a scale word they multiply it ("several
+# hundred": 300 to 900).
+VAGUE = {"a couple of": (2, 3), "a couple": (2, 3), "a few": (2, 5), "several": (3, 9)}
 ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
 TENS = {
     w: 10 * i
@@ -81,6 +84,8 @@ def _number(tokens: list[str], at: int) -> tuple[Fraction, Fraction, int] | None
     value = None
     step = Fraction(1)
     i = at
+    if tokens[i : i + 2] in (["a", "half"], ["an", "half"]):  # a half hour
+        i += 1
     if i < len(tokens) and (m := NUMBER.match(tokens[i])):
         value = Fraction(m.group(1).replace(",", ""))
         if m.group(2):
@@ -113,12 +118,7 @@ def _number(tokens: list[str], at: int) -> tuple[Fraction, Fraction, int] | None
             word = tokens[i]
             if word in WORD_NUMBERS and not (word in ("a", "an") and seen):
                 if word in ("a", "an") and not (
-                    i + 1 < len(tokens)
-                    and (
-                        tokens[i + 1] in SCALES
-                        or tokens[i + 1] == "half"
-                        or tokens[i + 1] in UNIT_WORDS
-                    )
+                    i + 1 < len(tokens) and (tokens[i + 1] in SCALES or tokens[i + 1] in UNIT_WORDS)
                 ):
                     break
                 current += WORD_NUMBERS[word]
@@ -185,6 +185,18 @@ def parse_quantity(text: str) -> dict[str, Any]:
         elif shape == "max":
             lower = Fraction(0)
         shape = "magnitude"
+    if shape not in ("range", "magnitude") and (found := _phrase(tokens, i, VAGUE)):
+        low, high = VAGUE[found[0]]
+        i = found[1]
+        scale = 1
+        while i < len(tokens) and tokens[i] in SCALES:  # several hundred thousand
+            scale, i = scale * SCALES[tokens[i]], i + 1
+        lower, upper = Fraction(low * scale), Fraction(high * scale)
+        if shape == "min":
+            upper = None
+        elif shape == "max":
+            lower = Fraction(0)
+        shape = "magnitude"
     if shape not in ("range", "magnitude"):
         number = _number(tokens, i)
         if number is None:
@@ -231,9 +243,15 @@ def _num(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _unit(value: dict) -> str | None:
+    """The value's time unit; None for a count (or a unit the tool does not know)."""
+    unit = value.get("unit")
+    return unit if isinstance(unit, str) and unit in UNITS else None
+
+
 def _in_base(value: dict) -> tuple[float, float]:
     """The bounds in seconds (time) or as counted; an open bound is infinite."""
-    scale = UNITS.get(value.get("unit"), 1)
+    scale = UNITS[unit] if (unit := _unit(value)) else 1
     lower, upper = value.get("lower"), value.get("upper")
     return (
         lower * scale if _num(lower) else float("-inf"),
@@ -242,7 +260,7 @@ def _in_base(value: dict) -> tuple[float, float]:
 
 
 def _span(value: dict) -> str:
-    lower, upper, unit = value.get("lower"), value.get("upper"), value.get("unit")
+    lower, upper, unit = value.get("lower"), value.get("upper"), _unit(value)
     suffix = f" {unit}s" if unit else ""
     if lower == upper:
         return f"{lower}{suffix}"
@@ -287,9 +305,8 @@ class Quantity(ValueType):
             return [f"quantity needs a lower and/or an upper bound{hint}"]
         if _num(lower) and _num(upper) and lower > upper:
             return [f"quantity's lower bound {lower} is above its upper bound {upper}"]
-        if _num(amount) and not (
-            _in_base({**value, "unit": None})[0] <= amount <= _in_base({**value, "unit": None})[1]
-        ):
+        low, high = _in_base({**value, "unit": None})  # in the stated unit, as amount is
+        if _num(amount) and not low <= amount <= high:
             return [f"quantity's amount {amount} lies outside its bounds"]
         return []
 
@@ -307,7 +324,7 @@ class Quantity(ValueType):
         """By bounds, as dates are; amounts of time and counts do not compare."""
         if not (isinstance(old, dict) and isinstance(new, dict)):
             return super().compare(old, new)
-        if (old.get("unit") in UNITS) != (new.get("unit") in UNITS):
+        if (_unit(old) is None) != (_unit(new) is None):
             return Comparison(CHANGED, note="a time against a count")
         relation = compare_ranges(*_in_base(old), *_in_base(new))
         return Comparison(relation)
@@ -323,7 +340,7 @@ class Quantity(ValueType):
         if not isinstance(value, dict):
             return None, None, None
         lower, upper = value.get("lower"), value.get("upper")
-        return (lower if _num(lower) else None, upper if _num(upper) else None, value.get("unit"))
+        return (lower if _num(lower) else None, upper if _num(upper) else None, _unit(value))
 
 
 TYPE = Quantity()
