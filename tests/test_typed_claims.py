@@ -71,6 +71,8 @@ def test_record_reads_a_quantity_from_the_articles_words(claims, make_repo):
         "(nearly three hours -> about 2 1/2 hours: 2.5–3 hours vs 2.25–2.75 hours (overlapping))"
         in log
     )
+    shown = claims("show", "summit-duration", repo=repo).stdout
+    assert "value           about 2 1/2 hours (2.25–2.75 hours)\n" in shown
     exported = json.loads(claims("export", "--format", "json", repo=repo).stdout)
     rows = [v for v in exported["versions"] if v["claim"] == "summit-duration"]
     assert [(v["value_lower"], v["value_upper"], v["value_unit"]) for v in rows] == [
@@ -237,6 +239,8 @@ def test_a_reading_that_contradicts_itself_is_contested_and_shown(claims, make_r
     assert "first-report  former President  [asserted]  (the article also says: President)" in log
     listing = claims("list", repo=repo).stdout.splitlines()
     assert [line for line in listing if line.startswith("trump-office")][0].endswith("yes")
+    shown = claims("show", "trump-office", repo=repo).stdout
+    assert 'also            President "US President Donald Trump"\n' in shown
     exported = json.loads(claims("export", "--format", "json", repo=repo).stdout)
     assert exported["claims"][0]["contested"] is True
     assert exported["versions"][0]["also"] == [

@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from .model import Claim, Source
-from .values import value_text
+from .values import value_text, value_text_with_bounds
 
 if TYPE_CHECKING:  # only for annotations: check pulls in much that rendering a log does not need
     from .check import Report
@@ -73,7 +73,20 @@ def claim_json(claim: Claim, path: str) -> dict:
 
 
 def claim_text(claim: Claim) -> str:
-    lines = [f"{name:16}{value_text(value, claim.type)}" for name, value in claim.to_data().items()]
+    lines = []
+    for name, value in claim.to_data().items():
+        if name == "value":
+            shown = value_text_with_bounds(value, claim.type)
+        elif name == "also":  # the article's other statements, each with its quote
+            shown = "; ".join(
+                f'{value_text(s.get("value"), claim.type)} "{s.get("quote")}"'
+                if isinstance(s, dict)
+                else str(s)
+                for s in value
+            )
+        else:
+            shown = value_text(value)
+        lines.append(f"{name:16}{shown}")
     return "\n".join(lines)
 
 
