@@ -390,3 +390,15 @@ def test_every_quote_is_checked_and_shown(claims, make_repo):
         "claims/trump-office.yaml:12:12: error: quote not found in the text of source 't2' "
         "[quote-verbatim]"
     ) in out
+
+
+def test_diff_and_review_leave_the_vocabulary_file_alone(claims, make_repo):
+    repo = typed_repo(make_repo, ("trump-office", OFFICE))
+    write_files(repo, {"claims/_vocabulary.yaml": VOCABULARY + "  Vladimir Putin: [Putin]\n"})
+    result = claims("diff", repo=repo)
+    assert result.exit_code == 0, result.output
+    assert "_vocabulary" not in result.stdout
+    git(repo, "commit", "-qam", "Putin")
+    review = claims("review", "HEAD~1..HEAD", repo=repo)
+    assert review.exit_code == 0, review.output
+    assert "_vocabulary" not in review.stdout
