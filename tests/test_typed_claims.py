@@ -402,3 +402,14 @@ def test_diff_and_review_leave_the_vocabulary_file_alone(claims, make_repo):
     review = claims("review", "HEAD~1..HEAD", repo=repo)
     assert review.exit_code == 0, review.output
     assert "_vocabulary" not in review.stdout
+
+
+def test_check_gives_the_hint_for_a_place_written_as_one_string(claims, make_repo):
+    place = {"property": "location", "type": "place", "value": "Anchorage, Alaska",
+             "source": "t1", "quote": "Trump and Putin talked"}  # fmt: skip
+    repo = typed_repo(make_repo, ("summit-location", place))
+    assert (
+        "claims/summit-location.yaml:6:8: error: place 'Anchorage, Alaska' is one string; write "
+        "a place as a list from broad to narrow, e.g. [Alaska, Anchorage]; here: [Alaska, "
+        "Anchorage] [value-parses]"
+    ) in claims("check", repo=repo).stdout
