@@ -8,14 +8,19 @@ from pathlib import Path
 
 import click
 
-from .cli import format_option, main, open_repo, output
+from .cli import complete_claim_ids, complete_source_ids, format_option, main, open_repo, output
 
 MODALITY = click.Choice(["asserted", "scheduled", "alleged", "denied"])
 
 
 @main.command()
-@click.argument("claim_id", metavar="ID")
-@click.option("--source", required=True, help="The article this version comes from (a seeds/ id).")
+@click.argument("claim_id", metavar="ID", shell_complete=complete_claim_ids)
+@click.option(
+    "--source",
+    required=True,
+    shell_complete=complete_source_ids,
+    help="The article this version comes from (a seeds/ id).",
+)
 @click.option(
     "--value",
     "values",
@@ -47,18 +52,15 @@ def record(
     like `summit-date: 2025-08-15 -> 2025-09-18 (contradicted) [a3]` and the trailers `Claim:`
     and `Source:`. The commit runs no git hooks: the file has just been checked.
     """
-    from . import render_review
     from .editing import record as record_version
+    from .render.review import emit_recorded
 
     repo = open_repo(ctx)
     recorded = record_version(
         repo, claim_id, source=source, values=values, quote=quote, modality=modality,
         time_expression=time_expression, note=note, force=force, commit=commit,
     )  # fmt: skip
-    if fmt == "json":
-        click.echo(render_review.recorded_json(recorded))
-    else:
-        click.echo(render_review.recorded_text(recorded))
+    emit_recorded(fmt, recorded)
 
 
 @main.command("add-source")
@@ -81,24 +83,15 @@ def add_source(ctx, file, published, title, outlet, url, basis, source_id, folde
     the article has no dateline), its basis and the text's sha256. Refuses an existing id, a
     text already registered under another id, and an invalid date.
     """
-    from . import render
     from .editing import add_source as add
+    from .render.review import emit_added_source
 
     repo = open_repo(ctx)
     added = add(
         repo, file, published=published, title=title, outlet=outlet, url=url, basis=basis,
         source_id=source_id, folder=folder, commit=commit,
     )  # fmt: skip
-    if fmt == "json":
-        data = render.source_json(added.source, added.meta_path, [])
-        data.pop("claims")
-        click.echo(
-            render.to_json({"source": data, "text": added.text_path, "commit": added.commit})
-        )
-        return
-    click.echo(f"added source {added.source.id}: {added.meta_path}, {added.text_path}")
-    if added.commit:
-        click.echo(f"committed {added.commit[:12]}")
+    emit_added_source(fmt, added)
 
 
 @main.command()
@@ -123,10 +116,10 @@ def review(ctx, revisions, fmt, output_file):
 
     Exit 0, or 1 when the changed files have check errors.
     """
-    from . import render_review
     from .errors import UsageError
     from .files import atomic_write
     from .gitio import GitHistory
+    from .render import review as render_review
     from .review import parse_range, review_range
 
     base, head, merge_base = parse_range(revisions)
@@ -186,9 +179,9 @@ def diff_driver(args):
     Prints the claim's change (value and change kind, other fields, source, quote) and then
     the plain unified diff.
     """
-    from . import render_review
     from .errors import UsageError
     from .gitdrivers import external_diff
+    from .render import review as render_review
 
     if len(args) == 1:
         click.echo(render_review.unmerged(args[0]), nl=False)
@@ -213,9 +206,9 @@ def merge_driver(base, ours, theirs, path, marker_size):
     conflict, written between standard conflict markers that name both sources, and the exit
     status is 1 so that git reports it. Files that are not claim mappings merge line by line.
     """
-    from . import render_review
     from .files import atomic_write
     from .gitdrivers import merge_claim_files
+    from .render import review as render_review
 
     display = path or str(ours)
     data, result = merge_claim_files(base, ours, theirs, display, marker_size)
