@@ -18,6 +18,7 @@ from string import Template
 from .compare import CONTRADICTED, CORROBORATED, EDITED, FIRST_REPORT
 from .dates import DateRange, parse_date
 from .history import UNREADABLE, Version, chronological
+from .quotes import quote_list, quote_text
 from .values import value_text, value_text_with_bounds
 
 # Change kinds: colour (Okabe-Ito, told apart by most colour-blind readers), and what it means.
@@ -463,11 +464,12 @@ def tooltip(mark: Mark, kind: str) -> str:
     lines.append(f"{value_text_with_bounds(claim.value, kind)} [{claim.modality}]")
     if v.detail:
         lines.append(f"change: {v.detail}")
-    lines.append(f"“{claim.quote}”")
+    lines.extend(f"“{quote}”" for quote in quote_list(claim.quote))
     for said in claim.also or []:
         if isinstance(said, dict):
             lines.append(
-                f"the article also says: {value_text(said.get('value'), kind)} “{said.get('quote')}”"
+                f"the article also says: {value_text(said.get('value'), kind)} "
+                f"“{quote_text(said.get('quote'))}”"
             )
     title = v.source.display_title if v.source else "source metadata missing"
     lines.append(f"source {claim.source}: {title}")
@@ -657,12 +659,13 @@ def _entry(mark: Mark, kind: str) -> str:
             f'<p class="entry-value"><strong>{e(value_text_with_bounds(claim.value, kind))}</strong>{detail} '
             f'<span class="modality">{e(claim.modality)}</span></p>'
         )
-        parts.append(f"<blockquote>{e(claim.quote)}</blockquote>")
+        parts.extend(f"<blockquote>{e(quote)}</blockquote>" for quote in quote_list(claim.quote))
         for said in claim.also or []:  # the article contradicts itself: its other statement
             if isinstance(said, dict):
                 parts.append(
                     f'<p class="meta">the article also says: <strong>'
-                    f"{e(value_text(said.get('value'), kind))}</strong> “{e(str(said.get('quote')))}”</p>"
+                    f"{e(value_text(said.get('value'), kind))}</strong> "
+                    f"“{e(quote_text(said.get('quote')))}”</p>"
                 )
         if claim.time_expression:
             parts.append(f'<p class="meta">time expression: “{e(claim.time_expression)}”</p>')

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from ..quotes import quote_text
 from ..values import value_text, value_text_with_bounds
 from . import shapes, terminal
-from .text import PAD, quote_text, table, wrap
+from .text import PAD, table, wrap
 
 # How the tables give way to a narrow terminal: the free text first, keeping what names a
 # claim or a source longest. See text.fit_widths.

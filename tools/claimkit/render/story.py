@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from ..quotes import quote_list, quote_text
 from ..values import value_text
 from . import shapes, terminal
 from .listing import title_with_outlet
-from .text import PAD, md, plural, quote_text, table, wrap
+from .text import PAD, md, plural, table, wrap
 
 BLAME_STEPS = ((1, 30), PAD, (4, 8), (1, 12), (5, 10), (1, 8))
 
@@ -61,10 +62,12 @@ def log_text(claim_id: str, versions: list, truncated: bool, width: int | None =
             detail = f"  ({version.detail})" if version.detail else ""
             line = wrap(f"{value}  [{claim.modality}]{detail}", width, " " * 16, " " * 16, True)
             lines += [f"  {change} {line[0][16:]}", *line[1:]]
-            lines += wrap(f'"{quote_text(claim.quote)}"', width, "   ", "  ")
-            for said in claim.also or []:  # the article's other statement: its own quote
+            for quote in quote_list(claim.quote):
+                lines += wrap(f'"{quote}"', width, "   ", "  ")
+            for said in claim.also or []:  # the article's other statement: its own quotes
                 if isinstance(said, dict):
-                    lines += wrap(f'"{quote_text(said.get("quote"))}"', width, "    ", "  also: ")
+                    for quote in quote_list(said.get("quote")):
+                        lines += wrap(f'"{quote}"', width, "    ", "  also: ")
             if claim.time_expression:
                 lines += wrap(claim.time_expression, width, "    ", "  time expression: ")
             if claim.note:
@@ -96,7 +99,7 @@ def log_markdown(claim_id: str, versions: list, truncated: bool) -> str:
         order = " (recorded out of order)" if v.out_of_order else ""
         lines.append(
             f"| {md(_published_text(v))} | {md(c.source if c else '?')} | {v.change}{order} | "
-            f"{md(value)} | {c.modality if c else ''} | {md(c.quote if c else v.detail)} |"
+            f"{md(value)} | {c.modality if c else ''} | {md(quote_text(c.quote) if c else v.detail)} |"
         )
     return "\n".join(lines)
 

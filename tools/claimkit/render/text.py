@@ -26,16 +26,9 @@ def visible_len(text: str) -> int:
     return len(ANSI.sub("", text))
 
 
-def quote_text(quote: Any) -> str:
-    """A reading's quote, or its several quotes joined by ' / '."""
-    if isinstance(quote, list):
-        return " / ".join(str(part) for part in quote)
-    return str(quote)
-
-
 def truncate(text: Any, width: int | None) -> str:
     """TEXT on one line, cut to WIDTH characters with an ellipsis; None: no limit."""
-    text = " ".join(quote_text(text).split())
+    text = " ".join(str(text).split())
     if width is None or len(text) <= width:
         return text
     return text[: max(width - 1, 0)] + "…"

@@ -1,10 +1,10 @@
-"""value-parses, published-parses: values mean something for their type."""
+"""value-parses, superseded-exists, published-parses: values mean something for their type."""
 
 from __future__ import annotations
 
 from .. import types
-from ..check import Item
 from ..dates import parse_date
+from ..findings import CLAIMS, ERROR, SOURCES, Item, rule
 from ..types import vocabulary
 from ..types.category import term_problems
 
@@ -19,8 +19,12 @@ def _value_problems(kind: str, value, prop) -> list[str]:
     return found
 
 
+@rule("value-parses", ERROR, CLAIMS)
 def value_parses(context, item: Item):
-    """The value, and the value of each `also` statement, means something for the type."""
+    """The value (and each `also` value) means something for its type: an EDTF date, no person
+    named twice (aliases included), a place as a list with no level holding `>` (nor one
+    holding `,` alone), a quantity with ordered bounds, a category term of its property's
+    vocabulary."""
     data = item.doc.data
     kind, prop = data.get("type"), data.get("property")
     problems = [
@@ -37,8 +41,9 @@ def value_parses(context, item: Item):
     return problems
 
 
+@rule("superseded-exists", ERROR, CLAIMS)
 def superseded_exists(context, item: Item):
-    """Each claim a retired claim is superseded by exists, and is not the claim itself."""
+    """Each id in `superseded_by` is another claim in `claims/`."""
     data = item.doc.data
     replacing = data.get("superseded_by")
     if not isinstance(replacing, list):
@@ -58,7 +63,9 @@ def superseded_exists(context, item: Item):
     return problems
 
 
+@rule("published-parses", ERROR, SOURCES)
 def published_parses(context, item: Item):
+    """`published` is an EDTF date."""
     value = item.doc.data.get("published")
     if isinstance(value, str):
         try:
