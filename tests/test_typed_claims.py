@@ -80,7 +80,7 @@ def test_record_reads_a_quantity_from_the_articles_words(claims, make_repo):
     assert "value           about 2 1/2 hours (2.25–2.75 hours)\n" in shown
     exported = json.loads(claims("export", "--format", "json", repo=repo).stdout)
     rows = [v for v in exported["versions"] if v["claim"] == "summit-duration"]
-    assert [(v["value_lower"], v["value_upper"], v["value_unit"]) for v in rows] == [
+    assert [(v["amount_lower"], v["amount_upper"], v["value_unit"]) for v in rows] == [
         (2.5, 3, "hour"),
         (2.25, 2.75, "hour"),
     ]
@@ -92,7 +92,7 @@ def test_sqlite_keeps_quantity_bounds_as_numbers(claims, make_repo, tmp_path):
     assert claims("export", "--format", "sqlite", "--output", str(out), repo=repo).exit_code == 0
     with sqlite3.connect(out) as db:
         row = db.execute(
-            "SELECT value_lower, value_upper, value_unit FROM versions WHERE claim = ?",
+            "SELECT amount_lower, amount_upper, value_unit FROM versions WHERE claim = ?",
             ("summit-duration",),
         ).fetchone()
     assert row == (2.5, 3, "hour")

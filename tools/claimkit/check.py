@@ -19,6 +19,7 @@ from .findings import (  # noqa: F401 (the names other modules take from here)
 )
 from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo
 from .rules import CLAIM_RULES, DECLARATION_RULES, SOURCE_RULES
+from .rules.schema import schema_drift
 from .types.vocabulary import VOCABULARY_FILE
 from .yamlio import Document, load_mapping
 
@@ -56,7 +57,7 @@ def check_files(repo: ClaimsRepo, paths: Iterable[Path] = ()) -> Report:
     declarations = [f for f in claim_files if f.name == VOCABULARY_FILE]
     claim_files = [f for f in claim_files if f.name != VOCABULARY_FILE]
     context = Context(repo)
-    problems: list[Problem] = []
+    problems: list[Problem] = schema_drift(repo.root)
     for files, rules in (
         (declarations, DECLARATION_RULES),
         (claim_files, CLAIM_RULES),

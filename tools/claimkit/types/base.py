@@ -74,6 +74,11 @@ class ValueType:
         detail = f"{self.text(old)} -> {self.text(new)}"
         return f"{detail} ({comparison.note})" if comparison.note else detail
 
-    def bounds(self, value: Any) -> tuple[Any, Any, str | None]:
-        """Export's value_lower, value_upper and value_unit (None where they mean nothing)."""
-        return None, None, None
+    def columns(self, value: Any) -> dict[str, Any]:
+        """The value's export columns beyond value and value_data (see EXPORT_COLUMNS)."""
+        return {}
+
+
+# The export columns a type may fill: a date's first and last day, a quantity's (or number's)
+# bounds as numbers and its unit.
+EXPORT_COLUMNS = ("value_lower", "value_upper", "amount_lower", "amount_upper", "value_unit")

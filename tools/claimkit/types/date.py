@@ -64,16 +64,15 @@ class Date(ValueType):
         except (ValueError, TypeError):
             return super().compare(old, new)
 
-    def bounds(self, value):
+    def columns(self, value):
         try:
             date = parse_date(value)
         except (ValueError, TypeError):
-            return None, None, None
-        return (
-            date.lower.isoformat() if date.lower else None,
-            date.upper.isoformat() if date.upper else None,
-            None,
-        )
+            return {}
+        return {
+            "value_lower": date.lower.isoformat() if date.lower else None,
+            "value_upper": date.upper.isoformat() if date.upper else None,
+        }
 
 
 TYPE = Date()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from math import isfinite
+
 from .base import ValueType
 
 
@@ -25,10 +27,11 @@ class Number(ValueType):
                     f"--value {word!r} is not a number (approximate words need type quantity)"
                 ) from None
 
-    def bounds(self, value):
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return value, value, None
-        return None, None, None
+    def columns(self, value):
+        # NaN and infinities have no place in JSON or a number column.
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and isfinite(value):
+            return {"amount_lower": value, "amount_upper": value}
+        return {}
 
 
 TYPE = Number()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from math import isfinite
 from typing import Any
 
 from .base import CHANGED, SAME, Comparison, ValueType
@@ -336,11 +337,15 @@ class Quantity(ValueType):
             return f"{self.text(old)} -> {self.text(new)}: {_span(old)} vs {_span(new)}"
         return super().describe(old, new, comparison)
 
-    def bounds(self, value):
+    def columns(self, value):
         if not isinstance(value, dict):
-            return None, None, None
+            return {}
         lower, upper = value.get("lower"), value.get("upper")
-        return (lower if _num(lower) else None, upper if _num(upper) else None, _unit(value))
+        return {  # NaN and infinities have no place in JSON or a number column
+            "amount_lower": lower if _num(lower) and isfinite(lower) else None,
+            "amount_upper": upper if _num(upper) and isfinite(upper) else None,
+            "value_unit": _unit(value),
+        }
 
 
 TYPE = Quantity()
