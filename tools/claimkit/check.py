@@ -19,8 +19,9 @@ from .findings import (  # noqa: F401 (the names other modules take from here)
 )
 from .model import is_source_id
 from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo, cited_sources, partial_listing
-from .rules import CLAIM_RULES, SOURCE_RULES
+from .rules import CLAIM_RULES, DECLARATION_RULES, SOURCE_RULES
 from .rules.schema import schema_drift
+from .types.vocabulary import VOCABULARY_FILE
 from .yamlio import Document, load_mapping
 
 
@@ -75,6 +76,12 @@ def changed_files(repo: ClaimsRepo, base: str) -> tuple[list[Path], list[Path]]:
             elif path.endswith(".yaml") and len(parts) == 2:
                 claims.append(repo.root / path)
         touched.update(Path(path).stem for path in deleted if Path(path).parts[0] == SEEDS_DIR)
+        if any(
+            Path(p).parts[0] == CLAIMS_DIR and Path(p).name.startswith("_")
+            for p in [*present, *deleted]
+        ):
+            # A declaration (claims/_vocabulary.yaml) changed: any claim may read differently.
+            claims.extend(collect_files(repo, [repo.claims_dir])[0])
         for path in git.files_mentioning(sorted(touched), CLAIMS_DIR):
             if path.endswith(".yaml") and len(Path(path).parts) == 2:
                 claims.append(repo.root / path)
@@ -104,12 +111,19 @@ def check_changed(repo: ClaimsRepo, base: str) -> Report:
 
 
 def _check(repo: ClaimsRepo, claim_files: list[Path], source_files: list[Path]) -> Report:
+    # claims/_vocabulary.yaml holds declarations, checked by their own rules.
+    declarations = [f for f in claim_files if f.name == VOCABULARY_FILE]
+    claim_files = [f for f in claim_files if f.name != VOCABULARY_FILE]
     context = Context(repo)
     problems: list[Problem] = schema_drift(repo.root)
-    for files, rules in ((claim_files, CLAIM_RULES), (source_files, SOURCE_RULES)):
+    for files, rules in (
+        (declarations, DECLARATION_RULES),
+        (claim_files, CLAIM_RULES),
+        (source_files, SOURCE_RULES),
+    ):
         for file in files:
             problems.extend(check_file(context, file, rules))
-    return Report(sorted(problems), len(claim_files) + len(source_files))
+    return Report(sorted(problems), len(declarations) + len(claim_files) + len(source_files))
 
 
 def check_file(context: Context, file: Path, rules: Iterable[Rule]) -> Iterator[Problem]:

@@ -13,6 +13,7 @@ from .history import (
     all_versions,
     chronological,
     claim_id_of,
+    is_claim_file,
     parse_claim,
     parse_claim_blob,
 )
@@ -80,7 +81,7 @@ def diff_revisions(
     else:
         changes = git.changed_blobs(old_commit, git.resolve(new_rev), CLAIMS_DIR)
         new_label = new_rev
-    changes = sorted(c for c in changes if c[0].endswith(".yaml"))
+    changes = sorted(c for c in changes if is_claim_file(c[0]))
     stored = git.read_blobs(
         [
             blob
