@@ -361,3 +361,10 @@ def test_changed_refuses_bad_arguments(claims, two_claims, args, message):
     from conftest import assert_one_line_error
 
     assert_one_line_error(check(claims, two_claims, *args), message)
+
+
+def test_a_changed_declaration_rechecks_every_claim(claims, two_claims):
+    write_files(two_claims, {"claims/_vocabulary.yaml": "categories: {}\n"})
+    result = check(claims, two_claims, "--changed", "HEAD")
+    assert result.stdout.splitlines()[-1].endswith(" in 4 files")  # it and the three claims
+    assert "claims/old-fault.yaml" in result.stdout
