@@ -58,6 +58,7 @@ CHECK_SIZE, QUICK_CHECK_SIZE = (10000, 2000), (1000, 200)
 DIFF_DISTANCE = 1000  # `claims diff HEAD~N HEAD`: the same question at every size
 CHANGED_DISTANCES = (10, 100)  # `claims check --changed HEAD~N`
 SLOW = 5.0  # a run this long is measured twice, both runs counted
+VERY_SLOW = 15.0  # a run this long is measured once: it is the one measurement
 BLOBLESS_TIMEOUT = 60.0  # a command in a blobless clone that takes longer is stopped
 MAX_REPEATS = 7
 BEGIN = "<!-- bench:begin -->"
@@ -140,7 +141,8 @@ def measure(
 ) -> Timing:
     """Median of several runs after one unmeasured run; `before()` runs (untimed) before each.
 
-    A first run of SLOW seconds or more is counted, and one more is made: two runs in all."""
+    A first run of SLOW seconds or more is counted, and one more is made: two runs in all; one
+    of VERY_SLOW seconds or more is the only run (the largest size must fit in a sitting)."""
     try:
         if before:
             before()
@@ -148,7 +150,9 @@ def measure(
         if repeats is None:
             repeats = 7 if first < 0.3 else 5 if first < 1.5 else 3 if first < SLOW else 1
             repeats = min(repeats, MAX_REPEATS)
-        times, peaks = ([first], [first_peak]) if first >= SLOW and repeats == 1 else ([], [])
+            if first >= VERY_SLOW:
+                repeats = 0
+        times, peaks = ([first], [first_peak]) if first >= SLOW and repeats <= 1 else ([], [])
         for _ in range(repeats):
             if before:
                 before()
