@@ -175,56 +175,26 @@ def new(ctx, claim_id, event, prop, kind, values, modality, source, quote):
 @format_option("text", "json")
 @click.pass_context
 def list_claims(ctx, as_of, fmt):
-    """List every claim: value, modality, source, versions in history, and whether contested.
+    """List every claim: current value, modality, source, versions in its story, and standing.
 
-    A claim is contested when some version contradicts the one before it in publication
-    order. With --as-of, each claim is shown as of the latest version whose source was
-    published by DATE; claims not yet reported by then are left out. History is read in
-    one pass over `git log -- claims/`.
+    A claim's current value is its story's last version: the latest-published article's
+    reading, whatever order the articles were recorded in. Its standing is consistent (with
+    the most specific value every version agrees with) or contested (the groups of
+    incompatible values, with the sources behind each). With --as-of, each claim is shown as
+    of the latest version whose source was published by DATE; claims not yet reported by
+    then are left out. History is read in one pass over `git log -- claims/`.
     """
     from . import render
     from .dates import date_argument
+    from .queries import listing
 
     repo = open_repo(ctx)
     day = date_argument(as_of, end=True) if as_of else None
-    overviews = read_overview(repo, day, required=day is not None)
-    rows = []
-    for claim_id in sorted(overviews) if day else repo.claim_ids():
-        found = overviews.get(claim_id)
-        if day:
-            if found is None or found.as_of is None:
-                continue
-            claim = found.as_of
-        else:
-            claim = repo.load_claim(claim_id)
-        versions, contested = (found.versions, found.contested) if found else (0, False)
-        rows.append((claim, f"claims/{claim_id}.yaml", versions, contested))
+    rows = listing(repo, day)
     if fmt == "json":
         click.echo(render.to_json(render.listing_json(rows)))
     else:
         output(render.listing_table(rows))
-
-
-def read_overview(repo, day, required: bool = True) -> dict:
-    """Every claim's overview (history.overview); outside git (when not required) none."""
-    from .gitio import GitHistory, is_git_repository
-    from .history import overview
-
-    if not required and not is_git_repository(repo.root):
-        return {}
-    with GitHistory(repo.root) as git:
-        return overview(repo, git, day)
-
-
-def read_all_history(repo, required: bool = True) -> dict:
-    """Every claim's versions; outside git (when not required) an empty history."""
-    from .gitio import GitHistory, is_git_repository
-    from .history import all_versions
-
-    if not required and not is_git_repository(repo.root):
-        return {}
-    with GitHistory(repo.root) as git:
-        return all_versions(repo, git)
 
 
 @main.command()
@@ -237,18 +207,10 @@ def sources(ctx, fmt):
     git, when the claim file cites it now).
     """
     from . import render
+    from .queries import citing_sources
 
     repo = open_repo(ctx)
-    citing: dict[str, set[str]] = {}
-    histories = read_all_history(repo, required=False)
-    for claim_id, versions in histories.items():
-        for version in versions:
-            if version.claim:
-                citing.setdefault(version.claim.source, set()).add(claim_id)
-    for claim_id in repo.claim_ids():
-        citing.setdefault(repo.load_claim(claim_id).source, set()).add(claim_id)
-    ordered = sorted(repo.load_sources(), key=lambda s: (s.published_key(), s.id))
-    rows = [(s, sorted(citing.get(s.id, ()))) for s in ordered]
+    rows = citing_sources(repo)
     if fmt == "json":
         items = [render.source_json(s, repo.relative(s.path), c) for s, c in rows]
         click.echo(render.to_json({"sources": items}))
@@ -265,29 +227,25 @@ def sources(ctx, fmt):
 def show(ctx, claim_id, rev, as_of, fmt):
     """Show one claim: now, at a commit (--at REV), or as the press had it (--as-of DATE).
 
-    --as-of picks the latest version, in publication order, whose source was published on
-    or before DATE (by the lower bound of an uncertain publication date).
+    Now is the story's last version (the latest-published article's reading) with the
+    claim's standing; when the file on disk holds another reading (an older article recorded
+    last, or an uncommitted edit), a note says which. --as-of picks the latest version, in
+    publication order, whose source was published on or before DATE (by the lower bound of
+    an uncertain publication date), and names the sources that may or may not have been
+    published by then.
     """
     from . import render
-    from .errors import UsageError
-    from .show import claim_as_of, claim_at, claim_now
+    from .show import show_claim
 
-    if rev and as_of:
-        raise UsageError("--at and --as-of cannot be combined")
     repo = open_repo(ctx)
-    if rev:
-        claim, raw = claim_at(repo, claim_id, rev)
-    elif as_of:
-        claim, raw = claim_as_of(repo, claim_id, as_of)
-    else:
-        claim, raw = claim_now(repo, claim_id)
+    shown = show_claim(repo, claim_id, rev, as_of)
     if fmt == "json":
         path = repo.relative(repo.claim_path(claim_id))
-        click.echo(render.to_json({"claim": render.claim_json(claim, path)}))
+        click.echo(render.to_json(render.shown_json(shown, path)))
     elif fmt == "yaml":
-        click.echo(raw, nl=False)
+        click.echo(shown.raw, nl=False)
     else:
-        output(render.claim_text(claim))
+        output(render.shown_text(shown))
 
 
 @main.command()
@@ -346,52 +304,42 @@ def style_for_terminal():
 @click.option(
     "--until", metavar="DATE", help="Only versions from sources published on or before DATE."
 )
+@click.option(
+    "--all-readings",
+    is_flag=True,
+    help="List every reading, the edits of an article's version too.",
+)
 @click.pass_context
-def log(ctx, claim_id, fmt, by, reverse, limit, since, until):
-    """Every version of a claim, in the order the press reported it.
+def log(ctx, claim_id, fmt, by, reverse, limit, since, until, all_readings):
+    """Every version of a claim, in the order the press reported it: its story.
 
+    One version per article: an article read again (a second commit citing the same source)
+    is an edit of its version, shown once and marked edited; --all-readings lists the edits.
     Each version shows its source's published date and title, the change kind against the
-    previous version (first-report, corroborated, refined, broadened, contradicted, changed,
-    edited), the value and what changed in it, the modality and the quote. A version recorded
-    after one from a later-published source is marked as recorded out of order.
+    previous version in the story (first-report, corroborated, refined, broadened,
+    contradicted, changed), the value and what changed in it, the modality and the quote. A
+    version recorded after one from a later-published source is marked as recorded out of
+    order; one whose publication interval overlaps another's says its order is uncertain.
+    The first line after the header gives the claim's standing.
     """
+    from . import render
+    from .dates import date_argument
+    from .queries import claim_log
+
     repo = open_repo(ctx)
-    path = repo.claim_path(claim_id)  # validates the id before it reaches git
-    from .gitio import EarlyFileLog, GitHistory
-
-    # git walks the history while the modules that read its answer load.
-    with EarlyFileLog(repo.root, repo.relative(path)) as early:
-        from . import render
-        from .dates import date_argument
-        from .history import claim_versions, ordered, published_between
-
-        first = date_argument(since, end=False) if since else None
-        last = date_argument(until, end=True) if until else None
-        with GitHistory(repo.root, early) as git:
-            versions = claim_versions(repo, git, claim_id, early=early)
-            truncated = git.is_shallow()
-    if not versions:
-        repo.load_claim_document(claim_id)  # unknown id: the error names close matches
-        raise_no_history(claim_id)
-    story = ordered(versions, by)
-    if first or last:
-        story = published_between(story, first, last)
-    if reverse:
-        story.reverse()
-    if limit is not None:
-        story = story[:limit]
+    first = date_argument(since, end=False) if since else None
+    last = date_argument(until, end=True) if until else None
+    found = claim_log(
+        repo, claim_id, by=by, first=first, last=last, reverse=reverse, limit=limit,
+        all_readings=all_readings,
+    )  # fmt: skip
+    args = (claim_id, found.versions, found.truncated)
     if fmt == "json":
-        click.echo(render.log_json(claim_id, story, truncated))
+        click.echo(render.log_json(*args, found.standing))
     elif fmt == "markdown":
-        click.echo(render.log_markdown(claim_id, story, truncated))
+        click.echo(render.log_markdown(*args, found.standing))
     else:
-        output(render.log_text(claim_id, story, truncated, style_for_terminal()))
-
-
-def raise_no_history(claim_id: str):
-    from .errors import NotFound
-
-    raise NotFound(f"claim {claim_id!r} has no committed version yet (commit it first)")
+        output(render.log_text(*args, style_for_terminal(), found.standing))
 
 
 @main.command()
@@ -450,18 +398,10 @@ def diff(ctx, revisions, source_pair, fmt, exit_code):
 def blame(ctx, claim_id, fmt):
     """For each field of a claim, the version that last set it: commit, date, source."""
     from . import render
-    from .diffing import blame as blame_fields
-    from .gitio import GitHistory
-    from .history import claim_versions
+    from .queries import claim_blame
 
     repo = open_repo(ctx)
-    repo.claim_path(claim_id)
-    with GitHistory(repo.root) as git:
-        versions = claim_versions(repo, git, claim_id)
-    if not versions:
-        repo.load_claim_document(claim_id)
-        raise_no_history(claim_id)
-    rows = render.blame_rows(blame_fields(versions))
+    rows = render.blame_rows(claim_blame(repo, claim_id))
     if fmt == "json":
         click.echo(render.to_json({"claim": claim_id, "fields": rows}))
     else:

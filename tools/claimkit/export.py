@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .compare import CONTRADICTED
 from .dates import DateRange, parse_date
 from .files import replacing
-from .history import Version, chronological
 from .model import Source
+from .story import Story, Version, build_story
 from .values import value_text
 
 EXPORT_VERSION = 1  # bumped when a field changes meaning or goes away; new fields do not bump it
@@ -30,12 +29,12 @@ VERSION_FIELDS = (
     "value", "value_data", "value_lower", "value_upper",
     "modality", "change", "detail",
     "source", "title", "published", "published_lower", "published_upper",
-    "commit_sha", "recorded", "out_of_order",
+    "commit_sha", "recorded", "out_of_order", "uncertain_order",
     "quote", "time_expression", "note", "error",
 )  # fmt: skip
 CLAIM_FIELDS = (
     "id", "event", "property", "type", "value", "value_data", "modality", "source",
-    "versions", "contested", "first_published", "last_published",
+    "versions", "contested", "standing", "first_published", "last_published",
 )  # fmt: skip
 SOURCE_FIELDS = (
     "id", "title", "outlet", "url", "published", "published_lower", "published_upper",
@@ -94,6 +93,7 @@ def version_row(version: Version, position: int) -> dict[str, Any]:
         "commit_sha": version.commit,
         "recorded": version.recorded,
         "out_of_order": version.out_of_order,
+        "uncertain_order": ", ".join(version.uncertain) or None,
         "quote": claim.quote if claim else None,
         "time_expression": claim.time_expression if claim else None,
         "note": claim.note if claim else None,
@@ -101,10 +101,13 @@ def version_row(version: Version, position: int) -> dict[str, Any]:
     }
 
 
-def claim_row(claim_id: str, story: list[Version]) -> dict[str, Any]:
-    """A claim as its latest committed readable version has it, with a summary of its history."""
-    readable = sorted((v for v in story if v.claim), key=lambda v: v.order)
-    latest = readable[-1].claim if readable else None
+def claim_row(claim_id: str, told: Story) -> dict[str, Any]:
+    """A claim as its story's last version has it, with its standing and a summary."""
+    from .render import standing_text
+
+    story = told.versions
+    current = told.current
+    latest = current.claim if current else None
     # By the lower bound of each source's published date, the day the story order goes by.
     lowers = [v.published.lower for v in story if v.published and v.published.lower]
     return {
@@ -117,7 +120,8 @@ def claim_row(claim_id: str, story: list[Version]) -> dict[str, Any]:
         "modality": latest.modality if latest else None,
         "source": latest.source if latest else None,
         "versions": len(story),
-        "contested": any(v.change == CONTRADICTED for v in story),
+        "contested": told.standing.contested,
+        "standing": standing_text(told.standing),
         "first_published": min(lowers).isoformat() if lowers else None,
         "last_published": max(lowers).isoformat() if lowers else None,
     }
@@ -158,9 +162,9 @@ def build(
     versions: list[dict[str, Any]] = []
     claims: list[dict[str, Any]] = []
     for claim_id in sorted(histories):
-        story = chronological(histories[claim_id])
-        versions.extend(version_row(v, position) for position, v in enumerate(story, 1))
-        claims.append(claim_row(claim_id, story))
+        told = build_story(claim_id, histories[claim_id])
+        versions.extend(version_row(v, position) for position, v in enumerate(told.versions, 1))
+        claims.append(claim_row(claim_id, told))
     citing: dict[str, int] = {}
     for row in versions:
         if row["source"] is not None:
@@ -244,6 +248,7 @@ CREATE TABLE claims (
     source TEXT REFERENCES sources(id),
     versions INTEGER NOT NULL,
     contested INTEGER NOT NULL,
+    standing TEXT,
     first_published TEXT,
     last_published TEXT
 );
@@ -269,6 +274,7 @@ CREATE TABLE versions (
     commit_sha TEXT NOT NULL,
     recorded TEXT NOT NULL,
     out_of_order INTEGER NOT NULL,
+    uncertain_order TEXT,
     quote TEXT,
     time_expression TEXT,
     note TEXT,

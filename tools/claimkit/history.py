@@ -13,42 +13,15 @@ from dataclasses import dataclass
 
 from .cache import Store
 from .cache import enabled as cache_enabled
-from .compare import change_between, contradicts
-from .dates import DateRange, parse_date_or_none
 from .errors import DataError
 from .files import MAX_FILE_BYTES, decode_utf8
 from .gitio import EarlyFileLog, FileRevision, GitHistory
-from .model import CLAIM_FIELDS, Claim, Source
+from .model import CLAIM_FIELDS, Claim
 from .repo import CLAIMS_DIR, ClaimsRepo, claim_from_document, claim_from_document_check
 from .sources import SourceCache
+from .story import Standing, Story, Version, build_story
+from .story import as_of as story_as_of
 from .yamlio import parse_mapping, prepare_parser
-
-UNREADABLE = "unreadable"
-
-
-@dataclass(frozen=True)
-class Version:
-    """A claim file as of one commit, with its source's metadata from the working tree."""
-
-    claim_id: str
-    commit: str
-    recorded: str
-    path: str
-    blob: str
-    order: int  # commit order: 0 is the oldest version of this claim
-    claim: Claim | None  # None where the file at that commit does not parse
-    error: str | None = None
-    source: Source | None = None
-    change: str = ""
-    detail: str = ""
-    out_of_order: bool = False
-
-    @property
-    def published(self) -> DateRange | None:
-        return self.source.published_range if self.source else None
-
-    def published_key(self) -> dt.date:
-        return self.source.published_key() if self.source else dt.date.max
 
 
 def _claim_document(data: bytes, display: str):
@@ -393,160 +366,47 @@ def all_versions(
 
 @dataclass(frozen=True)
 class Overview:
-    """One claim in a listing: its versions in history, whether contested, and (for a date)
-    the claim as of that date."""
+    """One claim in a listing: its versions in the story, its standing, its current version
+    (the story's end) and (for a date) the version as of that date."""
 
     claim_id: str
     versions: int
-    contested: bool
+    standing: Standing
+    current: Claim | None
     as_of: Claim | None = None
+
+    @property
+    def contested(self) -> bool:
+        return self.standing.contested
 
 
 def overview(repo: ClaimsRepo, git: GitHistory, day: dt.date | None = None) -> dict[str, Overview]:
-    """Every claim with history: count, contested and (with `day`) its state as of `day`.
-
-    Whether a claim is contested depends on its versions and on when their sources were
-    published; the cache keeps the answer with those dates and uses it while they hold, so
-    a repeated listing builds only the versions it shows.
-    """
-    with collector_paused():
-        return _overview(repo, git, day)
-
-
-def _overview(repo: ClaimsRepo, git: GitHistory, day: dt.date | None) -> dict[str, Overview]:
-    sources = source_cache(repo, git)
-    index = history_index(repo, git, sources)
-    store = sources.store
-    summary: dict = {}
-    if store is not None and (found := store.read(SUMMARY_FILE, index.key)) is not None:
-        try:
-            summary = json.loads(found[1])
-        except ValueError:
-            summary = {}
-    changed = False
+    """Every claim with history: its story's length, standing and current value, and (with
+    `day`) its state as of `day`."""
     result = {}
-    published = sources.published
-    for claim_id in index.claim_ids():
-        start, count = index.spans[claim_id]
-        dates = [published(index.cites[p]) for p in range(start, start + count)]
-        memo = summary.get(claim_id)
-        memo_holds = isinstance(memo, list) and len(memo) == 2 and memo[0] == dates
-        contested = bool(memo[1]) if memo_holds else False
-        bounds = [parse_date_or_none(date) for date in dates]
-        keys = [b.sort_key() if b else dt.date.max for b in bounds]
-        if not memo_holds:
-            story = sorted(range(count), key=lambda order: (keys[order], order))
-            contested = is_contested([index.row(start + order)[3] for order in story])
-            summary[claim_id] = [dates, contested]
-            changed = True
-        chosen = None
-        if day is not None:
-            entries = [
-                (keys[order], order, bounds[order], index.readable[start + order] == "1", order)
-                for order in range(count)
-            ]
-            picked = _latest(entries, day)
-            chosen = Claim(*index.row(start + picked)[3]) if picked is not None else None
-        result[claim_id] = Overview(claim_id, count, contested, chosen)
-    if changed and store is not None:
-        summary = {claim_id: summary[claim_id] for claim_id in result}
-        body = json.dumps(summary, ensure_ascii=False, separators=(",", ":")).encode()
-        store.write(SUMMARY_FILE, index.key, body)
-    sources.save()
+    for claim_id, story in all_stories(repo, git).items():
+        chosen = story_as_of(story.versions, day) if day is not None else None
+        current = story.current
+        result[claim_id] = Overview(
+            claim_id,
+            len(story.versions),
+            story.standing,
+            current.claim if current else None,
+            chosen.claim if chosen else None,
+        )
     return result
 
 
-def _evolve(version: Version, **changes) -> Version:
-    """`dataclasses.replace` for a Version, without re-running its checks and field lookups:
-    annotating a long history makes one per version, and replace costs ten times as much."""
-    evolved = object.__new__(Version)
-    evolved.__dict__.update(version.__dict__, **changes)
-    return evolved
-
-
-def annotate(versions: list[Version], late: list[bool] | None = None) -> list[Version]:
-    """Change kind of each version against the previous readable one, in the order given;
-    with `late`, each version's recorded-out-of-order mark too."""
-    annotated, previous = [], None
-    for position, version in enumerate(versions):
-        extra = {} if late is None else {"out_of_order": late[position]}
-        if version.claim is None:
-            annotated.append(
-                _evolve(version, change=UNREADABLE, detail=version.error or "", **extra)
-            )
-            continue
-        change = change_between(previous, version.claim)
-        annotated.append(_evolve(version, change=change.kind, detail=change.detail, **extra))
-        previous = version.claim
-    return annotated
-
-
-def story_order(versions: list[Version]) -> list[Version]:
-    """Versions by their source's published date (lower bound; ties by commit order)."""
-    return sorted(versions, key=lambda v: (v.published_key(), v.order))
-
-
-def recorded_late(story: list[Version]) -> list[bool]:
-    """For each version in story order: whether a version from a later-published source was
-    recorded (committed) before it."""
-    late = [False] * len(story)
-    earliest_later = len(story)
-    for position in range(len(story) - 1, -1, -1):
-        late[position] = story[position].order > earliest_later
-        earliest_later = min(earliest_later, story[position].order)
-    return late
+def all_stories(repo: ClaimsRepo, git: GitHistory) -> dict[str, Story]:
+    """Every claim's story, from one read of the whole history."""
+    histories = all_versions(repo, git)
+    with collector_paused():
+        return {claim_id: build_story(claim_id, v) for claim_id, v in histories.items()}
 
 
 def chronological(versions: list[Version]) -> list[Version]:
-    """Versions by their source's published date (lower bound; ties by commit order), annotated.
-
-    A version is recorded out of order when a version from a later-published source was
-    recorded (committed) before it.
-    """
-    story = story_order(versions)
-    return annotate(story, recorded_late(story))
-
-
-def is_contested(story: list[list | None]) -> bool:
-    """Whether some version contradicts the readable one before it, in story order.
-
-    `story`: each version's claim fields (CLAIM_FIELDS order), None where unreadable. The
-    same answer as looking for a `contradicted` change in chronological(), without building
-    the versions: a change is contradicted only between values of one type from different
-    sources that compare as contradicted.
-    """
-    previous = None
-    for fields in story:
-        if fields is None:
-            continue
-        if (
-            previous is not None
-            and previous[3] == fields[3]
-            and previous[6] != fields[6]
-            and contradicts(fields[3], previous[4], fields[4])
-        ):
-            return True
-        previous = fields
-    return False
-
-
-def _latest(entries, date: dt.date):
-    """The last payload, in story order, that is readable and published by `date`.
-
-    entries: (published key, commit order, published range or None, readable, payload).
-    """
-    chosen = None
-    for _, _, published, readable, payload in sorted(entries, key=lambda e: (e[0], e[1])):
-        if readable and published and published.sort_key() <= date:
-            chosen = payload
-    return chosen
-
-
-def as_of(versions: list[Version], date: dt.date) -> Version | None:
-    """The latest version, in story order, whose source may have been published by `date`."""
-    return _latest(
-        ((v.published_key(), v.order, v.published, v.claim is not None, v) for v in versions), date
-    )
+    """The story's versions (one per source, in publication order), annotated."""
+    return build_story(versions[0].claim_id if versions else "", versions).versions
 
 
 def ordered(versions: list[Version], by: str = "published") -> list[Version]:
@@ -554,21 +414,7 @@ def ordered(versions: list[Version], by: str = "published") -> list[Version]:
 
     Out-of-order marks always come from the story order: they say a version was recorded late.
     """
-    story = story_order(versions)
-    late = recorded_late(story)
+    story = chronological(versions)
     if by == "published":
-        return annotate(story, late)
-    late_by_order = {v.order: flag for v, flag in zip(story, late, strict=True)}
-    return annotate(versions, [late_by_order[v.order] for v in versions])
-
-
-def published_between(
-    versions: list[Version], first: dt.date | None, last: dt.date | None
-) -> list[Version]:
-    return [
-        v
-        for v in versions
-        if v.published
-        and (first is None or v.published_key() >= first)
-        and (last is None or v.published_key() <= last)
-    ]
+        return story
+    return sorted(story, key=lambda v: v.first_recorded)

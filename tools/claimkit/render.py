@@ -75,6 +75,80 @@ def claim_text(claim: Claim) -> str:
     return "\n".join(lines)
 
 
+# standing: consistent or contested ---------------------------------------------------------------
+
+
+def _sources_text(sources, brief: bool) -> str:
+    if brief and len(sources) > 2:
+        return f"{len(sources)} sources"
+    return ", ".join(sources)
+
+
+def standing_text(standing, brief: bool = False) -> str:
+    """`consistent: Alaska > Anchorage` or `contested: 2025-08-15 (4 sources) vs 2025-09-18 (a3)`."""
+    if standing is None or not standing.state:
+        return ""
+    if standing.state == "consistent":
+        if standing.value is None:
+            return "consistent"
+        return f"consistent: {value_text(standing.value, standing.kind)}"
+    groups = " vs ".join(
+        f"{value_text(g.value, g.kind)} ({_sources_text(g.sources, brief)})"
+        for g in standing.groups
+    )
+    return f"contested: {groups}"
+
+
+def standing_json(standing) -> dict | None:
+    if standing is None or not standing.state:
+        return None
+    return {
+        "state": standing.state,
+        "value": standing.value if standing.state == "consistent" else None,
+        "groups": [
+            {"value": g.value, "text": value_text(g.value, g.kind), "sources": list(g.sources)}
+            for g in standing.groups
+        ],
+    }
+
+
+def _file_note(shown) -> str:
+    file_claim, current = shown.file_claim, shown.current
+    where = f"the file holds the reading from {file_claim.source}"
+    return (
+        f"{where} ({value_text(file_claim.value, file_claim.type)}); the story's current "
+        f"version is {current.source_id}'s, published {_published_text(current)}"
+    )
+
+
+def shown_text(shown) -> str:
+    lines = [claim_text(shown.claim)]
+    text = standing_text(shown.standing)
+    if text:
+        lines.append(f"{'standing':16}{text}")
+    if shown.file_claim is not None and shown.current is not None:
+        lines.append(f"{'note':16}{_file_note(shown)}")
+    if shown.may_be_later:
+        lines.append(
+            f"{'note':16}may or may not have been published by then: "
+            + ", ".join(shown.may_be_later)
+        )
+    return "\n".join(lines)
+
+
+def shown_json(shown, path: str) -> dict:
+    data: dict = {"claim": claim_json(shown.claim, path)}
+    if shown.standing is not None:
+        data["standing"] = standing_json(shown.standing)
+    if shown.current is not None:
+        data["current"] = {"source": shown.current.source_id, "commit": shown.current.commit}
+    if shown.file_claim is not None:
+        data["file"] = claim_json(shown.file_claim, path)
+    if shown.may_be_later:
+        data["may_be_later"] = list(shown.may_be_later)
+    return data
+
+
 def source_json(source: Source, path: str, claims: list[str]) -> dict:
     return {"path": path, **source.to_data(), "claims": claims}
 
@@ -114,13 +188,16 @@ def version_json(version) -> dict:
         "detail": version.detail,
         "quote": claim.quote if claim else None,
         "out_of_order": version.out_of_order,
+        "edits": len(version.edits),
+        "uncertain_order": list(version.uncertain),
     }
 
 
-def log_json(claim_id: str, versions: list, truncated: bool) -> str:
+def log_json(claim_id: str, versions: list, truncated: bool, standing=None) -> str:
     return to_json(
-        {"claim": claim_id, "truncated": truncated, "versions": [version_json(v) for v in versions]}
-    )
+        {"claim": claim_id, "truncated": truncated, "standing": standing_json(standing),
+         "versions": [version_json(v) for v in versions]}
+    )  # fmt: skip
 
 
 def _published_text(version) -> str:
@@ -131,12 +208,14 @@ def _published_text(version) -> str:
     return published.describe() if published else source.published
 
 
-def log_text(claim_id: str, versions: list, truncated: bool, style) -> str:
+def log_text(claim_id: str, versions: list, truncated: bool, style, standing=None) -> str:
     """`style(text, fg=..., bold=...)` colours a piece; the caller passes a no-op off a terminal."""
     kind = next((v.claim.type for v in versions if v.claim), "")
     lines = [
         style(f"{claim_id}", bold=True) + f"  {len(versions)} version{'s' * (len(versions) != 1)}"
     ]
+    if standing_text(standing):
+        lines.append(standing_text(standing))
     if truncated:
         lines.append(
             style("history is truncated (shallow clone): older versions are missing", fg="yellow")
@@ -164,6 +243,10 @@ def log_text(claim_id: str, versions: list, truncated: bool, style) -> str:
             if claim.time_expression:
                 lines.append(f"  time expression: {claim.time_expression}")
         flags = "  recorded out of chronological order" if version.out_of_order else ""
+        if version.edits:
+            flags += f"  edited ({len(version.edits) + 1} readings)"
+        if version.uncertain:
+            flags += f"  order uncertain against {', '.join(version.uncertain)}"
         lines.append(
             style(
                 f"  commit {version.commit[:12]}  recorded {version.recorded}{flags}",
@@ -177,9 +260,11 @@ def _md(text) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def log_markdown(claim_id: str, versions: list, truncated: bool) -> str:
+def log_markdown(claim_id: str, versions: list, truncated: bool, standing=None) -> str:
     kind = next((v.claim.type for v in versions if v.claim), "")
     lines = [f"### `{claim_id}`", ""]
+    if standing_text(standing):
+        lines += [f"Standing: {_md(standing_text(standing))}", ""]
     if truncated:
         lines += ["> History is truncated (shallow clone).", ""]
     lines += [
@@ -192,6 +277,10 @@ def log_markdown(claim_id: str, versions: list, truncated: bool) -> str:
         if v.detail and v.change != "first-report":
             value += f" ({v.detail})"
         order = " (recorded out of order)" if v.out_of_order else ""
+        if v.edits:
+            order += " (edited)"
+        if v.uncertain:
+            order += f" (order uncertain against {', '.join(v.uncertain)})"
         lines.append(
             f"| {_md(_published_text(v))} | {_md(c.source if c else '?')} | {v.change}{order} | "
             f"{_md(value)} | {c.modality if c else ''} | {_md(c.quote if c else v.detail)} |"
@@ -200,22 +289,23 @@ def log_markdown(claim_id: str, versions: list, truncated: bool) -> str:
 
 
 def listing_json(rows: list) -> dict:
-    """rows: (claim, path, versions count, contested)."""
+    """rows: (claim, path, versions count, standing or None)."""
     return {
         "claims": [
-            {"path": path, **claim.to_data(), "versions": count, "contested": contested}
-            for claim, path, count, contested in rows
+            {"path": path, **claim.to_data(), "versions": count,
+             "standing": standing_json(standing)}
+            for claim, path, count, standing in rows
         ]
-    }
+    }  # fmt: skip
 
 
 def listing_table(rows: list) -> str:
     table_rows = [
         [c.id, c.type, truncate(value_text(c.value, c.type), 40), c.modality, c.source, count,
-         "yes" if contested else ""]
-        for c, _path, count, contested in rows
+         truncate(standing_text(standing, brief=True), 60)]
+        for c, _path, count, standing in rows
     ]  # fmt: skip
-    return table(table_rows, ["id", "type", "value", "modality", "source", "versions", "contested"])
+    return table(table_rows, ["id", "type", "value", "modality", "source", "versions", "standing"])
 
 
 def diff_text(diffs: list) -> str:

@@ -17,7 +17,7 @@ from string import Template
 
 from .compare import CONTRADICTED, CORROBORATED, EDITED, FIRST_REPORT
 from .dates import DateRange, parse_date
-from .history import UNREADABLE, Version, chronological
+from .story import UNREADABLE, Standing, Version, build_story
 from .values import value_text
 
 # Change kinds: colour (Okabe-Ito, told apart by most colour-blind readers), and what it means.
@@ -102,6 +102,7 @@ class Lane:
     kind: str
     marks: list[Mark]
     contested: bool
+    standing: Standing | None = None
     rows: int = 1
     top: float = 0.0
     height: float = 0.0
@@ -184,13 +185,15 @@ def build_page(
     truncated: bool = False,
 ) -> Page:
     """Lay out every claim in `histories` (versions in commit order) as lanes."""
-    stories = {claim_id: chronological(versions) for claim_id, versions in histories.items()}
+    told = {claim_id: build_story(claim_id, versions) for claim_id, versions in histories.items()}
+    stories = {claim_id: told[claim_id].versions for claim_id in told}
     start, end, first, last = _domain(list(stories.values()))
     undated = any(v.published is None for story in stories.values() for v in story)
     page = Page([], [], start, end, first, last, sources, head, truncated, undated)
     for claim_id in sorted(stories):
         story = stories[claim_id]
-        latest = next((v.claim for v in sorted(story, key=lambda v: -v.order) if v.claim), None)
+        current = told[claim_id].current  # the story's end: the latest-published reading
+        latest = current.claim if current else None
         kind = latest.type if latest else ""
         marks = [
             Mark(
@@ -210,7 +213,8 @@ def build_page(
                 latest.property if latest else "",
                 kind,
                 marks,
-                contested=any(v.change == CONTRADICTED for v in story),
+                contested=told[claim_id].standing.contested,
+                standing=told[claim_id].standing,
             )
         )
     events = sorted({lane.event for lane in page.lanes})
@@ -675,6 +679,8 @@ def _entry(mark: Mark, kind: str) -> str:
     if mark.warning:
         parts.append(f'<p class="warning">⚠ time sense: {e(mark.warning)}</p>')
     late = "; recorded out of chronological order" if v.out_of_order else ""
+    if v.uncertain:
+        late += f"; order uncertain against {', '.join(v.uncertain)}"
     parts.append(
         f'<p class="meta">commit <code>{e(v.commit[:12])}</code>, recorded {e(v.recorded)}{late}</p>'
     )
@@ -845,6 +851,10 @@ def render(page: Page) -> str:
     for lane in page.lanes:
         head = f"{lane.event} · {lane.prop} · {lane.kind}"
         flag = ' <span class="chip k-contradicted">≠ contradicted</span>' if lane.contested else ""
+        if lane.standing is not None and lane.standing.state:
+            from .render import standing_text
+
+            flag += f' <small class="standing">{e(standing_text(lane.standing))}</small>'
         entries.append(
             f'<article id="claim-{e(lane.claim_id)}"><h3><code>{e(lane.claim_id)}</code> '
             f"<small>{e(head)}</small>{flag}</h3><ol>"

@@ -1,0 +1,116 @@
+"""What the reading commands ask of the repository: one function per command, each opening
+git itself, so that the command layer touches neither git nor the history reader."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .errors import NotFound
+from .gitio import EarlyFileLog, GitHistory, is_git_repository
+from .history import all_versions, claim_versions, overview
+from .model import Claim, Source
+from .repo import ClaimsRepo
+from .story import Standing, Version, build_story, published_between
+
+
+def listing(repo: ClaimsRepo, day: dt.date | None) -> list[tuple[Claim, str, int, Standing | None]]:
+    """`list`: each claim's current value (the story's end), its story's length and standing;
+    with `day`, each claim as of that day (claims not yet reported then are left out).
+    A claim with no committed reading yet shows its file."""
+    required = day is not None
+    overviews = {}
+    if required or is_git_repository(repo.root):
+        with GitHistory(repo.root) as git:
+            overviews = overview(repo, git, day)
+    rows = []
+    for claim_id in sorted(overviews) if day else repo.claim_ids():
+        found = overviews.get(claim_id)
+        if day:
+            if found is None or found.as_of is None:
+                continue
+            claim = found.as_of
+        else:
+            on_disk = repo.load_claim(
+                claim_id
+            )  # read even when the story has it: a bad file is named
+            claim = found.current if found and found.current else on_disk
+        count, standing = (found.versions, found.standing) if found else (0, None)
+        rows.append((claim, f"claims/{claim_id}.yaml", count, standing))
+    return rows
+
+
+def citing_sources(repo: ClaimsRepo) -> list[tuple[Source, list[str]]]:
+    """`sources`: every source in publication order, with the claims any reading of which
+    cites it (outside git, the claim files that cite it now)."""
+    citing: dict[str, set[str]] = {}
+    if is_git_repository(repo.root):
+        with GitHistory(repo.root) as git:
+            histories = all_versions(repo, git)
+        for claim_id, versions in histories.items():
+            for version in versions:
+                if version.claim:
+                    citing.setdefault(version.claim.source, set()).add(claim_id)
+    for claim_id in repo.claim_ids():
+        citing.setdefault(repo.load_claim(claim_id).source, set()).add(claim_id)
+    ordered = sorted(repo.load_sources(), key=lambda s: (s.published_key(), s.id))
+    return [(s, sorted(citing.get(s.id, ()))) for s in ordered]
+
+
+@dataclass(frozen=True)
+class ClaimLog:
+    claim_id: str
+    versions: list[Version]
+    standing: Standing
+    truncated: bool
+
+
+def claim_log(
+    repo: ClaimsRepo,
+    claim_id: str,
+    *,
+    by: str = "published",
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+    reverse: bool = False,
+    limit: int | None = None,
+    all_readings: bool = False,
+) -> ClaimLog:
+    """`log`: the claim's story (or, with `all_readings`, every reading at its place in it)."""
+    path = repo.claim_path(claim_id)  # validates the id before it reaches git
+    with (
+        EarlyFileLog(repo.root, repo.relative(path)) as early,
+        GitHistory(repo.root, early) as git,
+    ):
+        readings = claim_versions(repo, git, claim_id, early=early)
+        truncated = git.is_shallow()
+    if not readings:
+        no_history(repo, claim_id)
+    story = build_story(claim_id, readings)
+    versions = story.all_readings() if all_readings else list(story.versions)
+    if by == "recorded":
+        versions.sort(key=lambda v: v.order if all_readings else v.first_recorded)
+    if first or last:
+        versions = published_between(versions, first, last)
+    if reverse:
+        versions.reverse()
+    if limit is not None:
+        versions = versions[:limit]
+    return ClaimLog(claim_id, versions, story.standing, truncated)
+
+
+def no_history(repo: ClaimsRepo, claim_id: str):
+    repo.load_claim_document(claim_id)  # unknown id: the error names close matches
+    raise NotFound(f"claim {claim_id!r} has no committed version yet (commit it first)")
+
+
+def claim_blame(repo: ClaimsRepo, claim_id: str) -> list:
+    """`blame`: for each field of the latest reading, the reading that last set it."""
+    from .diffing import blame
+
+    repo.claim_path(claim_id)
+    with GitHistory(repo.root) as git:
+        readings = claim_versions(repo, git, claim_id)
+    if not readings:
+        no_history(repo, claim_id)
+    return blame(readings)
