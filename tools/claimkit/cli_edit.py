@@ -61,6 +61,37 @@ def record(
         click.echo(render_review.recorded_text(recorded))
 
 
+@main.command("commit")
+@click.option("--dry-run", is_flag=True, help="Say what would be committed, and commit nothing.")
+@format_option("text", "json")
+@click.pass_context
+def commit_command(ctx, dry_run, fmt):
+    """Commit the uncommitted claim files: one commit per article they cite.
+
+    Groups every claim file that differs from HEAD by its source and makes one commit per
+    source, in publication order, holding the claim files and the source's own files when
+    they are new or changed. Each message names the article and each claim's change in the
+    story (with its effect on the next article's version, and whether it was recorded out of
+    story order); the trailers name the source and the claims. Every file must pass the
+    claim rules first; other staged work is left staged. The commits run no git hooks.
+    """
+    from . import render
+    from .committing import commit_articles
+
+    repo = open_repo(ctx)
+    made = commit_articles(repo, dry_run=dry_run)
+    if fmt == "json":
+        rows = [{"source": m.source_id, "title": m.title, "paths": list(m.paths),
+                 "changes": list(m.changes), "commit": m.commit} for m in made]  # fmt: skip
+        click.echo(render.to_json({"commits": rows}))
+        return
+    for m in made:
+        done = f"committed {m.commit[:12]}" if m.commit else "would commit"
+        click.echo(f"{done}: {m.source_id} ({len(m.paths)} files)")
+        for line in m.changes:
+            click.echo(f"  {line}")
+
+
 @main.command("add-source")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--published", required=True, metavar="EDTF", help="When the article appeared.")

@@ -140,12 +140,14 @@ def unmerged(path: str) -> str:
 
 def recorded_text(recorded) -> str:
     lines = [recorded.message.splitlines()[0]]
-    if not recorded.written:
+    if not recorded.written and not recorded.commit:
         lines = [f"{recorded.claim_id}: already reads so; nothing written"]
     elif recorded.commit:
-        lines.append(f"committed {recorded.commit[:12]}: {recorded.path}")
+        kept = "" if recorded.written else " (it already read so)"
+        lines.append(f"committed {recorded.commit[:12]}: {recorded.path}{kept}")
     else:
         lines.append(f"wrote {recorded.path} (not committed)")
+    lines += list(recorded.notes)
     lines += [
         f"{p.path}:{p.line}:{p.column}: {p.severity}: {p.message} [{p.rule}]"
         for p in recorded.warnings
@@ -171,6 +173,7 @@ def recorded_json(recorded) -> str:
             "written": recorded.written,
             "commit": recorded.commit,
             "message": recorded.message,
+            "notes": list(recorded.notes),
             "warnings": [p.to_json() for p in recorded.warnings],
         }
     )

@@ -446,3 +446,53 @@ def contradicted_by(story: Story, claim: Claim) -> list[Version]:
         and v.claim.source != claim.source
         and _relation(claim.type, v.claim.value, claim.value) == CONTRADICTED
     ]
+
+
+# A new reading's place in the story -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one source's reading lands in a story, and what it changes there."""
+
+    version: Version | None  # the source's version in the story after
+    predecessor: Version | None  # the version before it in that story
+    successor: Version | None  # the version after it in that story
+    successor_was: str | None  # the successor's change kind before the reading
+    current_before: Version | None
+    current_after: Version | None
+    edit: bool  # the source already had a version: this reading edits it
+
+    @property
+    def out_of_order(self) -> bool:
+        """The reading is not the story's end: a later-published article stays current."""
+        return self.version is not None and self.current_after is not self.version
+
+    @property
+    def successor_changed(self) -> bool:
+        return self.successor is not None and self.successor_was != self.successor.change
+
+
+def place(before: Story, after: Story, source_id: str | None) -> Placement:
+    """The placement of `source_id`'s version in `after`, against the story `before`."""
+    position = after.position(source_id) if source_id is not None else None
+    version = after.versions[position] if position is not None else None
+    predecessor = successor = None
+    if position is not None:
+        predecessor = next(
+            (v for v in reversed(after.versions[:position]) if v.claim is not None), None
+        )
+        successor = next((v for v in after.versions[position + 1 :] if v.claim is not None), None)
+    successor_was = None
+    if successor is not None:
+        was = before.position(successor.source_id)
+        successor_was = before.versions[was].change if was is not None else None
+    return Placement(
+        version,
+        predecessor,
+        successor,
+        successor_was,
+        before.current,
+        after.current,
+        before.position(source_id) is not None if source_id is not None else False,
+    )
