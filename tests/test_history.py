@@ -232,7 +232,16 @@ def test_diff_working_tree_and_revisions(claims, story):
     )
     result = claims("diff", "--exit-code", repo=story)
     assert result.exit_code == 1
-    assert result.stdout == "summit-date: 2025-08 -> 2025-09 (edited)  [a2 -> a2]\n"
+    # The file changes a2's reading; the kind is the version's against its story predecessor
+    # (a1), and the diff says what the edit does to the story.
+    assert result.stdout == (
+        "summit-date: 2025-08 -> 2025-09 (contradicted)  [a2 -> a2]\n"
+        "  2025-08-15 -> 2025-09; modality scheduled -> asserted\n"
+        "  edits a2's version (an article read again)\n"
+        "  recorded out of story order: 2025-09 precedes a3's version; the current value stays "
+        "2025-09-18\n"
+        "  effect on a3: contradicted -> refined (2025-09 -> 2025-09-18)\n"
+    )
     between = json.loads(claims("diff", "HEAD~2..HEAD~1", "--format", "json", repo=story).stdout)
     assert [(d["claim"], d["change"]) for d in between["claims"]] == [
         ("summit-date", "contradicted"),

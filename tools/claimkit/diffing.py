@@ -13,6 +13,7 @@ from .history import (
     all_versions,
     chronological,
     claim_id_of,
+    claim_versions,
     parse_claim,
     parse_claim_blob,
 )
@@ -28,6 +29,7 @@ class ClaimDiff:
     change: str  # change kind, or "added" / "removed" / "unreadable"
     detail: str
     error: str | None = None
+    notes: tuple[str, ...] = ()  # the new reading's effect on the story
 
     def to_json(self) -> dict:
         def side(claim):
@@ -41,7 +43,8 @@ class ClaimDiff:
             }
 
         return {"claim": self.claim_id, "change": self.change, "detail": self.detail,
-                "old": side(self.old), "new": side(self.new), "error": self.error}  # fmt: skip
+                "old": side(self.old), "new": side(self.new), "error": self.error,
+                "notes": list(self.notes)}  # fmt: skip
 
 
 def compare_claims(
@@ -103,8 +106,38 @@ def diff_revisions(
         )
         if old == new:
             continue
-        diffs.append(compare_claims(claim_id_of(path), old, new, old_error or new_error))
+        found = compare_claims(claim_id_of(path), old, new, old_error or new_error)
+        if old is not None and new is not None and not found.error:
+            found = _in_story(repo, git, found, old_commit, new_commit if new_rev else None, path)
+        diffs.append(found)
     return diffs
+
+
+def _in_story(repo, git, found: ClaimDiff, old_commit: str, new_commit: str | None, path: str):
+    """The diff's change kind at the new reading's place in the story (against its story
+    predecessor, not the file it replaced), with its effect on the story's other versions."""
+    from .editing import placement_notes
+    from .history import source_cache
+    from .story import Version, build_story, place
+
+    sources = source_cache(repo, git)
+    claim_id, new = found.claim_id, found.new
+    before_readings = claim_versions(repo, git, claim_id, sources, old_commit)
+    if new_commit is not None:
+        after_readings = claim_versions(repo, git, claim_id, sources, new_commit)
+    else:
+        reading = Version(claim_id, "", "", path, "", len(before_readings), new, None,
+                          sources.get(new.source))  # fmt: skip
+        after_readings = [*before_readings, reading]
+    if not after_readings or not isinstance(new.source, str):
+        return found
+    placed = place(build_story(claim_id, before_readings), build_story(claim_id, after_readings),
+                   new.source)  # fmt: skip
+    if placed.version is None or placed.version.claim is None:
+        return found
+    version = placed.version
+    return ClaimDiff(claim_id, found.old, new, version.change, version.detail, None,
+                     placement_notes(placed))  # fmt: skip
 
 
 def source_order(histories: dict[str, list[Version]]) -> list[str]:

@@ -223,12 +223,12 @@ def placement_notes(placed) -> tuple[str, ...]:
             f"recorded out of story order: {short(value)} precedes "
             f"{current.claim.source}'s version; the current value stays {short(current_value)}"
         )
-    if placed.successor_changed:
-        successor = placed.successor
-        notes.append(
-            f"effect on {successor.claim.source}: {placed.successor_was or 'none'} -> "
-            f"{successor.change}" + (f" ({successor.detail})" if successor.detail else "")
-        )
+    successor = placed.successor
+    if successor is not None and successor.claim is not None:
+        now = successor.change + (f" ({successor.detail})" if successor.detail else "")
+        was = placed.successor_was
+        effect = f"{was} -> {now}" if was and was != successor.change else f"stays {now}"
+        notes.append(f"effect on {successor.claim.source}: {effect}")
     return tuple(notes)
 
 

@@ -324,6 +324,7 @@ def diff_text(diffs: list) -> str:
             extra = [part for part in d.detail.split("; ") if part and part != f"{old} -> {new}"]
             if extra:
                 lines.append(f"  {'; '.join(extra)}")
+            lines += [f"  {note}" for note in getattr(d, "notes", ())]
     return "\n".join(lines)
 
 

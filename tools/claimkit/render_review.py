@@ -217,6 +217,36 @@ def _version_line(version) -> str:
     )
 
 
+def _reading_lines(item) -> list[str]:
+    """One reading the branch adds: value, source, published, kind, quote, and what follows."""
+    v = item.reading
+    claim = v.claim
+    if claim is None:
+        return [f"- unreadable at `{v.commit[:12]}`: {_md(v.detail)}"]
+    edited = " (superseded: the article read again later in the branch)" if item.superseded else ""
+    lines = [
+        f"- {_md(value_text(claim.value, claim.type))} from `{claim.source}` (published "
+        f"{_md(_published(v.source))}; commit `{v.commit[:12]}`): **{v.change}**"
+        + (f" ({_md(v.detail)})" if v.detail and v.change != "first-report" else "")
+        + edited,
+        f"  > {_md(claim.quote)}",
+    ]
+    if v.uncertain:
+        lines.append(f"  - order uncertain against {', '.join(f'`{s}`' for s in v.uncertain)}")
+    lines += [f"  - {_md(note)}" for note in item.notes]
+    lines += [f"  - finding (time sense): {_md(f)}" for f in item.findings]
+    for c in item.contradictions:
+        other = c.version.claim
+        when = {"earlier": "published earlier", "later": "published later"}.get(
+            c.published, "publication order uncertain"
+        )
+        lines.append(
+            f"  - contradicts {_md(value_text(other.value, other.type))} from "
+            f"`{other.source}` ({when}, {_md(_published(c.version.source))})"
+        )
+    return lines
+
+
 def review_markdown(review) -> str:
     lines = [f"## Claims review `{review.range}`", ""]
     lines.append(f"Comparing `{review.base[:12]}` with `{review.head[:12]}`.")
@@ -254,8 +284,16 @@ def review_markdown(review) -> str:
                 lines.append("")
                 lines.append(f"> {_md(diff.new.quote)}")
                 lines.append("")
-        if item.contradicted:
-            lines.append("**Contradicts earlier versions:**")
+        if item.standing is not None and item.standing.state:
+            from .render import standing_text
+
+            lines += [f"**Standing at head:** {_md(standing_text(item.standing))}", ""]
+        if item.readings:
+            lines += ["**Readings this branch adds** (at their place in the story):", ""]
+            lines += [line for r in item.readings for line in _reading_lines(r)]
+            lines.append("")
+        if item.contradicted and not item.readings:
+            lines.append("**Contradicts versions in the story:**")
             lines.append("")
             lines += [_version_line(v) for v in item.contradicted]
             lines.append("")
@@ -278,6 +316,8 @@ def review_markdown(review) -> str:
 
 
 def review_json(review) -> str:
+    from .render import standing_json
+
     def version(v):
         return {
             "commit": v.commit,
@@ -288,6 +328,26 @@ def review_json(review) -> str:
 
     def source(s):
         return None if s is None else {"id": s.id, "title": s.title, "published": s.published}
+
+    def reading(r):
+        v = r.reading
+        return {
+            "commit": v.commit,
+            "source": v.claim.source if v.claim else None,
+            "published": v.source.published if v.source else None,
+            "value": v.claim.value if v.claim else None,
+            "quote": v.claim.quote if v.claim else None,
+            "change": v.change,
+            "detail": v.detail,
+            "superseded": r.superseded,
+            "out_of_order": v.out_of_order,
+            "uncertain_order": list(v.uncertain),
+            "notes": list(r.notes),
+            "findings": list(r.findings),
+            "contradicts": [
+                {**version(c.version), "published_side": c.published} for c in r.contradictions
+            ],
+        }
 
     return to_json(
         {
@@ -301,6 +361,8 @@ def review_json(review) -> str:
                     "source": source(c.source),
                     "contradicts": [version(v) for v in c.contradicted],
                     "problems": [p.to_json() for p in c.problems],
+                    "standing": standing_json(c.standing),
+                    "readings": [reading(r) for r in c.readings],
                 }
                 for c in review.claims
             ],
