@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from claimkit import cache, history
+from claimkit import cache, history, history_cache
 from conftest import date_claim, git, source_files, write_files
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -184,8 +184,8 @@ def test_sources_read_by_another_process_give_the_same_answer(claims, generated,
         forks.append(1)
         return real_fork()
 
-    monkeypatch.setattr(history, "PARALLEL_MIN_COMMITS", 1)
-    monkeypatch.setattr(history.os, "fork", fork)
+    monkeypatch.setattr(history_cache, "PARALLEL_MIN_COMMITS", 1)
+    monkeypatch.setattr(history_cache.os, "fork", fork)
     argv = ("list", "--as-of", "2010-06-30", "--format", "json")
     expected = uncached(claims, generated, *argv)
     assert claims(*argv, repo=generated).stdout == expected
@@ -194,10 +194,10 @@ def test_sources_read_by_another_process_give_the_same_answer(claims, generated,
 
 
 def versions_of(repo: Path) -> dict:
-    from claimkit.gitio import GitHistory
+    from claimkit.gitio import GitSession
     from claimkit.repo import ClaimsRepo
 
-    with GitHistory(repo) as git:
+    with GitSession(repo) as git:
         histories = history.all_versions(ClaimsRepo.open(repo), git)
     return {
         claim_id: [(v.commit, v.order, v.blob, v.claim, v.source) for v in versions]

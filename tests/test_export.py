@@ -315,12 +315,12 @@ def test_timeline_hover_and_list_say_quote_and_source(claims, story):
 
 
 def test_timeline_draws_uncertain_dates_as_bars(claims, story):
-    from claimkit.gitio import GitHistory
+    from claimkit.gitio import GitSession
     from claimkit.history import all_versions
     from claimkit.repo import ClaimsRepo
     from claimkit.timeline import build_page
 
-    with GitHistory(story) as history:
+    with GitSession(story) as history:
         histories = all_versions(ClaimsRepo.open(story), history)
     page = build_page(histories, sources=3)
     date_lane = page.lanes[0]
@@ -349,12 +349,12 @@ def test_timeline_labels_never_overlap(claims, make_repo):
         )
         history.append({**source_files(source, "x\n", "2025-08-08"), "claims/outcome.yaml": claim})
     repo = make_repo(history)
-    from claimkit.gitio import GitHistory
+    from claimkit.gitio import GitSession
     from claimkit.history import all_versions
     from claimkit.repo import ClaimsRepo
     from claimkit.timeline import CHAR_WIDTH, build_page
 
-    with GitHistory(repo) as history_:
+    with GitSession(repo) as history_:
         page = build_page(all_versions(ClaimsRepo.open(repo), history_), sources=6)
     lane = page.lanes[0]
     spans = {}

@@ -112,8 +112,8 @@ def test_review_of_a_branch_that_records_a_new_article(claims, story):
         "\n"
         "> in Anchorage, Alaska\n"
         "\n"
-        "**Standing at head:** contested: Alaska > Juneau (a1, a2) vs Alaska > Anchorage "
-        "(a2, a3)\n"
+        # a2's Alaska agrees with both sides, so it takes neither.
+        "**Standing at head:** contested: Alaska > Juneau (a1) vs Alaska > Anchorage (a3)\n"
         "\n"
         "**Readings this branch adds** (at their place in the story):\n"
         "\n"

@@ -311,3 +311,17 @@ def test_consistent_standing_names_the_most_specific_value():
              ("s2", "2025-08-03", "2025-08-15", "asserted")]  # fmt: skip
     standing = build_story("c", readings_in([2, 0, 1], items)).standing
     assert (standing.state, standing.value) == (CONSISTENT, "2025-08-15")
+
+
+def test_a_merge_commit_is_the_reading_on_the_first_parent_line(claims, make_repo):
+    repo = make_repo([article_commit("A")])
+    git(repo, "checkout", "-q", "-b", "side")
+    _, files = article_commit("B")
+    write_files(repo, files)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Record B on a branch")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "merge", "-q", "--no-ff", "-m", "Merge B", "side")
+    merge = git(repo, "rev-parse", "HEAD").strip()
+    log = json_of(claims, repo, "log", "summit-date")
+    assert [(v["source"], v["commit"]) for v in log["versions"]][-1] == ("B", merge)

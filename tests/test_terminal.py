@@ -140,19 +140,16 @@ def test_list_on_a_terminal(story):
         "modality",
         "source",
         "versions",
-        "contested",
+        "standing",
     ]
-    assert lines[2].split() == ["summit-date", "date", "2025-08", "asserted", "a2", "3", "yes"]
+    # The current value is the story's end (a3), though a2 was recorded last.
+    assert lines[2].split() == ["summit-date", "date", "2025-09-18", "asserted", "a3", "3",
+                                "contested:", "2025-08-15", "(a1,", "a2)", "vs", "2025-09-18",
+                                "(a3)"]  # fmt: skip
     assert lines[3].split() == [
-        "summit-location",
-        "place",
-        "Alaska",
-        ">",
-        "Anchorage",
-        "asserted",
-        "a3",
-        "2",
-    ]
+        "summit-location", "place", "Alaska", ">", "Anchorage", "asserted", "a3", "2",
+        "consistent:", "Alaska", ">", "Anchorage",
+    ]  # fmt: skip
 
 
 def test_sources_on_a_terminal(story):
@@ -166,8 +163,8 @@ def test_sources_on_a_terminal(story):
 def test_show_on_a_terminal(story):
     out = ok(on_terminal("show", "summit-date", repo=story))
     assert "summit-date" in out
-    assert "2025-08" in out
-    assert "in August" in out
+    assert "value           2025-09-18" in out
+    assert "the file holds the reading from a2 (2025-08)" in out
 
 
 def test_blame_on_a_terminal(story):
@@ -185,7 +182,10 @@ def test_diff_on_a_terminal(story):
 
 def test_check_on_a_terminal(story):
     out = ok(on_terminal("check", repo=story))
-    assert out == "0 errors, 0 warnings in 5 files\n"
+    # The file holds a2's reading; a3's version, the story's end, keeps its finding.
+    assert out.endswith(
+        "reports as past an event on 2025-09-18 [time-sense]\n0 errors, 1 warning in 5 files\n"
+    )
 
 
 def test_review_on_a_terminal(story):

@@ -9,9 +9,13 @@ from pathlib import Path
 
 import click
 
-from .errors import EXIT_USAGE, ClaimsError
-
-EXIT_INTERNAL = 70
+from .errors import (
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    ClaimsError,
+)
 
 
 class ClaimsGroup(click.Group):
@@ -30,7 +34,7 @@ class ClaimsGroup(click.Group):
         except click.ClickException as err:
             fail(err.format_message(), err.exit_code)
         except click.Abort:
-            fail("aborted", 130)
+            fail("aborted", EXIT_INTERRUPTED)
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context):
@@ -41,7 +45,7 @@ class ClaimsGroup(click.Group):
         except ClaimsError as err:
             fail(str(err), err.exit_code)
         except KeyboardInterrupt:
-            fail("interrupted", 130)
+            fail("interrupted", EXIT_INTERRUPTED)
         except BrokenPipeError:
             # The reader went away (`claims log x | head`): not an error worth a message.
             sys.stderr.close()
@@ -275,7 +279,7 @@ def check(ctx, paths, fmt, strict):
     else:
         click.echo(render.report_text(report))
     if report.errors or (strict and report.warnings):
-        sys.exit(1)
+        sys.exit(EXIT_FINDINGS)
 
 
 def style_for_terminal():
@@ -366,7 +370,7 @@ def diff(ctx, revisions, source_pair, fmt, exit_code):
     from . import render
     from .diffing import diff_revisions, diff_sources
     from .errors import UsageError
-    from .gitio import GitHistory
+    from .gitio import GitSession
 
     if len(revisions) == 1 and ".." in revisions[0] and "..." not in revisions[0]:
         revisions = tuple(revisions[0].split("..", 1))
@@ -375,7 +379,7 @@ def diff(ctx, revisions, source_pair, fmt, exit_code):
     if source_pair and revisions:
         raise UsageError("--sources cannot be combined with revisions")
     repo = open_repo(ctx)
-    with GitHistory(repo.root) as git:
+    with GitSession(repo.root) as git:
         if source_pair:
             diffs = diff_sources(repo, git, *source_pair)
         else:
@@ -389,7 +393,7 @@ def diff(ctx, revisions, source_pair, fmt, exit_code):
     else:
         output(render.diff_text(diffs))
     if exit_code and diffs:
-        sys.exit(1)
+        sys.exit(EXIT_FINDINGS)
 
 
 @main.command()

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from .cli import format_option, main, open_repo, output
+from .errors import EXIT_FINDINGS
 
 MODALITY = click.Choice(["asserted", "scheduled", "alleged", "denied"])
 
@@ -157,12 +158,12 @@ def review(ctx, revisions, fmt, output_file):
     from . import render_review
     from .errors import UsageError
     from .files import atomic_write
-    from .gitio import GitHistory
+    from .gitio import GitSession
     from .review import parse_range, review_range
 
     base, head, merge_base = parse_range(revisions)
     repo = open_repo(ctx)
-    with GitHistory(repo.root) as git:
+    with GitSession(repo.root) as git:
         result = review_range(repo, git, base, head, merge_base)
     markdown = render_review.review_markdown(result)
     text = render_review.review_json(result) + "\n" if fmt == "json" else markdown
@@ -181,7 +182,7 @@ def review(ctx, revisions, fmt, output_file):
         except OSError as err:
             raise UsageError(f"GITHUB_STEP_SUMMARY {summary}: {err.strerror}") from None
     if result.errors:
-        sys.exit(1)
+        sys.exit(EXIT_FINDINGS)
 
 
 @main.command("git-setup")
@@ -253,4 +254,4 @@ def merge_driver(base, ours, theirs, path, marker_size):
     atomic_write(ours, data)
     if result.conflicts:
         click.echo(render_review.merge_message(display, result), err=True)
-        sys.exit(1)
+        sys.exit(EXIT_FINDINGS)

@@ -44,10 +44,10 @@ def write_output(path: Path, write) -> None:
 
 def read_history(repo):
     """Every claim's versions and whether the history is cut short, from one pass over git."""
-    from .gitio import GitHistory
+    from .gitio import GitSession
     from .history import all_versions, source_cache
 
-    with GitHistory(repo.root) as git:
+    with GitSession(repo.root) as git:
         sources = source_cache(repo, git)  # backed by the cache under .git/claims-cache
         histories = all_versions(repo, git, sources)
         truncated = git.is_shallow() if histories else False

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .editing import WRITE_LOCK, commit_subject, refuse_problems, short, story_effect
 from .errors import DataError, UsageError
 from .files import exclusive_lock
-from .gitio import GitHistory
+from .gitio import GitSession
 from .model import Claim
 from .repo import CLAIMS_DIR, ClaimsRepo, claim_from_document
 from .yamlio import load_mapping
@@ -31,7 +31,7 @@ class ArticleCommit:
     commit: str | None = None
 
 
-def uncommitted(git: GitHistory, folder: str) -> list[tuple[str, str]]:
+def uncommitted(git: GitSession, folder: str) -> list[tuple[str, str]]:
     """(status, path) of every file under `folder` that differs from HEAD, deletions left out."""
     output = git.run(
         "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--",
@@ -49,7 +49,7 @@ def commit_articles(repo: ClaimsRepo, dry_run: bool = False) -> list[ArticleComm
     own files when they are new or changed); every file must pass `claims check` first."""
     from .check import check_document
 
-    with GitHistory(repo.root) as git, exclusive_lock(git.git_path(WRITE_LOCK)):
+    with GitSession(repo.root) as git, exclusive_lock(git.git_path(WRITE_LOCK)):
         groups: dict[str, list[tuple[str, Claim]]] = {}
         for _status, path in uncommitted(git, CLAIMS_DIR):
             name = path.rsplit("/", 1)[-1]

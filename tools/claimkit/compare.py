@@ -8,6 +8,16 @@ from functools import lru_cache
 from typing import Any
 
 from .dates import DateRange, parse_date
+from .kinds import (  # noqa: F401  (re-exported: the kinds are named here too)
+    BROADENED,
+    CHANGE_KINDS,
+    CHANGED,
+    CONTRADICTED,
+    CORROBORATED,
+    EDITED,
+    FIRST_REPORT,
+    REFINED,
+)
 from .model import Claim
 from .quotes import normalise
 from .values import value_text
@@ -20,18 +30,9 @@ def _key(text: str) -> str:
     return normalise(text).casefold()
 
 
+# Relations between two values; refined, broadened, contradicted and changed double as kinds.
 SAME = "same"
-REFINED = "refined"
-BROADENED = "broadened"
-CONTRADICTED = "contradicted"
 OVERLAPPING = "overlapping"
-CHANGED = "changed"
-
-# Change kinds of a version against the chronologically previous one.
-FIRST_REPORT = "first-report"
-CORROBORATED = "corroborated"
-EDITED = "edited"
-CHANGE_KINDS = (FIRST_REPORT, CORROBORATED, REFINED, BROADENED, CONTRADICTED, CHANGED, EDITED)
 
 
 @dataclass(frozen=True)

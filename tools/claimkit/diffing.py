@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .compare import change_between
 from .errors import NotFound, RepoError
 from .files import read_bytes
-from .gitio import GitHistory, blob_id
+from .gitio import GitSession, blob_id
 from .history import (
     Version,
     all_versions,
@@ -72,7 +72,7 @@ def _parse(data: bytes | None, display: str) -> tuple[Claim | None, str | None]:
 
 
 def diff_revisions(
-    repo: ClaimsRepo, git: GitHistory, old_rev: str, new_rev: str | None
+    repo: ClaimsRepo, git: GitSession, old_rev: str, new_rev: str | None
 ) -> list[ClaimDiff]:
     """Claims that differ between two revisions, or between a revision and the working tree.
 
@@ -152,7 +152,7 @@ def source_order(histories: dict[str, list[Version]]) -> list[str]:
     return sorted(first_seen, key=first_seen.__getitem__)
 
 
-def diff_sources(repo: ClaimsRepo, git: GitHistory, first: str, second: str) -> list[ClaimDiff]:
+def diff_sources(repo: ClaimsRepo, git: GitSession, first: str, second: str) -> list[ClaimDiff]:
     """Every claim as it stood after article `first` vs after article `second`, in publication order."""
     histories = all_versions(repo, git)
     order = source_order(histories)

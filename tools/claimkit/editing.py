@@ -15,7 +15,7 @@ from .compare import SAME, Change, change_between, compare_values
 from .dates import parse_date
 from .errors import CheckFailed, ConflictError, DataError, UsageError
 from .files import atomic_write, decode_utf8, exclusive_lock, read_bytes, read_text
-from .gitio import GitHistory
+from .gitio import GitSession
 from .model import CLAIM_FIELDS, MODALITIES, TYPES, Claim, Source, is_source_id
 from .repo import ClaimsRepo, claim_from_document, source_from_document
 from .values import value_from_words, value_text
@@ -58,7 +58,7 @@ def describe_status(status: str) -> str:
     return ", ".join(dict.fromkeys(STATUS_WORDS.get(c, "changed") for c in status if c != " "))
 
 
-def refuse_uncommitted(git: GitHistory, display: str, skeleton: bool = False) -> None:
+def refuse_uncommitted(git: GitSession, display: str, skeleton: bool = False) -> None:
     """Refuse a file with uncommitted changes, except a new skeleton (`claims new`'s) that
     reports nothing yet: completing it is what it was made for."""
     status = git.status(display)
@@ -121,7 +121,7 @@ def record(
     time_expression and note belong to the article they were read from, so they are set when
     given and otherwise removed. Nothing is written unless every claim rule passes.
     """
-    with GitHistory(repo.root) as git, exclusive_lock(git.git_path(WRITE_LOCK)):
+    with GitSession(repo.root) as git, exclusive_lock(git.git_path(WRITE_LOCK)):
         # Everything from reading the file to committing it happens under the lock, so two
         # records at once run in turn and neither commits the other's edit.
         path = repo.claim_path(claim_id)
@@ -189,7 +189,7 @@ def record(
 
 
 def story_effect(
-    repo: ClaimsRepo, git: GitHistory, claim_id: str, display: str, new: Claim
+    repo: ClaimsRepo, git: GitSession, claim_id: str, display: str, new: Claim
 ) -> tuple[Claim | None, Change, tuple[str, ...]]:
     """A new reading's story predecessor, its change kind against it, and notes on its effect:
     recorded out of story order (the current value stays), and a successor whose kind changes."""
@@ -315,7 +315,7 @@ def add_source(
     context = Context(repo)
     refuse_problems(sorted(source_schema(context, item) + published_parses(context, item)))
 
-    git = GitHistory(repo.root) if commit else None
+    git = GitSession(repo.root) if commit else None
     try:
         if git is not None:
             git.refuse_if_locked()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .check import WARNING, Problem
 from .dates import parse_date
-from .gitio import GitHistory, is_git_repository
+from .gitio import GitSession, is_git_repository
 from .repo import ClaimsRepo
 from .story import Version, build_story
 
@@ -36,7 +36,7 @@ def story_findings(repo: ClaimsRepo, claim_ids: dict[str, tuple[str, object]]) -
         return []
     from .history import all_versions
 
-    with GitHistory(repo.root) as git:
+    with GitSession(repo.root) as git:
         if not git.has_commits():
             return []
         histories = all_versions(repo, git)

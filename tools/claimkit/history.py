@@ -4,65 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import json
-import os
-import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .cache import Store
 from .cache import enabled as cache_enabled
-from .errors import DataError
-from .files import MAX_FILE_BYTES, decode_utf8
-from .gitio import EarlyFileLog, FileRevision, GitHistory
-from .model import CLAIM_FIELDS, Claim
-from .repo import CLAIMS_DIR, ClaimsRepo, claim_from_document, claim_from_document_check
+from .claimfile import claim_id_of, parse_claim, parse_claim_blob  # noqa: F401  (re-exported)
+from .gitio import EarlyFileLog, FileRevision, GitSession
+from .history_cache import HistoryIndex, history_index
+from .model import Claim
+from .repo import ClaimsRepo
 from .sources import SourceCache
 from .story import Standing, Story, Version, build_story
 from .story import as_of as story_as_of
-from .yamlio import parse_mapping, prepare_parser
-
-
-def _claim_document(data: bytes, display: str):
-    if len(data) > MAX_FILE_BYTES:
-        raise DataError(
-            display,
-            1,
-            1,
-            f"file is {len(data)} bytes, over the {MAX_FILE_BYTES}-byte limit",
-            "file-size",
-        )
-    return parse_mapping(decode_utf8(data, display), display, positions=False)
-
-
-def parse_claim(data: bytes, display: str) -> Claim:
-    """A claim from a file's bytes, with the same limits as a file on disk; DataError if not."""
-    return claim_from_document(_claim_document(data, display))
-
-
-def parse_claim_fields(data: bytes, display: str) -> tuple[list | None, str | None]:
-    """parse_claim_blob's answer as the claim's fields (CLAIM_FIELDS order), without building
-    the Claim: reading a whole history makes one per version."""
-    try:
-        doc = _claim_document(data, display)
-        claim_from_document_check(doc)
-    except DataError as err:
-        return None, str(err)
-    get = doc.data.get
-    return [get(name) for name in CLAIM_FIELDS], None
-
-
-def parse_claim_blob(data: bytes, display: str) -> tuple[Claim | None, str | None]:
-    """Like parse_claim, but a version that does not parse is returned as its error."""
-    try:
-        return parse_claim(data, display), None
-    except DataError as err:
-        return None, str(err)
-
-
-def claim_id_of(path: str) -> str:
-    return path.rsplit("/", 1)[-1].removesuffix(".yaml")
+from .yamlio import prepare_parser
 
 
 def build_versions(
@@ -83,7 +39,7 @@ def build_versions(
 
 def claim_versions(
     repo: ClaimsRepo,
-    git: GitHistory,
+    git: GitSession,
     claim_id: str,
     sources: SourceCache | None = None,
     rev: str = "HEAD",
@@ -104,215 +60,6 @@ def claim_versions(
 
 
 # Every claim's history at once ---------------------------------------------------------------
-
-HISTORY_FILE = "history.jsonl"
-SUMMARY_FILE = "summary.json"
-
-
-def is_claim_file(path: str) -> bool:
-    return path.endswith(".yaml") and path.count("/") == 1 and path.startswith(CLAIMS_DIR + "/")
-
-
-ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
-@dataclass
-class HistoryIndex:
-    """Every claim's versions in commit order, as rows: from git, or from the cache.
-
-    A row is [commit number, path, blob, claim fields (CLAIM_FIELDS order) or None, error or
-    None]; rows read from the cache stay encoded until they are asked for, and `lines` keeps
-    each row's encoding for writing the cache. `cites` holds each row's source id (None where
-    unreadable or not a string) and `readable` whether it parsed, so that a listing needs no
-    row it does not show.
-    """
-
-    key: dict
-    commits: list[list[str]]  # [commit, recorded]
-    spans: dict[str, tuple[int, int]]  # claim id -> (first row, number of rows)
-    rows: list  # encoded (bytes) or decoded (list) rows
-    lines: list[bytes]
-    cites: list
-    readable: str  # "1" or "0" per row
-
-    def claim_ids(self) -> list[str]:
-        return sorted(self.spans)
-
-    def row(self, position: int) -> list:
-        row = self.rows[position]
-        if isinstance(row, bytes):
-            row = self.rows[position] = json.loads(row)
-        return row
-
-    def decode_all(self) -> None:
-        """Decode every row still encoded, in one pass of the JSON decoder (a whole history
-        costs a fraction of decoding row by row)."""
-        encoded = [p for p, row in enumerate(self.rows) if isinstance(row, bytes)]
-        if encoded:
-            decoded = json.loads(b"[" + b",".join(self.rows[p] for p in encoded) + b"]")
-            for position, row in zip(encoded, decoded, strict=True):
-                self.rows[position] = row
-
-    def claim_rows(self, claim_id: str) -> list[list]:
-        start, count = self.spans.get(claim_id, (0, 0))
-        return [self.row(position) for position in range(start, start + count)]
-
-    def encode(self) -> bytes:
-        head = {"commits": self.commits, "spans": self.spans, "cites": self.cites,
-                "readable": self.readable}  # fmt: skip
-        return b"\n".join([ROW_ENCODER.encode(head).encode(), *self.lines])
-
-    @classmethod
-    def decode(cls, key: dict, body: bytes) -> HistoryIndex:
-        lines = body.split(b"\n")
-        head = json.loads(lines[0])
-        spans = {claim_id: tuple(span) for claim_id, span in head["spans"].items()}
-        rows = lines[1:]
-        if len(rows) != len(head["cites"]) or len(rows) != len(head["readable"]):
-            raise ValueError("cache rows do not match their index")
-        return cls(key, head["commits"], spans, list(rows), rows, head["cites"], head["readable"])
-
-    @classmethod
-    def from_rows(cls, key: dict, commits: list, by_claim: dict[str, list]) -> HistoryIndex:
-        """From (row, encoded row, cited source, readable) by claim, in commit order."""
-        spans, entries = {}, []
-        for claim_id in sorted(by_claim):
-            spans[claim_id] = (len(entries), len(by_claim[claim_id]))
-            entries.extend(by_claim[claim_id])
-        rows, lines, cites, readable = (list(column) for column in zip(*entries, strict=True)) \
-            if entries else ([], [], [], [])  # fmt: skip
-        return cls(key, commits, spans, rows, lines, cites, "".join(readable))
-
-
-def history_key(repo: ClaimsRepo, git: GitHistory) -> dict:
-    return {"head": git.head, "prefix": git.prefix, "shallow": git.shallow_boundary()}
-
-
-def history_index(repo: ClaimsRepo, git: GitHistory, sources: SourceCache) -> HistoryIndex:
-    """Every claim's versions: from the cache when it holds them for HEAD, else from git.
-
-    From git, history is read in one pass (`git log --raw -- claims/` and one cat-file over
-    the blobs it names) while the sources are loaded; when the cache holds the history of an
-    ancestor that HEAD extends without merges, only the commits since are read. Either way
-    the result is written back to the cache.
-    """
-    key = history_key(repo, git)
-    store = sources.store
-    if store is not None and (found := store.read(HISTORY_FILE, key)) is not None:
-        try:
-            return HistoryIndex.decode(key, found[1])
-        except (ValueError, KeyError, TypeError, IndexError):
-            pass
-    base = _extendable_base(store, key, git) if store is not None else None
-    # The sources are read while git walks the history: by another process that fills their
-    # cache where there are many and a second core (forked before any thread starts), here
-    # otherwise.
-    warming = _warm_sources_elsewhere(sources, git)
-    stream = git.stream_tree_log(
-        CLAIMS_DIR, keep=is_claim_file, since=base.key["head"] if base else None
-    )
-    if warming is None:
-        sources.preload()
-    commits = base.commits if base else []
-    numbers = {commit: number for number, (commit, _) in enumerate(commits)}
-    new_rows: dict[str, list] = {}
-    encode = ROW_ENCODER.encode
-    for revision, data in stream:
-        if data is None:
-            continue  # a deletion: not a version
-        number = numbers.get(revision.commit)
-        if number is None:
-            number = numbers[revision.commit] = len(commits)
-            commits.append([revision.commit, revision.recorded])
-        fields, error = parse_claim_fields(data, f"{revision.path}@{revision.commit[:12]}")
-        row = [number, revision.path, revision.blob, fields, error]
-        # Encoded now, for the cache, while git is still producing the next ones.
-        cite = fields[6] if fields and isinstance(fields[6], str) else None
-        entry = (row, encode(row).encode(), cite, "1" if fields else "0")
-        new_rows.setdefault(claim_id_of(revision.path), []).append(entry)
-    by_claim: dict[str, list] = {}
-    if base:
-        for claim_id, (start, count) in base.spans.items():
-            by_claim[claim_id] = [
-                (base.rows[p], base.lines[p], base.cites[p], base.readable[p])
-                for p in range(start, start + count)
-            ]
-    for claim_id, rows in new_rows.items():
-        by_claim.setdefault(claim_id, []).extend(reversed(rows))
-    index = HistoryIndex.from_rows(key, commits, by_claim)
-    if store is not None:
-        store.write(HISTORY_FILE, key, index.encode())
-    if warming is not None:
-        warming()
-    return index
-
-
-# Below this many commits (about as many sources, one article a commit), reading the sources
-# here costs less than starting another process to read them.
-PARALLEL_MIN_COMMITS = 2000
-
-
-def _warm_sources_elsewhere(sources: SourceCache, git: GitHistory):
-    """Fork a process that walks seeds/ and reads every source into the cache; return what
-    waits for it and then takes the sources up from the cache (or reads them here if it
-    failed). None where that does not pay or cannot be done: no fork, one core, threads
-    already running, no writable cache, sources mostly cached, or a short history."""
-    store = sources.store
-    graph = git.commit_graph() if store is not None else None
-    if (
-        store is None
-        or not hasattr(os, "fork")
-        or (os.cpu_count() or 1) < 2
-        or threading.active_count() > 1
-        or not store.writable()
-        or sources.cached_count() >= PARALLEL_MIN_COMMITS
-        or graph is None
-        or graph.commits < PARALLEL_MIN_COMMITS
-    ):
-        return None
-    try:
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid == 0:  # the child: fill the cache, and leave without running anything else
-        code = 1
-        try:
-            sources.preload()
-            sources.save()
-            code = 0
-        finally:
-            os._exit(code)
-
-    def finish() -> None:
-        try:
-            _, status = os.waitpid(pid, 0)
-        except ChildProcessError:
-            status = 1
-        if status == 0:
-            sources.reload()  # what the cache lacks is still read on demand
-        else:
-            sources.preload()
-
-    return finish
-
-
-def _extendable_base(store: Store, key: dict, git: GitHistory) -> HistoryIndex | None:
-    """The cached history of an earlier HEAD that the current one extends without merges."""
-    found = store.read_stale(HISTORY_FILE)
-    if found is None or git.head is None:
-        return None
-    header, body = found
-    old = header.get("key") or {}
-    if (
-        not isinstance(old.get("head"), str)
-        or {**old, "head": key["head"]} != key
-        or not git.extends_linearly(old["head"], git.head)
-    ):
-        return None
-    try:
-        return HistoryIndex.decode(old, body)
-    except (ValueError, KeyError, TypeError, IndexError):
-        return None
 
 
 def _versions(index: HistoryIndex, claim_id: str, sources: SourceCache) -> list[Version]:
@@ -344,13 +91,13 @@ def collector_paused():
             gc.enable()
 
 
-def source_cache(repo: ClaimsRepo, git: GitHistory) -> SourceCache:
+def source_cache(repo: ClaimsRepo, git: GitSession) -> SourceCache:
     """A SourceCache backed by the repository's cache (when there is one to use)."""
     return SourceCache(repo, Store(git.git_dir) if cache_enabled() else None)
 
 
 def all_versions(
-    repo: ClaimsRepo, git: GitHistory, sources: SourceCache | None = None
+    repo: ClaimsRepo, git: GitSession, sources: SourceCache | None = None
 ) -> dict[str, list[Version]]:
     """Every claim's versions in commit order, from one pass of `git log --raw -- claims/`
     and one batch read of the blobs it names (or from the cache of that pass)."""
@@ -380,7 +127,7 @@ class Overview:
         return self.standing.contested
 
 
-def overview(repo: ClaimsRepo, git: GitHistory, day: dt.date | None = None) -> dict[str, Overview]:
+def overview(repo: ClaimsRepo, git: GitSession, day: dt.date | None = None) -> dict[str, Overview]:
     """Every claim with history: its story's length, standing and current value, and (with
     `day`) its state as of `day`."""
     result = {}
@@ -397,7 +144,7 @@ def overview(repo: ClaimsRepo, git: GitHistory, day: dt.date | None = None) -> d
     return result
 
 
-def all_stories(repo: ClaimsRepo, git: GitHistory) -> dict[str, Story]:
+def all_stories(repo: ClaimsRepo, git: GitSession) -> dict[str, Story]:
     """Every claim's story, from one read of the whole history."""
     histories = all_versions(repo, git)
     with collector_paused():

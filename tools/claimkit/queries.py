@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .errors import NotFound
-from .gitio import EarlyFileLog, GitHistory, is_git_repository
+from .gitio import EarlyFileLog, GitSession, is_git_repository
 from .history import all_versions, claim_versions, overview
 from .model import Claim, Source
 from .repo import ClaimsRepo
@@ -21,7 +21,7 @@ def listing(repo: ClaimsRepo, day: dt.date | None) -> list[tuple[Claim, str, int
     required = day is not None
     overviews = {}
     if required or is_git_repository(repo.root):
-        with GitHistory(repo.root) as git:
+        with GitSession(repo.root) as git:
             overviews = overview(repo, git, day)
     rows = []
     for claim_id in sorted(overviews) if day else repo.claim_ids():
@@ -45,7 +45,7 @@ def citing_sources(repo: ClaimsRepo) -> list[tuple[Source, list[str]]]:
     cites it (outside git, the claim files that cite it now)."""
     citing: dict[str, set[str]] = {}
     if is_git_repository(repo.root):
-        with GitHistory(repo.root) as git:
+        with GitSession(repo.root) as git:
             histories = all_versions(repo, git)
         for claim_id, versions in histories.items():
             for version in versions:
@@ -80,7 +80,7 @@ def claim_log(
     path = repo.claim_path(claim_id)  # validates the id before it reaches git
     with (
         EarlyFileLog(repo.root, repo.relative(path)) as early,
-        GitHistory(repo.root, early) as git,
+        GitSession(repo.root, early) as git,
     ):
         readings = claim_versions(repo, git, claim_id, early=early)
         truncated = git.is_shallow()
@@ -109,7 +109,7 @@ def claim_blame(repo: ClaimsRepo, claim_id: str) -> list:
     from .diffing import blame
 
     repo.claim_path(claim_id)
-    with GitHistory(repo.root) as git:
+    with GitSession(repo.root) as git:
         readings = claim_versions(repo, git, claim_id)
     if not readings:
         no_history(repo, claim_id)

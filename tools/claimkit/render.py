@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from .kinds import TABLE as KIND_TABLE
 from .model import Claim, Source
 from .values import value_text
 
@@ -162,16 +163,7 @@ def sources_table(sources: list[tuple[Source, list[str]]]) -> str:
 
 # history ----------------------------------------------------------------------------------------
 
-CHANGE_COLOURS = {
-    "first-report": "cyan",
-    "corroborated": "blue",
-    "refined": "green",
-    "broadened": "yellow",
-    "contradicted": "red",
-    "changed": "magenta",
-    "edited": "bright_black",
-    "unreadable": "red",
-}
+CHANGE_COLOURS = {kind.name: kind.terminal for kind in KIND_TABLE}
 
 
 def version_json(version) -> dict:

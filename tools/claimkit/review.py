@@ -16,7 +16,7 @@ from pathlib import Path
 from .check import Problem, ProblemCounts, check_files
 from .diffing import ClaimDiff, compare_claims
 from .files import atomic_write
-from .gitio import GitHistory
+from .gitio import GitSession
 from .history import SourceCache, claim_id_of, claim_versions, parse_claim_blob
 from .model import Source, is_claim_id
 from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo
@@ -127,7 +127,7 @@ def parse_range(words: tuple[str, ...]) -> tuple[str, str, bool]:
 
 
 def review_range(
-    repo: ClaimsRepo, git: GitHistory, base: str, head: str, merge_base: bool = False
+    repo: ClaimsRepo, git: GitSession, base: str, head: str, merge_base: bool = False
 ) -> Review:
     base_commit, head_commit = git.resolve(base), git.resolve(head)
     if merge_base:
@@ -212,7 +212,7 @@ def _check(snapshot: ClaimsRepo, paths: list[str]) -> dict[str, list[Problem]]:
     return found
 
 
-def _parse(git: GitHistory, blobs: dict[str, str], path: str, commit: str):
+def _parse(git: GitSession, blobs: dict[str, str], path: str, commit: str):
     """The claim at `path` on one side, and the error that kept it from parsing."""
     if path not in blobs:
         return None, None

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .dates import date_argument
 from .errors import NotFound, UsageError
-from .gitio import EarlyFileLog, GitHistory, is_git_repository
+from .gitio import EarlyFileLog, GitSession, is_git_repository
 from .history import claim_versions, parse_claim
 from .model import Claim
 from .repo import ClaimsRepo
@@ -40,10 +40,10 @@ def show_claim(
     return claim_now(repo, claim_id)
 
 
-def _story(repo: ClaimsRepo, claim_id: str) -> tuple[Story, GitHistory | None]:
+def _story(repo: ClaimsRepo, claim_id: str) -> tuple[Story, GitSession | None]:
     path = repo.claim_path(claim_id)  # validates the id before it reaches git
     early = EarlyFileLog(repo.root, repo.relative(path))
-    git = GitHistory(repo.root, early)
+    git = GitSession(repo.root, early)
     try:
         versions = claim_versions(repo, git, claim_id, early=early)
     except BaseException:
@@ -78,7 +78,7 @@ def claim_now(repo: ClaimsRepo, claim_id: str) -> Shown:
 
 def claim_at(repo: ClaimsRepo, claim_id: str, rev: str) -> Shown:
     display = repo.relative(repo.claim_path(claim_id))
-    with GitHistory(repo.root) as git:
+    with GitSession(repo.root) as git:
         data = git.file_at(rev, display)
     if data is None:
         raise NotFound(f"{display} does not exist at {rev}")

@@ -27,9 +27,9 @@ from .compare import (
     compare_values,
 )
 from .dates import DateRange
+from .kinds import UNREADABLE
 from .model import Claim, Source
 
-UNREADABLE = "unreadable"
 CONSISTENT = "consistent"
 CONTESTED = "contested"
 COMPATIBLE = (SAME, REFINED, BROADENED, OVERLAPPING)
@@ -382,7 +382,8 @@ def standing_of(versions: list[Version]) -> Standing:
 
 def _groups(stated: list[tuple[object, str, str]]) -> tuple[Group, ...]:
     """One group per most specific value (one no compatible value refines), holding every
-    source whose value that one equals or refines; largest groups first."""
+    source whose value that one equals or refines and that agrees with no other group;
+    largest groups first."""
     leaves = []
     for value, kind, _ in stated:
         if any(k == kind and _relation(kind, value, other) == REFINED for other, k, _ in stated):
@@ -390,16 +391,26 @@ def _groups(stated: list[tuple[object, str, str]]) -> tuple[Group, ...]:
         if any(k == kind and _relation(kind, value, leaf) == SAME for leaf, k in leaves):
             continue
         leaves.append((value, kind))
-    groups = []
+    backing = []
     for leaf, kind in leaves:
-        sources = tuple(
-            dict.fromkeys(
-                source
-                for value, k, source in stated
-                if k == kind and _relation(kind, value, leaf) in (SAME, REFINED)
+        backing.append(
+            tuple(
+                dict.fromkeys(
+                    source
+                    for value, k, source in stated
+                    if k == kind and _relation(kind, value, leaf) in (SAME, REFINED)
+                )
             )
         )
-        groups.append(Group(leaf, kind, sources))
+    # A vaguer value that agrees with several groups takes no side: it backs none of them.
+    counts: dict[str, int] = {}
+    for sources in backing:
+        for source in sources:
+            counts[source] = counts.get(source, 0) + 1
+    groups = []
+    for (leaf, kind), sources in zip(leaves, backing, strict=True):
+        sided = tuple(source for source in sources if counts[source] == 1)
+        groups.append(Group(leaf, kind, sided or sources))
     groups.sort(key=lambda g: -len(g.sources))
     return tuple(groups)
 

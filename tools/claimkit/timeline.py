@@ -17,21 +17,12 @@ from string import Template
 
 from .compare import CONTRADICTED, CORROBORATED, EDITED, FIRST_REPORT
 from .dates import DateRange, parse_date
+from .kinds import TABLE as KIND_TABLE
 from .story import UNREADABLE, Standing, Version, build_story
 from .values import value_text
 
-# Change kinds: colour (Okabe-Ito, told apart by most colour-blind readers), and what it means.
-# The shape tells them apart in grey print too.
-KINDS = {
-    "first-report": ("#0072B2", "first report of the claim"),
-    "corroborated": ("#56B4E9", "same value, from a new source"),
-    "refined": ("#009E73", "a narrower value inside the previous one"),
-    "broadened": ("#E69F00", "a wider value around the previous one"),
-    "contradicted": ("#D40000", "a value incompatible with the previous one"),
-    "changed": ("#CC79A7", "a different value (text, people)"),
-    "edited": ("#767676", "a correction of the record, same source"),
-    "unreadable": ("#000000", "the file at that commit does not parse"),
-}
+# Change kinds: colour and what it means, from the one table in kinds.py.
+KINDS = {kind.name: (kind.page, kind.meaning) for kind in KIND_TABLE}
 CONTRADICTION = KINDS[CONTRADICTED][0]
 
 WIDTH = 1200
