@@ -26,16 +26,6 @@ class Problem:
     message: str
     rule: str
 
-    def to_json(self) -> dict:
-        return {
-            "path": self.path,
-            "line": self.line,
-            "column": self.column,
-            "severity": self.severity,
-            "rule": self.rule,
-            "message": self.message,
-        }
-
 
 class ProblemCounts:
     """Errors and warnings counted from a `problems` list (a field or a property)."""
@@ -55,12 +45,6 @@ class ProblemCounts:
 class Report(ProblemCounts):
     problems: list[Problem]
     files: int
-
-    def to_json(self) -> dict:
-        return {
-            "problems": [p.to_json() for p in self.problems],
-            "summary": {"files": self.files, "errors": self.errors, "warnings": self.warnings},
-        }
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -66,10 +65,69 @@ def fail(message: str, code: int):
 
 def output(text: str) -> None:
     """Print, through a pager when a person is reading a long text on a terminal."""
-    if sys.stdout.isatty() and text.count("\n") + 1 > shutil.get_terminal_size().lines:
-        click.echo_via_pager(text)
-    else:
-        click.echo(text)
+    from .render import terminal
+
+    terminal.output(text)
+
+
+class BadFiles:
+    """Files a command could not read: each is reported as one line when met, and the others
+    are still read; `finish` then exits EXIT_DATA if there were any."""
+
+    def __init__(self):
+        self.count = 0
+
+    def report(self, message: str) -> None:
+        click.echo(f"claims: error: {message}", err=True)
+        self.count += 1
+
+    def attempt(self, load, *args):
+        """load(*args), or None when it raised DataError (reported)."""
+        from .errors import DataError
+
+        try:
+            return load(*args)
+        except DataError as err:
+            self.report(str(err))
+            return None
+
+    def finish(self) -> None:
+        from .errors import EXIT_DATA
+
+        if self.count:
+            sys.exit(EXIT_DATA)
+
+
+def complete_claim_ids(ctx: click.Context, param, incomplete: str) -> list[str]:
+    """Shell completion: the ids of the claim files, read from the folder (nothing parsed)."""
+    repo = _repo_for_completion(ctx)
+    if repo is None:
+        return []
+    try:
+        return [name for name in repo.claim_ids() if name.startswith(incomplete)]
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+
+
+def complete_source_ids(ctx: click.Context, param, incomplete: str) -> list[str]:
+    """Shell completion: the ids of the sources under seeds/."""
+    repo = _repo_for_completion(ctx)
+    if repo is None:
+        return []
+    try:
+        return sorted(name for name in repo.source_paths() if name.startswith(incomplete))
+    except Exception:
+        return []
+
+
+def _repo_for_completion(ctx: click.Context):
+    from .repo import ClaimsRepo
+
+    path = ctx.find_root().params.get("repo")
+    try:
+        return ClaimsRepo.open(path, search_up=path is None)
+    except Exception:
+        return None
 
 
 def open_repo(ctx: click.Context):
@@ -97,14 +155,32 @@ def format_option(*choices: str, help: str | None = None):
     type=click.Path(file_okay=False, path_type=Path),
     help="Run on the claims repository at PATH instead of the one around the current directory.",
 )
+@click.option(
+    "--color",
+    "color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the output: auto colours on a terminal unless NO_COLOR is set "
+    "(FORCE_COLOR colours anywhere).",
+)
+@click.option(
+    "--no-pager",
+    is_flag=True,
+    help="Never page. Otherwise long output on a terminal goes through $CLAIMS_PAGER, "
+    "then $PAGER, then less.",
+)
 @click.version_option(package_name="claimkit", prog_name="claims")
 @click.pass_context
-def main(ctx: click.Context, repo: Path | None):
+def main(ctx: click.Context, repo: Path | None, color: str, no_pager: bool):
     """claims: how each reported fact changed from one article to the next.
 
     A claims repository holds one YAML file per claim in claims/, the source articles in
     seeds/, and a git history with one version of a claim per article that reported it.
     """
+    from .render import terminal
+
+    terminal.configure(color=color, pager=not no_pager)
     ctx.obj = {"repo": repo}
 
 
@@ -149,7 +225,12 @@ def init(ctx: click.Context, path: Path | None):
     show_default=True,
     type=click.Choice(["asserted", "scheduled", "alleged", "denied"]),
 )
-@click.option("--source", default="", help="The source id (a metadata file under seeds/).")
+@click.option(
+    "--source",
+    default="",
+    shell_complete=complete_source_ids,
+    help="The source id (a metadata file under seeds/).",
+)
 @click.option("--quote", default="", help="Verbatim words from the source.")
 @click.pass_context
 def new(ctx, claim_id, event, prop, kind, values, modality, source, quote):
@@ -189,17 +270,15 @@ def list_claims(ctx, as_of, fmt):
     of the latest version whose source was published by DATE; claims not yet reported by
     then are left out. History is read in one pass over `git log -- claims/`.
     """
-    from . import render
     from .dates import date_argument
     from .queries import listing
+    from .render import listing as render
 
     repo = open_repo(ctx)
     day = date_argument(as_of, end=True) if as_of else None
-    rows = listing(repo, day)
-    if fmt == "json":
-        click.echo(render.to_json(render.listing_json(rows)))
-    else:
-        output(render.listing_table(rows))
+    bad = BadFiles()
+    render.emit_list(fmt, listing(repo, day, bad.attempt))
+    bad.finish()
 
 
 @main.command()
@@ -211,20 +290,18 @@ def sources(ctx, fmt):
     A source supports a claim when any version of the claim in history cites it (outside
     git, when the claim file cites it now).
     """
-    from . import render
     from .queries import citing_sources
+    from .render import listing as render
 
     repo = open_repo(ctx)
-    rows = citing_sources(repo)
-    if fmt == "json":
-        items = [render.source_json(s, repo.relative(s.path), c) for s, c in rows]
-        click.echo(render.to_json({"sources": items}))
-    else:
-        output(render.sources_table(rows))
+    bad = BadFiles()
+    rows = citing_sources(repo, bad.attempt)
+    render.emit_sources(fmt, rows, lambda s: repo.relative(s.path))
+    bad.finish()
 
 
 @main.command()
-@click.argument("claim_id", metavar="ID")
+@click.argument("claim_id", metavar="ID", shell_complete=complete_claim_ids)
 @click.option("--at", "rev", metavar="REV", help="The claim file as of a commit.")
 @click.option("--as-of", "as_of", metavar="DATE", help="As the press had it by DATE (EDTF).")
 @format_option("text", "json", "yaml")
@@ -239,18 +316,12 @@ def show(ctx, claim_id, rev, as_of, fmt):
     an uncertain publication date), and names the sources that may or may not have been
     published by then.
     """
-    from . import render
+    from .render import listing as render
     from .show import show_claim
 
     repo = open_repo(ctx)
     shown = show_claim(repo, claim_id, rev, as_of)
-    if fmt == "json":
-        path = repo.relative(repo.claim_path(claim_id))
-        click.echo(render.to_json(render.shown_json(shown, path)))
-    elif fmt == "yaml":
-        click.echo(shown.raw, nl=False)
-    else:
-        output(render.shown_text(shown))
+    render.emit_show(fmt, shown, repo.relative(repo.claim_path(claim_id)))
 
 
 @main.command()
@@ -265,32 +336,18 @@ def check(ctx, paths, fmt, strict):
     warnings are findings about the articles (time sense). Exit 0 without errors, 1 with
     errors (or with warnings under --strict), 2 on a usage error.
     """
-    from . import render
     from .check import check_files
+    from .render import check as render
 
     repo = open_repo(ctx)
     report = check_files(repo, paths)
-    if fmt == "json":
-        click.echo(render.report_json(report))
-    elif fmt == "github":
-        text = render.report_github(report)
-        if text:
-            click.echo(text)
-    else:
-        click.echo(render.report_text(report))
+    render.emit_check(fmt, report)
     if report.errors or (strict and report.warnings):
         sys.exit(EXIT_FINDINGS)
 
 
-def style_for_terminal():
-    """click.style on a terminal, a no-op elsewhere (pipes, files, CI logs)."""
-    if sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
-        return click.style
-    return lambda text, **_: text
-
-
 @main.command()
-@click.argument("claim_id", metavar="ID")
+@click.argument("claim_id", metavar="ID", shell_complete=complete_claim_ids)
 @format_option("text", "json", "markdown")
 @click.option(
     "--by",
@@ -327,7 +384,6 @@ def log(ctx, claim_id, fmt, by, reverse, limit, since, until, all_readings):
     order; one whose publication interval overlaps another's says its order is uncertain.
     The first line after the header gives the claim's standing.
     """
-    from . import render
     from .dates import date_argument
     from .queries import claim_log
 
@@ -338,13 +394,9 @@ def log(ctx, claim_id, fmt, by, reverse, limit, since, until, all_readings):
         repo, claim_id, by=by, first=first, last=last, reverse=reverse, limit=limit,
         all_readings=all_readings,
     )  # fmt: skip
-    args = (claim_id, found.versions, found.truncated)
-    if fmt == "json":
-        click.echo(render.log_json(*args, found.standing))
-    elif fmt == "markdown":
-        click.echo(render.log_markdown(*args, found.standing))
-    else:
-        output(render.log_text(*args, style_for_terminal(), found.standing))
+    from .render.story import emit_log
+
+    emit_log(fmt, claim_id, found.versions, found.truncated, found.standing)
 
 
 @main.command()
@@ -352,6 +404,7 @@ def log(ctx, claim_id, fmt, by, reverse, limit, since, until, all_readings):
 @click.option(
     "--sources",
     "source_pair",
+    shell_complete=complete_source_ids,
     nargs=2,
     metavar="S1 S2",
     help="Compare the facts as they stood after article S1 and after article S2.",
@@ -367,50 +420,33 @@ def diff(ctx, revisions, source_pair, fmt, exit_code):
     claim as it stood after article S1 against after article S2, in publication order. Each
     differing claim shows old -> new value, change kind and sources.
     """
-    from . import render
-    from .diffing import diff_revisions, diff_sources
-    from .errors import UsageError
-    from .gitio import GitSession
+    from .queries import claim_diffs
+    from .render.story import emit_diff
 
-    if len(revisions) == 1 and ".." in revisions[0] and "..." not in revisions[0]:
-        revisions = tuple(revisions[0].split("..", 1))
-    if len(revisions) > 2:
-        raise UsageError("diff takes at most two revisions")
-    if source_pair and revisions:
-        raise UsageError("--sources cannot be combined with revisions")
     repo = open_repo(ctx)
-    with GitSession(repo.root) as git:
-        if source_pair:
-            diffs = diff_sources(repo, git, *source_pair)
-        else:
-            old = revisions[0] if revisions else "HEAD"
-            new = revisions[1] if len(revisions) == 2 else None
-            diffs = diff_revisions(repo, git, old, new)
-    if fmt == "json":
-        click.echo(render.to_json({"claims": [d.to_json() for d in diffs]}))
-    elif fmt == "markdown":
-        click.echo(render.diff_markdown(diffs))
-    else:
-        output(render.diff_text(diffs))
+    diffs = claim_diffs(repo, revisions, source_pair)
+
+    bad = BadFiles()
+    for broken in (d for d in diffs if d.broken):
+        bad.report(broken.error)
+    diffs = [d for d in diffs if not d.broken]
+    emit_diff(fmt, diffs)
+    bad.finish()
     if exit_code and diffs:
         sys.exit(EXIT_FINDINGS)
 
 
 @main.command()
-@click.argument("claim_id", metavar="ID")
+@click.argument("claim_id", metavar="ID", shell_complete=complete_claim_ids)
 @format_option("text", "json")
 @click.pass_context
 def blame(ctx, claim_id, fmt):
     """For each field of a claim, the version that last set it: commit, date, source."""
-    from . import render
     from .queries import claim_blame
+    from .render.story import emit_blame
 
     repo = open_repo(ctx)
-    rows = render.blame_rows(claim_blame(repo, claim_id))
-    if fmt == "json":
-        click.echo(render.to_json({"claim": claim_id, "fields": rows}))
-    else:
-        output(render.blame_text(rows))
+    emit_blame(fmt, claim_id, claim_blame(repo, claim_id))
 
 
 # Commands defined in other modules register themselves on `main` when imported.

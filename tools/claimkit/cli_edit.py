@@ -8,15 +8,20 @@ from pathlib import Path
 
 import click
 
-from .cli import format_option, main, open_repo, output
+from .cli import complete_claim_ids, complete_source_ids, format_option, main, open_repo, output
 from .errors import EXIT_FINDINGS
 
 MODALITY = click.Choice(["asserted", "scheduled", "alleged", "denied"])
 
 
 @main.command()
-@click.argument("claim_id", metavar="ID")
-@click.option("--source", required=True, help="The article this version comes from (a seeds/ id).")
+@click.argument("claim_id", metavar="ID", shell_complete=complete_claim_ids)
+@click.option(
+    "--source",
+    required=True,
+    shell_complete=complete_source_ids,
+    help="The article this version comes from (a seeds/ id).",
+)
 @click.option(
     "--value",
     "values",
@@ -48,18 +53,15 @@ def record(
     like `summit-date: 2025-08-15 -> 2025-09-18 (contradicted) [a3]` and the trailers `Claim:`
     and `Source:`. The commit runs no git hooks: the file has just been checked.
     """
-    from . import render_review
     from .editing import record as record_version
+    from .render.review import emit_recorded
 
     repo = open_repo(ctx)
     recorded = record_version(
         repo, claim_id, source=source, values=values, quote=quote, modality=modality,
         time_expression=time_expression, note=note, force=force, commit=commit,
     )  # fmt: skip
-    if fmt == "json":
-        click.echo(render_review.recorded_json(recorded))
-    else:
-        click.echo(render_review.recorded_text(recorded))
+    emit_recorded(fmt, recorded)
 
 
 @main.command("commit")
@@ -76,21 +78,11 @@ def commit_command(ctx, dry_run, fmt):
     story order); the trailers name the source and the claims. Every file must pass the
     claim rules first; other staged work is left staged. The commits run no git hooks.
     """
-    from . import render
     from .committing import commit_articles
+    from .render.review import emit_commits
 
     repo = open_repo(ctx)
-    made = commit_articles(repo, dry_run=dry_run)
-    if fmt == "json":
-        rows = [{"source": m.source_id, "title": m.title, "paths": list(m.paths),
-                 "changes": list(m.changes), "commit": m.commit} for m in made]  # fmt: skip
-        click.echo(render.to_json({"commits": rows}))
-        return
-    for m in made:
-        done = f"committed {m.commit[:12]}" if m.commit else "would commit"
-        click.echo(f"{done}: {m.source_id} ({len(m.paths)} files)")
-        for line in m.changes:
-            click.echo(f"  {line}")
+    emit_commits(fmt, commit_articles(repo, dry_run=dry_run))
 
 
 @main.command("add-source")
@@ -113,24 +105,15 @@ def add_source(ctx, file, published, title, outlet, url, basis, source_id, folde
     the article has no dateline), its basis and the text's sha256. Refuses an existing id, a
     text already registered under another id, and an invalid date.
     """
-    from . import render
     from .editing import add_source as add
+    from .render.review import emit_added_source
 
     repo = open_repo(ctx)
     added = add(
         repo, file, published=published, title=title, outlet=outlet, url=url, basis=basis,
         source_id=source_id, folder=folder, commit=commit,
     )  # fmt: skip
-    if fmt == "json":
-        data = render.source_json(added.source, added.meta_path, [])
-        data.pop("claims")
-        click.echo(
-            render.to_json({"source": data, "text": added.text_path, "commit": added.commit})
-        )
-        return
-    click.echo(f"added source {added.source.id}: {added.meta_path}, {added.text_path}")
-    if added.commit:
-        click.echo(f"committed {added.commit[:12]}")
+    emit_added_source(fmt, added)
 
 
 @main.command()
@@ -155,16 +138,13 @@ def review(ctx, revisions, fmt, output_file):
 
     Exit 0, or 1 when the changed files have check errors.
     """
-    from . import render_review
     from .errors import UsageError
     from .files import atomic_write
-    from .gitio import GitSession
-    from .review import parse_range, review_range
+    from .render import review as render_review
+    from .review import review_revisions
 
-    base, head, merge_base = parse_range(revisions)
     repo = open_repo(ctx)
-    with GitSession(repo.root) as git:
-        result = review_range(repo, git, base, head, merge_base)
+    result = review_revisions(repo, revisions)
     markdown = render_review.review_markdown(result)
     text = render_review.review_json(result) + "\n" if fmt == "json" else markdown
     if output_file is not None:
@@ -218,9 +198,9 @@ def diff_driver(args):
     Prints the claim's change (value and change kind, other fields, source, quote) and then
     the plain unified diff.
     """
-    from . import render_review
     from .errors import UsageError
     from .gitdrivers import external_diff
+    from .render import review as render_review
 
     if len(args) == 1:
         click.echo(render_review.unmerged(args[0]), nl=False)
@@ -245,9 +225,9 @@ def merge_driver(base, ours, theirs, path, marker_size):
     conflict, written between standard conflict markers that name both sources, and the exit
     status is 1 so that git reports it. Files that are not claim mappings merge line by line.
     """
-    from . import render_review
     from .files import atomic_write
     from .gitdrivers import merge_claim_files
+    from .render import review as render_review
 
     display = path or str(ours)
     data, result = merge_claim_files(base, ours, theirs, display, marker_size)

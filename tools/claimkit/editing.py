@@ -17,6 +17,7 @@ from .errors import CheckFailed, ConflictError, DataError, UsageError
 from .files import atomic_write, decode_utf8, exclusive_lock, read_bytes, read_text
 from .gitio import GitSession
 from .model import CLAIM_FIELDS, MODALITIES, TYPES, Claim, Source, is_source_id
+from .render.text import problem_line
 from .repo import ClaimsRepo, claim_from_document, source_from_document
 from .values import value_from_words, value_text
 from .yamlio import dump_mapping, edit_mapping, parse_mapping
@@ -49,8 +50,8 @@ def refuse_problems(problems: list[Problem]) -> None:
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise CheckFailed(
-            f"{first.path}:{first.line}:{first.column}: {first.message} [{first.rule}]{more}; "
-            "nothing written"
+            problem_line(first.path, first.line, first.column, first.message, first.rule)
+            + f"{more}; nothing written"
         )
 
 

@@ -55,7 +55,9 @@ class DataError(ClaimsError):
     exit_code = EXIT_DATA
 
     def __init__(self, path: str, line: int, column: int, message: str, rule: str):
-        super().__init__(f"{path}:{line}:{column}: {message} [{rule}]")
+        from .render.text import problem_line
+
+        super().__init__(problem_line(path, line, column, message, rule))
         self.path = path
         self.line = line
         self.column = column

@@ -103,7 +103,7 @@ def version_row(version: Version, position: int) -> dict[str, Any]:
 
 def claim_row(claim_id: str, told: Story) -> dict[str, Any]:
     """A claim as its story's last version has it, with its standing and a summary."""
-    from .render import standing_text
+    from .render.listing import standing_text
 
     story = told.versions
     current = told.current

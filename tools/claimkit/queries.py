@@ -14,10 +14,17 @@ from .repo import ClaimsRepo
 from .story import Standing, Version, build_story, published_between
 
 
-def listing(repo: ClaimsRepo, day: dt.date | None) -> list[tuple[Claim, str, int, Standing | None]]:
+def _plain(load, *args):
+    return load(*args)
+
+
+def listing(
+    repo: ClaimsRepo, day: dt.date | None, attempt=_plain
+) -> list[tuple[Claim, str, int, Standing | None]]:
     """`list`: each claim's current value (the story's end), its story's length and standing;
     with `day`, each claim as of that day (claims not yet reported then are left out).
-    A claim with no committed reading yet shows its file."""
+    A claim with no committed reading yet shows its file. `attempt(load, *args)` loads a
+    file, or reports it and gives None (a bad file never blocks the rest)."""
     required = day is not None
     overviews = {}
     if required or is_git_repository(repo.root):
@@ -31,16 +38,16 @@ def listing(repo: ClaimsRepo, day: dt.date | None) -> list[tuple[Claim, str, int
                 continue
             claim = found.as_of
         else:
-            on_disk = repo.load_claim(
-                claim_id
-            )  # read even when the story has it: a bad file is named
+            on_disk = attempt(repo.load_claim, claim_id)  # a bad file is named, even so
+            if on_disk is None:
+                continue
             claim = found.current if found and found.current else on_disk
         count, standing = (found.versions, found.standing) if found else (0, None)
         rows.append((claim, f"claims/{claim_id}.yaml", count, standing))
     return rows
 
 
-def citing_sources(repo: ClaimsRepo) -> list[tuple[Source, list[str]]]:
+def citing_sources(repo: ClaimsRepo, attempt=_plain) -> list[tuple[Source, list[str]]]:
     """`sources`: every source in publication order, with the claims any reading of which
     cites it (outside git, the claim files that cite it now)."""
     citing: dict[str, set[str]] = {}
@@ -52,8 +59,11 @@ def citing_sources(repo: ClaimsRepo) -> list[tuple[Source, list[str]]]:
                 if version.claim:
                     citing.setdefault(version.claim.source, set()).add(claim_id)
     for claim_id in repo.claim_ids():
-        citing.setdefault(repo.load_claim(claim_id).source, set()).add(claim_id)
-    ordered = sorted(repo.load_sources(), key=lambda s: (s.published_key(), s.id))
+        claim = attempt(repo.load_claim, claim_id)
+        if claim is not None:
+            citing.setdefault(claim.source, set()).add(claim_id)
+    loaded = [attempt(repo.load_source, source_id) for source_id in sorted(repo.source_paths())]
+    ordered = sorted(filter(None, loaded), key=lambda s: (s.published_key(), s.id))
     return [(s, sorted(citing.get(s.id, ()))) for s in ordered]
 
 
@@ -114,3 +124,22 @@ def claim_blame(repo: ClaimsRepo, claim_id: str) -> list:
     if not readings:
         no_history(repo, claim_id)
     return blame(readings)
+
+
+def claim_diffs(repo: ClaimsRepo, revisions: tuple[str, ...], source_pair: tuple | None) -> list:
+    """`diff`: the working tree against HEAD (or REV), two revisions, or two articles."""
+    from .diffing import diff_revisions, diff_sources
+    from .errors import UsageError
+
+    if len(revisions) == 1 and ".." in revisions[0] and "..." not in revisions[0]:
+        revisions = tuple(revisions[0].split("..", 1))
+    if len(revisions) > 2:
+        raise UsageError("diff takes at most two revisions")
+    if source_pair and revisions:
+        raise UsageError("--sources cannot be combined with revisions")
+    with GitSession(repo.root) as git:
+        if source_pair:
+            return diff_sources(repo, git, *source_pair)
+        old = revisions[0] if revisions else "HEAD"
+        new = revisions[1] if len(revisions) == 2 else None
+        return diff_revisions(repo, git, old, new)

@@ -126,6 +126,13 @@ def parse_range(words: tuple[str, ...]) -> tuple[str, str, bool]:
     return base or "HEAD", head or "HEAD", three
 
 
+def review_revisions(repo: ClaimsRepo, words: tuple[str, ...]) -> Review:
+    """`review`: the range as given on the command line, read from git."""
+    base, head, merge_base = parse_range(words)
+    with GitSession(repo.root) as git:
+        return review_range(repo, git, base, head, merge_base)
+
+
 def review_range(
     repo: ClaimsRepo, git: GitSession, base: str, head: str, merge_base: bool = False
 ) -> Review:

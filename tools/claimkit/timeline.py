@@ -843,7 +843,7 @@ def render(page: Page) -> str:
         head = f"{lane.event} · {lane.prop} · {lane.kind}"
         flag = ' <span class="chip k-contradicted">≠ contradicted</span>' if lane.contested else ""
         if lane.standing is not None and lane.standing.state:
-            from .render import standing_text
+            from .render.listing import standing_text
 
             flag += f' <small class="standing">{e(standing_text(lane.standing))}</small>'
         entries.append(

@@ -1,11 +1,13 @@
-"""Rendering for the editing and review workflow: `claims review`, the diff driver, `record`."""
+"""The editing and review workflow: `claims review`, git's diff and merge drivers, `record`."""
 
 from __future__ import annotations
 
-from .compare import SAME, compare_values
-from .model import CLAIM_FIELDS
-from .render import _md, to_json, truncate
-from .values import value_text
+from ..compare import SAME, compare_values
+from ..model import CLAIM_FIELDS
+from ..values import value_text
+from . import shapes, terminal
+from .text import md as _md
+from .text import plural, problem_line, truncate
 
 # The semantic change of one claim ----------------------------------------------------------------
 
@@ -149,34 +151,41 @@ def recorded_text(recorded) -> str:
         lines.append(f"wrote {recorded.path} (not committed)")
     lines += list(recorded.notes)
     lines += [
-        f"{p.path}:{p.line}:{p.column}: {p.severity}: {p.message} [{p.rule}]"
+        problem_line(p.path, p.line, p.column, p.message, p.rule, p.severity)
         for p in recorded.warnings
     ]
     return "\n".join(lines)
 
 
-def recorded_json(recorded) -> str:
-    def side(claim):
-        return None if claim is None else {
-            "value": claim.value, "modality": claim.modality, "source": claim.source,
-            "quote": claim.quote,
-        }  # fmt: skip
+def emit_recorded(fmt: str, recorded) -> None:
+    if fmt == "json":
+        terminal.echo(shapes.to_json(shapes.recorded(recorded)))
+    else:
+        terminal.echo(recorded_text(recorded))
 
-    return to_json(
-        {
-            "claim": recorded.claim_id,
-            "path": recorded.path,
-            "change": recorded.change.kind,
-            "detail": recorded.change.detail,
-            "old": side(recorded.old),
-            "new": side(recorded.new),
-            "written": recorded.written,
-            "commit": recorded.commit,
-            "message": recorded.message,
-            "notes": list(recorded.notes),
-            "warnings": [p.to_json() for p in recorded.warnings],
-        }
-    )
+
+def emit_added_source(fmt: str, added) -> None:
+    if fmt == "json":
+        data = {"path": added.meta_path, **added.source.to_data()}
+        terminal.echo(
+            shapes.to_json({"source": data, "text": added.text_path, "commit": added.commit})
+        )
+        return
+    terminal.echo(f"added source {added.source.id}: {added.meta_path}, {added.text_path}")
+    if added.commit:
+        terminal.echo(f"committed {added.commit[:12]}")
+
+
+def emit_commits(fmt: str, made: list) -> None:
+    """`claims commit`: each article's commit and its claims' changes."""
+    if fmt == "json":
+        terminal.echo(shapes.to_json(shapes.commits(made)))
+        return
+    for m in made:
+        done = f"committed {m.commit[:12]}" if m.commit else "would commit"
+        terminal.echo(f"{done}: {m.source_id} ({plural(len(m.paths), 'file')})")
+        for line in m.changes:
+            terminal.echo(f"  {line}")
 
 
 # claims review -------------------------------------------------------------------------------
@@ -189,16 +198,12 @@ VERDICT_WORDS = {
 }
 
 
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}{'s' * (number != 1)}"
-
-
 def verdict(review) -> str:
-    claims = _count(len(review.claims), "claim") + " changed"
-    sources = f", {_count(len(review.sources), 'source')} changed" if review.sources else ""
+    claims = plural(len(review.claims), "claim") + " changed"
+    sources = f", {plural(len(review.sources), 'source')} changed" if review.sources else ""
     parts = [
-        _count(review.errors, "error"),
-        _count(review.warnings, "warning"),
+        plural(review.errors, "error"),
+        plural(review.warnings, "warning"),
         f"{review.contradicting} contradicting an earlier version",
     ]
     return f"{VERDICT_WORDS[review.status]}: {claims}{sources}; {'; '.join(parts)}"
@@ -285,7 +290,7 @@ def review_markdown(review) -> str:
                 lines.append(f"> {_md(diff.new.quote)}")
                 lines.append("")
         if item.standing is not None and item.standing.state:
-            from .render import standing_text
+            from .listing import standing_text
 
             lines += [f"**Standing at head:** {_md(standing_text(item.standing))}", ""]
         if item.readings:
@@ -316,76 +321,7 @@ def review_markdown(review) -> str:
 
 
 def review_json(review) -> str:
-    from .render import standing_json
-
-    def version(v):
-        return {
-            "commit": v.commit,
-            "source": v.claim.source,
-            "published": v.source.published if v.source else None,
-            "value": v.claim.value,
-        }
-
-    def source(s):
-        return None if s is None else {"id": s.id, "title": s.title, "published": s.published}
-
-    def reading(r):
-        v = r.reading
-        return {
-            "commit": v.commit,
-            "source": v.claim.source if v.claim else None,
-            "published": v.source.published if v.source else None,
-            "value": v.claim.value if v.claim else None,
-            "quote": v.claim.quote if v.claim else None,
-            "change": v.change,
-            "detail": v.detail,
-            "superseded": r.superseded,
-            "out_of_order": v.out_of_order,
-            "uncertain_order": list(v.uncertain),
-            "notes": list(r.notes),
-            "findings": list(r.findings),
-            "contradicts": [
-                {**version(c.version), "published_side": c.published} for c in r.contradictions
-            ],
-        }
-
-    return to_json(
-        {
-            "range": review.range,
-            "base": review.base,
-            "head": review.head,
-            "claims": [
-                {
-                    **c.diff.to_json(),
-                    "path": c.path,
-                    "source": source(c.source),
-                    "contradicts": [version(v) for v in c.contradicted],
-                    "problems": [p.to_json() for p in c.problems],
-                    "standing": standing_json(c.standing),
-                    "readings": [reading(r) for r in c.readings],
-                }
-                for c in review.claims
-            ],
-            "sources": [
-                {
-                    "id": s.source_id,
-                    "path": s.path,
-                    "status": s.status,
-                    "source": source(s.source),
-                    "problems": [p.to_json() for p in s.problems],
-                }
-                for s in review.sources
-            ],
-            "summary": {
-                "claims": len(review.claims),
-                "sources": len(review.sources),
-                "errors": review.errors,
-                "warnings": review.warnings,
-                "contradicting": review.contradicting,
-            },
-            "verdict": {"status": review.status, "text": verdict(review)},
-        }
-    )
+    return shapes.to_json(shapes.review(review, verdict(review)))
 
 
 # claims merge-driver -------------------------------------------------------------------------
