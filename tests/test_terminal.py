@@ -151,7 +151,7 @@ def test_list_on_a_terminal(story):
                                 "\x1b[31m\x1b[1mcontested:", "2025-08-1…\x1b[0m"]  # fmt: skip
     assert lines[3].split() == [
         "summit-location", "place", "Alaska", ">", "Anchorage", "asserted", "a3", "2",
-        "consistent:", "Alaska", ">", "Anchorage",
+        "consistent:", "Alaska", ">…",
     ]  # fmt: skip
 
 
@@ -360,9 +360,7 @@ def test_colour_off_a_terminal(claims, story, monkeypatch, options, env, coloure
     assert result.exit_code == 0
     assert (COLOUR in result.stdout) is coloured
     listing = claims(*options, "list", repo=story).stdout
-    assert (
-        "\x1b[31m\x1b[1mcontested: 2025-08-15 (a1, a2) vs 2025-09-18 (a3)\x1b[0m" in listing
-    ) is (coloured)  # a contested standing, in red
+    assert ("\x1b[31m\x1b[1mcontested: " in listing) is coloured  # a contested standing, in red
 
 
 def test_colour_marks_check_errors_and_warnings(repo):
