@@ -16,9 +16,32 @@ from .errors import (
     ClaimsError,
 )
 
+# Commands defined in other modules, loaded only when one of them runs (or help lists them):
+# module -> the commands it registers on `main` when imported.
+MODULE_COMMANDS = {
+    "cli_edit": (
+        "record", "commit", "add-source", "review", "git-setup", "diff-driver", "merge-driver",
+    ),
+    "cli_export": ("export", "timeline"),
+    "cli_maintenance": ("maintenance",),
+}  # fmt: skip
+COMMAND_MODULES = {name: module for module, names in MODULE_COMMANDS.items() for name in names}
+
 
 class ClaimsGroup(click.Group):
-    """Turns the core's errors, and click's own, into one-line messages and exit codes."""
+    """Turns the core's errors, and click's own, into one-line messages and exit codes; loads
+    the commands of MODULE_COMMANDS when they are asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, name: str):
+        module = COMMAND_MODULES.get(name)
+        if module is not None and name not in self.commands:
+            import importlib
+
+            importlib.import_module(f".{module}", __package__)  # registers its commands
+        return super().get_command(ctx, name)
 
     def main(self, *args, **kwargs):
         kwargs["standalone_mode"] = False
@@ -447,7 +470,3 @@ def blame(ctx, claim_id, fmt):
 
     repo = open_repo(ctx)
     emit_blame(fmt, claim_id, claim_blame(repo, claim_id))
-
-
-# Commands defined in other modules register themselves on `main` when imported.
-from . import cli_more  # noqa: E402,F401

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 
 from .errors import NotFound
 from .gitio import EarlyFileLog, GitSession, is_git_repository
-from .history import all_versions, claim_versions, overview
+from .history import (
+    all_versions,
+    claim_versions,
+    collector_paused,  # noqa: F401  (for the commands that build many objects)
+    overview,
+    source_cache,
+)
 from .model import Claim, Source
 from .repo import ClaimsRepo
 from .story import Standing, Version, build_story, published_between
@@ -143,3 +149,14 @@ def claim_diffs(repo: ClaimsRepo, revisions: tuple[str, ...], source_pair: tuple
         old = revisions[0] if revisions else "HEAD"
         new = revisions[1] if len(revisions) == 2 else None
         return diff_revisions(repo, git, old, new)
+
+
+def whole_history(repo: ClaimsRepo):
+    """`export` and `timeline`: every claim's readings, the sources they were read with, whether
+    the history is cut short, and HEAD; from one pass over git (or its cache)."""
+    with GitSession(repo.root) as git:
+        sources = source_cache(repo, git)  # backed by the cache under .git/claims-cache
+        histories = all_versions(repo, git, sources)
+        truncated = git.is_shallow() if histories else False
+        head = git.resolve("HEAD") if git.has_commits() else None
+    return histories, sources, truncated, head
