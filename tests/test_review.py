@@ -127,7 +127,7 @@ def test_review_of_a_branch_that_records_a_new_article(claims, story):
         "- `a3` added “Summit in Anchorage”, published 2025-08-24/2025-08-31\n"
         "\n"
         "**Verdict:** ready, with findings to read: 2 claims changed, 1 source changed; "
-        "0 errors; 1 warning; 2 contradicting an earlier version.\n"
+        "0 errors; 1 warning; 2 contradicting another version.\n"
     )
 
 
@@ -186,7 +186,7 @@ def test_review_lists_errors_and_fails(claims, story):
     )
     assert result.stdout.endswith(
         "**Verdict:** not ready: 2 claims changed, 1 source changed; 2 errors; 1 warning; "
-        "2 contradicting an earlier version.\n"
+        "2 contradicting another version.\n"
     )
 
 
@@ -200,7 +200,7 @@ def test_review_output_file_and_github_step_summary(claims, story, tmp_path, mon
     assert json.loads(out.read_text())["range"] == "main..a3"
     text = summary.read_text()
     assert text.startswith("# Earlier step\n## Claims review `main..a3`\n")
-    assert text.endswith("2 contradicting an earlier version.\n\n")
+    assert text.endswith("2 contradicting another version.\n\n")
 
 
 def test_three_dots_review_from_the_merge_base(claims, story):
@@ -220,7 +220,7 @@ def test_review_with_no_claim_changes(claims, story):
     assert result.exit_code == 0
     assert result.stdout.endswith(
         "No claim or source changed.\n\n**Verdict:** nothing to review: 0 claims changed; "
-        "0 errors; 0 warnings; 0 contradicting an earlier version.\n"
+        "0 errors; 0 warnings; 0 contradicting another version.\n"
     )
 
 

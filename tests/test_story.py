@@ -147,7 +147,7 @@ def test_show_says_when_the_file_is_not_the_story_end(claims, recorded):
     assert "value           2025-09-18\n" in text
     assert text.endswith(
         "standing        contested: 2025-08-20 (A) vs 2025-08-15 (B) vs 2025-09-18 (C)\n"
-        "note            the file holds the reading from B (2025-08-15); the story's current "
+        "story           the file holds the reading from B (2025-08-15); the story's current "
         "version is C's, published 2025-09-20\n"
     )
 

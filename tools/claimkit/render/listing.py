@@ -105,7 +105,7 @@ def shown_text(shown, width: int | None = None) -> str:
     if shown.may_be_later:
         notes.append("may or may not have been published by then: " + ", ".join(shown.may_be_later))
     for note in notes:
-        lines += wrap(note, width, " " * 16, f"{'note':16}")
+        lines += wrap(note, width, " " * 16, f"{'story':16}")
     return "\n".join(lines)
 
 

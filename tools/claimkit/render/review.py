@@ -204,7 +204,7 @@ def verdict(review) -> str:
     parts = [
         plural(review.errors, "error"),
         plural(review.warnings, "warning"),
-        f"{review.contradicting} contradicting an earlier version",
+        f"{review.contradicting} contradicting another version",
     ]
     return f"{VERDICT_WORDS[review.status]}: {claims}{sources}; {'; '.join(parts)}"
 
@@ -260,7 +260,11 @@ def review_markdown(review) -> str:
         lines += ["No claim or source changed.", ""]
     for item in review.claims:
         diff = item.diff
-        lines += [f"### `{item.claim_id}`: {diff.change}", ""]
+        # The kind is the story's: the last reading the branch adds, at its place by
+        # publication; the table below shows the files before and after.
+        placed = [r for r in item.readings if not r.superseded and r.reading.claim is not None]
+        kind = placed[-1].reading.change if placed else diff.change
+        lines += [f"### `{item.claim_id}`: {kind}", ""]
         if diff.error:
             lines += [f"Cannot compare: {_md(diff.error)}", ""]
         else:
