@@ -20,7 +20,8 @@ from .errors import (
 # module -> the commands it registers on `main` when imported.
 MODULE_COMMANDS = {
     "cli_edit": (
-        "record", "commit", "add-source", "review", "git-setup", "diff-driver", "merge-driver",
+        "record", "commit", "quote", "add-source", "review", "git-setup", "diff-driver",
+        "merge-driver",
     ),
     "cli_export": ("export", "timeline"),
     "cli_maintenance": ("maintenance",),

@@ -49,6 +49,12 @@ class CheckFailed(ClaimsError):
     exit_code = EXIT_FINDINGS
 
 
+class NoMatch(ClaimsError):
+    """Words looked for in an article are not there (`claims quote`)."""
+
+    exit_code = EXIT_FINDINGS
+
+
 class DataError(ClaimsError):
     """A file is malformed. Carries where, so the message can name path:line:col."""
 

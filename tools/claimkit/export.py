@@ -19,6 +19,7 @@ from typing import Any
 from .dates import DateRange, parse_date
 from .files import replacing
 from .model import Source
+from .quotes import quote_text
 from .story import Story, Version, build_story
 from .values import value_text
 
@@ -94,7 +95,7 @@ def version_row(version: Version, position: int) -> dict[str, Any]:
         "recorded": version.recorded,
         "out_of_order": version.out_of_order,
         "uncertain_order": ", ".join(version.uncertain) or None,
-        "quote": claim.quote if claim else None,
+        "quote": quote_text(claim.quote) if claim else None,
         "time_expression": claim.time_expression if claim else None,
         "note": claim.note if claim else None,
         "error": version.error,

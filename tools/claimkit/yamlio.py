@@ -348,8 +348,10 @@ def _styled(old: Any, new: Any, key: str, quoted: Collection[str]) -> Any:
             if index < len(old):
                 old[index] = _styled(old[index], item, "", ())
             else:
-                old.append(item)
+                old.append(_styled(None, item, key, quoted))
         return old
+    if isinstance(new, list):
+        return [_styled(None, item, key, quoted) for item in new]
     return new
 
 

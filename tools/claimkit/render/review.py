@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..compare import SAME, compare_values
 from ..model import CLAIM_FIELDS
+from ..quotes import quote_list, quote_text
 from ..values import value_text
 from . import shapes, terminal
 from .text import md as _md
@@ -68,7 +69,8 @@ def driver_header(change) -> str:
     claim = diff.new or diff.old
     source = change.new_source if diff.new else change.old_source
     lines.append(f"    source: {source_line(claim, source, diff.old if diff.new else None)}")
-    lines.append(f'    quote: "{truncate(claim.quote, 200)}"')
+    for quote in quote_list(claim.quote):
+        lines.append(f'    quote: "{truncate(quote, 200)}"')
     return "\n".join(lines) + "\n"
 
 
@@ -168,10 +170,23 @@ def emit_added_source(fmt: str, added) -> None:
     if fmt == "json":
         data = {"path": added.meta_path, **added.source.to_data()}
         terminal.echo(
-            shapes.to_json({"source": data, "text": added.text_path, "commit": added.commit})
+            shapes.to_json(
+                {
+                    "source": data,
+                    "text": added.text_path,
+                    "html": added.html_path,
+                    "commit": added.commit,
+                }
+            )
         )
         return
-    terminal.echo(f"added source {added.source.id}: {added.meta_path}, {added.text_path}")
+    files = ", ".join(p for p in (added.meta_path, added.text_path, added.html_path) if p)
+    terminal.echo(f"added source {added.source.id}: {files}")
+    if added.html_path:
+        source = added.source
+        for name in ("title", "outlet", "url"):
+            terminal.echo(f"  {name}: {getattr(source, name) or '(none found)'}")
+        terminal.echo(f"  published: {source.published} ({source.published_basis})")
     if added.commit:
         terminal.echo(f"committed {added.commit[:12]}")
 
@@ -291,7 +306,7 @@ def review_markdown(review) -> str:
                     f"**Source:** `{diff.new.source}`{title}, published {_md(_published(source))}"
                 )
                 lines.append("")
-                lines.append(f"> {_md(diff.new.quote)}")
+                lines.append(f"> {_md(quote_text(diff.new.quote))}")
                 lines.append("")
         if item.standing is not None and item.standing.state:
             from .listing import standing_text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..kinds import TABLE as KIND_TABLE
+from ..quotes import quote_list, quote_text
 from ..values import value_text
 from . import shapes, terminal
 from .listing import standing_text, title_with_outlet
@@ -65,7 +66,8 @@ def log_text(
             )
             line = wrap(f"{value}  [{claim.modality}]{detail}", width, " " * 16, " " * 16, True)
             lines += [f"  {change} {line[0][16:]}", *line[1:]]
-            lines += wrap(f'"{claim.quote}"', width, "   ", "  ")
+            for quote in quote_list(claim.quote):
+                lines += wrap(f'"{quote}"', width, "   ", "  ")
             if claim.time_expression:
                 lines += wrap(claim.time_expression, width, "    ", "  time expression: ")
             if claim.note:
@@ -107,7 +109,7 @@ def log_markdown(claim_id: str, versions: list, truncated: bool, standing=None) 
             order += f" (order uncertain against {', '.join(v.uncertain)})"
         lines.append(
             f"| {md(_published_text(v))} | {md(c.source if c else '?')} | {v.change}{order} | "
-            f"{md(value)} | {c.modality if c else ''} | {md(c.quote if c else v.detail)} |"
+            f"{md(value)} | {c.modality if c else ''} | {md(quote_text(c.quote) if c else v.detail)} |"
         )
     return "\n".join(lines)
 
