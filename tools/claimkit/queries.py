@@ -1,23 +1,33 @@
 """What the reading commands ask of the repository: one function per command, each opening
-git itself, so that the command layer touches neither git nor the history reader."""
+git itself, so that the command layer touches neither git nor the history reader.
+
+The history reader and the story load inside the functions, after git has been started: `log`
+starts its path-limited `git log` first, and git walks the history while they load.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .errors import NotFound
 from .gitio import EarlyFileLog, GitSession, is_git_repository
-from .history import (
-    all_versions,
-    claim_versions,
-    collector_paused,  # noqa: F401  (for the commands that build many objects)
-    overview,
-    source_cache,
-)
-from .model import Claim, Source
-from .repo import ClaimsRepo
-from .story import Standing, Version, build_story, published_between
+
+if TYPE_CHECKING:
+    from .model import Claim, Source
+    from .repo import ClaimsRepo
+    from .story import Standing, Version
+
+
+@contextmanager
+def collector_paused():
+    """history.collector_paused, for the commands that build many objects."""
+    from .history import collector_paused as paused
+
+    with paused():
+        yield
 
 
 def _plain(load, *args):
@@ -31,6 +41,8 @@ def listing(
     with `day`, each claim as of that day (claims not yet reported then are left out).
     A claim with no committed reading yet shows its file. `attempt(load, *args)` loads a
     file, or reports it and gives None (a bad file never blocks the rest)."""
+    from .history import overview
+
     required = day is not None
     overviews = {}
     if required or is_git_repository(repo.root):
@@ -56,6 +68,8 @@ def listing(
 def citing_sources(repo: ClaimsRepo, attempt=_plain) -> list[tuple[Source, list[str]]]:
     """`sources`: every source in publication order, with the claims any reading of which
     cites it (outside git, the claim files that cite it now)."""
+    from .history import all_versions
+
     citing: dict[str, set[str]] = {}
     if is_git_repository(repo.root):
         with GitSession(repo.root) as git:
@@ -98,6 +112,9 @@ def claim_log(
         EarlyFileLog(repo.root, repo.relative(path)) as early,
         GitSession(repo.root, early) as git,
     ):
+        from .history import claim_versions
+        from .story import build_story, published_between
+
         readings = claim_versions(repo, git, claim_id, early=early)
         truncated = git.is_shallow()
     if not readings:
@@ -123,6 +140,7 @@ def no_history(repo: ClaimsRepo, claim_id: str):
 def claim_blame(repo: ClaimsRepo, claim_id: str) -> list:
     """`blame`: for each field of the latest reading, the reading that last set it."""
     from .diffing import blame
+    from .history import claim_versions
 
     repo.claim_path(claim_id)
     with GitSession(repo.root) as git:
@@ -154,6 +172,8 @@ def claim_diffs(repo: ClaimsRepo, revisions: tuple[str, ...], source_pair: tuple
 def whole_history(repo: ClaimsRepo):
     """`export` and `timeline`: every claim's readings, the sources they were read with, whether
     the history is cut short, and HEAD; from one pass over git (or its cache)."""
+    from .history import all_versions, source_cache
+
     with GitSession(repo.root) as git:
         sources = source_cache(repo, git)  # backed by the cache under .git/claims-cache
         histories = all_versions(repo, git, sources)
