@@ -19,6 +19,7 @@ from .findings import (  # noqa: F401 (the names other modules take from here)
 )
 from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo
 from .rules import CLAIM_RULES, SOURCE_RULES
+from .rules.schema import schema_drift
 from .yamlio import Document, load_mapping
 
 
@@ -52,7 +53,7 @@ def collect_files(repo: ClaimsRepo, paths: Iterable[Path]) -> tuple[list[Path], 
 def check_files(repo: ClaimsRepo, paths: Iterable[Path] = (), history: bool = True) -> Report:
     claim_files, source_files = collect_files(repo, paths)
     context = Context(repo)
-    problems: list[Problem] = []
+    problems: list[Problem] = schema_drift(repo.root)
     for files, rules in ((claim_files, CLAIM_RULES), (source_files, SOURCE_RULES)):
         for file in files:
             problems.extend(check_file(context, file, rules))

@@ -48,7 +48,9 @@ def write_output(path: Path, write) -> None:
     "json",
     "csv",
     "sqlite",
-    help="json: claims, sources and versions; csv: the versions; sqlite: a database of all three.",
+    "parquet",
+    help="json: claims, sources and versions; csv: the versions; sqlite: a database of all "
+    "of them and the commits, with a Datasette metadata file beside it; parquet: the versions.",
 )
 @click.option(
     "-o",
@@ -70,23 +72,43 @@ def export(ctx, fmt, output):
     from . import export as exporting
     from .errors import UsageError
 
-    if fmt == "sqlite" and output is None:
-        raise UsageError("--format sqlite writes a database file: give --output PATH")
+    if fmt in ("sqlite", "parquet") and output is None:
+        raise UsageError(f"--format {fmt} writes a database file: give --output PATH")
+    if fmt == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise UsageError(
+                "--format parquet needs pyarrow: pip install 'claimkit[parquet]'"
+            ) from None
     repo = open_repo(ctx)
     if output is not None:
         check_output(repo, output)
-    from .queries import collector_paused, whole_history
+    from .queries import collector_paused, commit_details, whole_history
 
     with collector_paused():  # every version becomes a row: no cycles, many objects
         histories, source_cache, truncated, _head = whole_history(repo)
         sources = {source_id: source_cache.get(source_id) for source_id in repo.source_paths()}
+        commits = commit_details(repo, histories) if fmt in ("sqlite", "parquet") else None
         data = exporting.build(
-            histories, sources, truncated, source_path=lambda source: repo.relative(source.path)
-        )
-        if fmt != "sqlite":
+            histories, sources, truncated, source_path=lambda source: repo.relative(source.path),
+            commits=commits,
+        )  # fmt: skip
+        if fmt not in ("sqlite", "parquet"):
             text = exporting.to_json(data) if fmt == "json" else exporting.to_csv(data.versions)
     if fmt == "sqlite":
-        write_output(output, lambda path: exporting.write_sqlite(data, path))
+        from . import export_db
+        from .files import atomic_write
+
+        write_output(output, lambda path: export_db.write_sqlite(data, path))
+        meta = export_db.metadata_path(output)
+        write_output(
+            meta, lambda path: atomic_write(path, export_db.metadata_yaml(output).encode())
+        )
+    elif fmt == "parquet":
+        from . import export_db
+
+        write_output(output, lambda path: export_db.write_parquet(data, path))
     else:
         if output is None:
             click.echo(text, nl=False)
@@ -95,6 +117,8 @@ def export(ctx, fmt, output):
 
         write_output(output, lambda path: atomic_write(path, text.encode("utf-8")))
     count = len(data.versions)
+    if fmt == "sqlite":
+        click.echo(f"wrote {export_db.metadata_path(output)}: Datasette metadata")
     click.echo(
         f"wrote {output}: {plural(count, 'version')} of {plural(len(data.claims), 'claim')} "
         f"from {plural(len(data.sources), 'source')}"

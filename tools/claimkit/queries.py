@@ -180,3 +180,12 @@ def whole_history(repo: ClaimsRepo):
         truncated = git.is_shallow() if histories else False
         head = git.resolve("HEAD") if git.has_commits() else None
     return histories, sources, truncated, head
+
+
+def commit_details(repo: ClaimsRepo, histories) -> dict[str, tuple[str, str, str]]:
+    """`export`: date, author and subject of every commit that recorded a version."""
+    from .gitio import commit_details as details
+
+    shas = list(dict.fromkeys(v.commit for versions in histories.values() for v in versions))
+    with GitSession(repo.root) as git:
+        return details(git, shas)
