@@ -541,7 +541,7 @@ class GitSession:
         section, option = self._config_section(key)
         try:
             reader = git.Repo(self.top).config_reader("repository")
-            value = reader.get_value(section, option)
+            value = reader.get(section, option)  # the text as written: no typing of "true"
         except (configparser.NoSectionError, configparser.NoOptionError):
             return None
         except (git.GitError, OSError, ValueError, configparser.Error) as err:
