@@ -21,7 +21,9 @@ def module_imports(path: Path, top_level_only: bool) -> set[str]:
         if isinstance(node, ast.ImportFrom) and node.level:
             base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
             target = f"{base}.{node.module}" if node.module else base
-            found.add(target)
+            # `from . import x` in a package's module loads x; the package is already loading.
+            if node.module is not None:
+                found.add(target)
             if node.module is None or (PACKAGE.parent / target.replace(".", "/")).is_dir():
                 found.update(f"{target}.{alias.name}" for alias in node.names)
     return found

@@ -18,8 +18,9 @@ from .findings import (  # noqa: F401 (the names other modules take from here)
     Rule,
 )
 from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo
-from .rules import CLAIM_RULES, SOURCE_RULES
+from .rules import CLAIM_RULES, DECLARATION_RULES, SOURCE_RULES
 from .rules.schema import schema_drift
+from .types.vocabulary import VOCABULARY_FILE
 from .yamlio import Document, load_mapping
 
 
@@ -52,14 +53,21 @@ def collect_files(repo: ClaimsRepo, paths: Iterable[Path]) -> tuple[list[Path], 
 
 def check_files(repo: ClaimsRepo, paths: Iterable[Path] = (), history: bool = True) -> Report:
     claim_files, source_files = collect_files(repo, paths)
+    # claims/_vocabulary.yaml holds declarations, checked by their own rules.
+    declarations = [f for f in claim_files if f.name == VOCABULARY_FILE]
+    claim_files = [f for f in claim_files if f.name != VOCABULARY_FILE]
     context = Context(repo)
     problems: list[Problem] = schema_drift(repo.root)
-    for files, rules in ((claim_files, CLAIM_RULES), (source_files, SOURCE_RULES)):
+    for files, rules in (
+        (declarations, DECLARATION_RULES),
+        (claim_files, CLAIM_RULES),
+        (source_files, SOURCE_RULES),
+    ):
         for file in files:
             problems.extend(check_file(context, file, rules))
     if history:
         problems.extend(_story_findings(repo, claim_files))
-    return Report(sorted(problems), len(claim_files) + len(source_files))
+    return Report(sorted(problems), len(declarations) + len(claim_files) + len(source_files))
 
 
 def _story_findings(repo: ClaimsRepo, claim_files: list[Path]) -> list[Problem]:

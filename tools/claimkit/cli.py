@@ -208,6 +208,24 @@ def main(ctx: click.Context, repo: Path | None, color: str, no_pager: bool):
     ctx.obj = {"repo": repo}
 
 
+class TypeChoice(click.Choice):
+    """The value types of the registry, read only when a command needs them: importing the
+    types at start-up would slow every command."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self):
+        from .types import NAMES
+
+        return NAMES
+
+    @choices.setter
+    def choices(self, value) -> None:
+        pass  # always the registry's
+
+
 @main.command()
 @click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option(
@@ -247,8 +265,8 @@ def init(ctx: click.Context, path: Path | None, install: str | None):
     "--type",
     "kind",
     required=True,
-    type=click.Choice(["date", "place", "people", "text", "number", "boolean"]),
-    help="The value's type.",
+    type=TypeChoice(),
+    help="The value's type (docs/format.md describes each).",
 )
 @click.option("--value", "values", multiple=True, help="The value; repeat for place and people.")
 @click.option(
@@ -273,12 +291,11 @@ def new(ctx, claim_id, event, prop, kind, values, modality, source, quote):
     what is still missing.
     """
     from .scaffold import new_claim
+    from .types import REGISTRY
     from .values import value_from_words
 
     repo = open_repo(ctx)
-    value = (
-        value_from_words(kind, values) if values else ([] if kind in ("place", "people") else "")
-    )
+    value = value_from_words(kind, values) if values else REGISTRY[kind].empty
     path = new_claim(
         repo, claim_id, event=event, prop=prop, kind=kind, value=value,
         modality=modality, source=source, quote=quote,
@@ -290,17 +307,20 @@ def new(ctx, claim_id, event, prop, kind, values, modality, source, quote):
 @click.option(
     "--as-of", "as_of", metavar="DATE", help="Each claim as the press had it by DATE (EDTF)."
 )
+@click.option("--all", "show_all", is_flag=True, help="Show retired claims too.")
 @format_option("text", "json")
 @click.pass_context
-def list_claims(ctx, as_of, fmt):
+def list_claims(ctx, as_of, show_all, fmt):
     """List every claim: current value, modality, source, versions in its story, and standing.
 
     A claim's current value is its story's last version: the latest-published article's
     reading, whatever order the articles were recorded in. Its standing is consistent (with
     the most specific value every version agrees with) or contested (the groups of
-    incompatible values, with the sources behind each). With --as-of, each claim is shown as
-    of the latest version whose source was published by DATE; claims not yet reported by
-    then are left out. History is read in one pass over `git log -- claims/`.
+    incompatible values, with the sources behind each; a reading with `also` contradicts
+    itself). Retired claims (those with `superseded_by`) are left out unless --all. With
+    --as-of, each claim is shown as of the latest version whose source was published by
+    DATE; claims not yet reported by then are left out. History is read in one pass over
+    `git log -- claims/`.
     """
     from .dates import date_argument
     from .queries import listing
@@ -309,7 +329,10 @@ def list_claims(ctx, as_of, fmt):
     repo = open_repo(ctx)
     day = date_argument(as_of, end=True) if as_of else None
     bad = BadFiles()
-    render.emit_list(fmt, listing(repo, day, bad.attempt))
+    rows = listing(repo, day, bad.attempt)
+    if not show_all:
+        rows = [row for row in rows if not getattr(row[0], "superseded_by", None)]
+    render.emit_list(fmt, rows)
     bad.finish()
 
 

@@ -12,7 +12,7 @@ from .cache import Store
 from .cache import enabled as cache_enabled
 from .claimfile import claim_id_of, parse_claim, parse_claim_blob  # noqa: F401  (re-exported)
 from .gitio import EarlyFileLog, FileRevision, GitSession
-from .history_cache import HistoryIndex, history_index
+from .history_cache import HistoryIndex, history_index, is_claim_file  # noqa: F401
 from .model import Claim
 from .repo import ClaimsRepo
 from .sources import SourceCache

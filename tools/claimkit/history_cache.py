@@ -27,7 +27,12 @@ HISTORY_FILE = "history.jsonl"
 
 
 def is_claim_file(path: str) -> bool:
-    return path.endswith(".yaml") and path.count("/") == 1 and path.startswith(CLAIMS_DIR + "/")
+    return (
+        path.endswith(".yaml")
+        and path.count("/") == 1
+        and path.startswith(CLAIMS_DIR + "/")
+        and not path.startswith(CLAIMS_DIR + "/_")  # declarations, not a claim
+    )
 
 
 ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .errors import DataError, NotFound, RepoError, UsageError
 from .model import Claim, Source, is_claim_id, is_source_id
+from .types import vocabulary
 from .yamlio import Document, load_mapping
 
 CLAIMS_DIR = "claims"
@@ -32,6 +33,10 @@ class ClaimsRepo:
     source_folders: dict[str, os.stat_result] = field(default_factory=dict, repr=False)
     _folders_inside: dict[str, bool] = field(default_factory=dict, repr=False)
     _resolved_root: Path | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        # Comparisons read the declared categories and people of the repository in use.
+        vocabulary.use(vocabulary.load(self.claims_dir))
 
     @classmethod
     def open(cls, path: Path | None = None, *, search_up: bool = True) -> ClaimsRepo:
@@ -108,7 +113,12 @@ class ClaimsRepo:
     def claim_ids(self) -> list[str]:
         if not self.claims_dir.is_dir():
             return []
-        return sorted(p.stem for p in self.claims_dir.glob("*.yaml") if p.is_file())
+        # Files named _*.yaml hold declarations (the vocabulary), not claims.
+        return sorted(
+            p.stem
+            for p in self.claims_dir.glob("*.yaml")
+            if p.is_file() and not p.name.startswith("_")
+        )
 
     def claim_files(self) -> list[Path]:
         return [self.claims_dir / f"{claim_id}.yaml" for claim_id in self.claim_ids()]

@@ -1,0 +1,37 @@
+"""number: an exact figure, as a YAML number. For the press's approximate words use quantity."""
+
+from __future__ import annotations
+
+from math import isfinite
+
+from .base import ValueType
+
+
+class Number(ValueType):
+    name = "number"
+    description = "An exact figure; quantity holds the press's approximate words."
+    schema = {
+        "description": "An exact figure, e.g. 9 (for 'about 9' use quantity).",
+        "type": "number",
+    }
+
+    def from_words(self, words):
+        word = super().from_words(words)
+        try:
+            return int(word)
+        except ValueError:
+            try:
+                return float(word)
+            except ValueError:
+                raise ValueError(
+                    f"--value {word!r} is not a number (approximate words need type quantity)"
+                ) from None
+
+    def columns(self, value):
+        # NaN and infinities have no place in JSON or a number column.
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and isfinite(value):
+            return {"amount_lower": value, "amount_upper": value}
+        return {}
+
+
+TYPE = Number()
