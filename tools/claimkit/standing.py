@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .compare import BROADENED, OVERLAPPING, REFINED, SAME, compare_values
+from .compare import BROADENED, CHANGED, OVERLAPPING, REFINED, SAME, compare_values
 
 CONSISTENT = "consistent"
 CONTESTED = "contested"
-COMPATIBLE = (SAME, REFINED, BROADENED, OVERLAPPING)
+# Only a contradiction sets two values apart: a changed value (a later stage of a progression,
+# another wording) is a development of the story, not a dispute.
+COMPATIBLE = (SAME, REFINED, BROADENED, OVERLAPPING, CHANGED)
 
 
 @dataclass(frozen=True)
@@ -55,14 +57,16 @@ def _relation(kind: str, old, new) -> str:
 
 
 def standing_of(versions: list) -> Standing:
-    """Consistent when every pair of stated values is compatible (same, refined, broadened
-    or overlapping), with the value that refines or equals all others if one does;
+    """Consistent when no two stated values contradict each other and no reading contradicts
+    itself (`also`), with the value that refines or equals all others if one does;
     contested otherwise, with one group per most specific value and the sources behind it."""
     stated = [(value, kind, v.source_id or "?") for v in versions for value, kind in statements(v)]
     if not stated:
         return Standing("")
     kinds = {kind for _, kind, _ in stated}
-    if len(kinds) == 1:
+    # A reading with `also` contradicts itself: the claim is contested whatever the rest says.
+    self_contradictory = any(len(statements(v)) > 1 for v in versions)
+    if len(kinds) == 1 and not self_contradictory:
         kind = next(iter(kinds))
         compatible = all(
             _relation(kind, a[0], b[0]) in COMPATIBLE
