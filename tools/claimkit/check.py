@@ -52,8 +52,8 @@ def collect_files(repo: ClaimsRepo, paths: Iterable[Path]) -> tuple[list[Path], 
     return sorted(set(claims)), sorted(set(sources))
 
 
-def check_files(repo: ClaimsRepo, paths: Iterable[Path] = ()) -> Report:
-    return _check(repo, *collect_files(repo, paths))
+def check_files(repo: ClaimsRepo, paths: Iterable[Path] = (), history: bool = True) -> Report:
+    return _check(repo, *collect_files(repo, paths), history=history)
 
 
 def changed_files(repo: ClaimsRepo, base: str) -> tuple[list[Path], list[Path]]:
@@ -61,9 +61,9 @@ def changed_files(repo: ClaimsRepo, base: str) -> tuple[list[Path], list[Path]]:
     and source metadata file changed or added in the working tree, and every claim that
     cites a source whose files changed or went. Time grows with the change, not with the
     repository: git lists the changes and finds the citing claims (`git grep`)."""
-    from .gitio import GitHistory
+    from .gitio import GitSession
 
-    with GitHistory(repo.root) as git:
+    with GitSession(repo.root) as git:
         commit = git.resolve(base)
         present, deleted = git.changed_since(commit, [CLAIMS_DIR, SEEDS_DIR])
         claims, sources, touched = [], [], set()
@@ -105,12 +105,14 @@ def changed_files(repo: ClaimsRepo, base: str) -> tuple[list[Path], list[Path]]:
     return claims, sources
 
 
-def check_changed(repo: ClaimsRepo, base: str) -> Report:
+def check_changed(repo: ClaimsRepo, base: str, history: bool = True) -> Report:
     """check_files over what changed since `base` (see changed_files)."""
-    return _check(repo, *changed_files(repo, base))
+    return _check(repo, *changed_files(repo, base), history=history)
 
 
-def _check(repo: ClaimsRepo, claim_files: list[Path], source_files: list[Path]) -> Report:
+def _check(
+    repo: ClaimsRepo, claim_files: list[Path], source_files: list[Path], history: bool = True
+) -> Report:
     # claims/_vocabulary.yaml holds declarations, checked by their own rules.
     declarations = [f for f in claim_files if f.name == VOCABULARY_FILE]
     claim_files = [f for f in claim_files if f.name != VOCABULARY_FILE]
@@ -123,7 +125,26 @@ def _check(repo: ClaimsRepo, claim_files: list[Path], source_files: list[Path]) 
     ):
         for file in files:
             problems.extend(check_file(context, file, rules))
+    if history:
+        problems.extend(_story_findings(repo, claim_files))
     return Report(sorted(problems), len(declarations) + len(claim_files) + len(source_files))
+
+
+def _story_findings(repo: ClaimsRepo, claim_files: list[Path]) -> list[Problem]:
+    """Findings about the articles behind every story version of the checked claims."""
+    from .model import Claim, is_claim_id
+    from .story_findings import story_findings
+
+    wanted = {}
+    for file in claim_files:
+        if file.parent != repo.claims_dir or not is_claim_id(file.stem):
+            continue
+        try:
+            on_disk = Claim.from_data(load_mapping(file, repo.relative(file)).data)
+        except (DataError, TypeError):
+            on_disk = None
+        wanted[file.stem] = (repo.relative(file), on_disk)
+    return story_findings(repo, wanted)
 
 
 def check_file(context: Context, file: Path, rules: Iterable[Rule]) -> Iterator[Problem]:

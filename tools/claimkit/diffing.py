@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from .compare import change_between
 from .errors import DataError, NotFound, RepoError
 from .files import read_bytes
-from .gitio import GitHistory, blob_id
+from .gitio import GitSession, blob_id
 from .history import (
     Version,
     all_versions,
     chronological,
     claim_id_of,
+    claim_versions,
     is_claim_file,
     parse_claim,
     parse_claim_blob,
@@ -30,6 +31,7 @@ class ClaimDiff:
     detail: str
     error: str | None = None
     broken: bool = False  # the working tree's file does not parse: `error` says where
+    notes: tuple[str, ...] = ()  # the new reading's effect on the story
 
 
 def compare_claims(
@@ -57,7 +59,7 @@ def _parse(data: bytes | None, display: str) -> tuple[Claim | None, str | None]:
 
 
 def diff_revisions(
-    repo: ClaimsRepo, git: GitHistory, old_rev: str, new_rev: str | None
+    repo: ClaimsRepo, git: GitSession, old_rev: str, new_rev: str | None
 ) -> list[ClaimDiff]:
     """Claims that differ between two revisions, or between a revision and the working tree.
 
@@ -79,9 +81,15 @@ def diff_revisions(
         ]
         new_label = "working tree"
     else:
-        changes = git.changed_blobs(old_commit, git.resolve(new_rev), CLAIMS_DIR)
+        new_commit = git.resolve(new_rev)
+        changes = git.changed_blobs(old_commit, new_commit, CLAIMS_DIR)
         new_label = new_rev
     changes = sorted(c for c in changes if is_claim_file(c[0]))
+    shared = _Shared(repo, git)
+    stories = _readings_at(
+        shared, [claim_id_of(c[0]) for c in changes if c[1] and c[2]], old_commit,
+        new_commit if new_rev else None,
+    )  # fmt: skip
     stored = git.read_blobs(
         [
             blob
@@ -106,8 +114,95 @@ def diff_revisions(
             continue
         if old == new:
             continue
-        diffs.append(compare_claims(claim_id_of(path), old, new, old_error or new_error))
+        found = compare_claims(claim_id_of(path), old, new, old_error or new_error)
+        if old is not None and new is not None and not found.error:
+            found = _in_story(
+                shared, found, old_commit, new_commit if new_rev else None, path,
+                stories.get(found.claim_id) if stories else None,
+            )  # fmt: skip
+        diffs.append(found)
     return diffs
+
+
+# More changed claims than this, and their stories come from one pass over history (cached)
+# rather than two logs of each claim's file.
+BULK = 8
+
+
+class _Shared:
+    """What the claims of one diff share: the repository, git, and one source cache."""
+
+    def __init__(self, repo: ClaimsRepo, git: GitSession):
+        self.repo, self.git, self._sources = repo, git, None
+
+    @property
+    def sources(self):
+        if self._sources is None:
+            from .history import source_cache
+
+            self._sources = source_cache(self.repo, self.git)
+        return self._sources
+
+
+def _readings_at(shared: _Shared, claim_ids: list[str], old_commit: str, new_commit: str | None):
+    """claim id -> (its readings as of `old_commit`, as of `new_commit` or None), for many
+    claims at once: every version from the one pass over history at HEAD, kept where its
+    commit is reachable from each side. None (ask claim by claim) for a few claims, or where
+    that pass would not see what a claim's own log would: merges in HEAD's history, or a
+    side that is not behind HEAD."""
+    repo, git = shared.repo, shared.git
+    if len(claim_ids) <= BULK or git.run("rev-list", "--merges", "-n1", "HEAD").strip():
+        return None
+    sides = [old_commit] if new_commit is None else [old_commit, new_commit]
+    if not all(git.extends_linearly(commit, git.head) for commit in sides):
+        return None
+    from .history import all_versions
+
+    histories = all_versions(repo, git, shared.sources)
+    found: dict[str, list] = {claim_id: [] for claim_id in claim_ids}
+    for commit in sides:
+        reachable = set(git.run("rev-list", commit, "--", git.repo_path(CLAIMS_DIR)).split())
+        for claim_id in claim_ids:
+            found[claim_id].append(
+                [v for v in histories.get(claim_id, ()) if v.commit in reachable]
+            )
+    return {claim_id: (*pair, None)[:2] for claim_id, pair in found.items()}
+
+
+def _in_story(
+    shared: _Shared, found: ClaimDiff, old_commit: str, new_commit: str | None, path: str,
+    known: tuple | None = None,
+):  # fmt: skip
+    """The diff's change kind at the new reading's place in the story (against its story
+    predecessor, not the file it replaced), with its effect on the story's other versions.
+    `known`: the claim's readings at both sides, read already (see _readings_at)."""
+    from .editing import placement_notes
+    from .story import Version, build_story, place
+
+    repo, git, sources = shared.repo, shared.git, shared.sources
+    claim_id, new = found.claim_id, found.new
+    if known is not None:
+        before_readings = known[0]
+    else:
+        before_readings = claim_versions(repo, git, claim_id, sources, old_commit)
+    if new_commit is not None:
+        if known is not None:
+            after_readings = known[1]
+        else:
+            after_readings = claim_versions(repo, git, claim_id, sources, new_commit)
+    else:
+        reading = Version(claim_id, "", "", path, "", len(before_readings), new, None,
+                          sources.get(new.source))  # fmt: skip
+        after_readings = [*before_readings, reading]
+    if not after_readings or not isinstance(new.source, str):
+        return found
+    placed = place(build_story(claim_id, before_readings), build_story(claim_id, after_readings),
+                   new.source)  # fmt: skip
+    if placed.version is None or placed.version.claim is None:
+        return found
+    version = placed.version
+    return ClaimDiff(claim_id, found.old, new, version.change, version.detail,
+                     notes=placement_notes(placed))  # fmt: skip
 
 
 def source_order(histories: dict[str, list[Version]]) -> list[str]:
@@ -122,7 +217,7 @@ def source_order(histories: dict[str, list[Version]]) -> list[str]:
     return sorted(first_seen, key=first_seen.__getitem__)
 
 
-def diff_sources(repo: ClaimsRepo, git: GitHistory, first: str, second: str) -> list[ClaimDiff]:
+def diff_sources(repo: ClaimsRepo, git: GitSession, first: str, second: str) -> list[ClaimDiff]:
     """Every claim as it stood after article `first` vs after article `second`, in publication order."""
     histories = all_versions(repo, git)
     order = source_order(histories)

@@ -17,7 +17,7 @@ import time
 
 from .cache import Store, file_stat, trusted_stat
 from .cache import enabled as cache_enabled
-from .gitio import EarlyFileLog, GitHistory, HeadState, read_head
+from .gitio import EarlyFileLog, GitSession, HeadState, read_head
 from .model import Claim, Source
 from .repo import ClaimsRepo
 
@@ -48,7 +48,7 @@ def claim_readings(
     with EarlyFileLog(repo.root, repo.relative(path)) as early:
         from .history import claim_versions  # loads while git walks
 
-        with GitHistory(repo.root, early) as git:
+        with GitSession(repo.root, early) as git:
             versions = claim_versions(repo, git, claim_id, early=early)
             shallow = git.is_shallow()
             texts = {v.blob: git.read_blob(v.blob).decode("utf-8", "replace") for v in versions}
@@ -82,7 +82,7 @@ def _restore(repo: ClaimsRepo, store: Store, key: dict):
     found = store.read(_name(key["claim"]), key)
     if found is None:
         return None
-    from .history import Version
+    from .story import Version
 
     header, body = found
     try:
