@@ -95,7 +95,10 @@ def environment() -> dict[str, str]:
     env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
            "GIT_CONFIG_NOSYSTEM": "1", "PAGER": "cat", "GIT_PAGER": "cat", "LC_ALL": "C",
            "GIT_TERMINAL_PROMPT": "0"}  # fmt: skip
-    for name in ("CLAIMS_CACHE", "CLAIMS_AUTO_MAINTENANCE", "CLAIMS_DEBUG", "GIT_DIR"):
+    # PYTHONDONTWRITEBYTECODE would make every run compile every module again (100 ms and
+    # more): an installed claims has its bytecode.
+    for name in ("CLAIMS_CACHE", "CLAIMS_AUTO_MAINTENANCE", "CLAIMS_DEBUG", "GIT_DIR",
+                 "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX"):  # fmt: skip
         env.pop(name, None)
     return env
 
