@@ -61,6 +61,7 @@ SLOW = 5.0  # a run this long is measured twice, both runs counted
 VERY_SLOW = 15.0  # a run this long is measured once: it is the one measurement
 BLOBLESS_TIMEOUT = 60.0  # a command in a blobless clone that takes longer is stopped
 MAX_REPEATS = 7
+RUN_TIMEOUT = 600.0  # one run of one command longer than this is stopped and reported
 BEGIN = "<!-- bench:begin -->"
 END = "<!-- bench:end -->"
 
@@ -108,27 +109,37 @@ class Failed(Exception):
 
 
 def run_once(argv: list[str] | str, cwd: Path, env: dict, timeout: float | None = None):
-    """Wall seconds and peak memory (KB, the largest process) of one run; output discarded."""
+    """Wall seconds and peak memory (KB, the largest process) of one run; output discarded.
+    A run longer than `timeout` (default RUN_TIMEOUT) is stopped and reported as such."""
+    import threading
+
+    timeout = RUN_TIMEOUT if timeout is None else timeout
     shell = isinstance(argv, str)
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         process = subprocess.Popen(
             argv, cwd=cwd, env=env, shell=shell, stdout=subprocess.DEVNULL, stderr=errors,
-            start_new_session=timeout is not None,
+            start_new_session=True,
         )  # fmt: skip
-        if timeout is not None:
+        stopped = []
+
+        def stop() -> None:
+            stopped.append(True)
             try:
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
                 os.killpg(process.pid, 9)
-                process.wait()
-                raise Failed(f"not done in {timeout:.0f} s") from None
-            # Memory is not measured here (the process is reaped by wait): time is what counts.
-            seconds, peak = time.perf_counter() - started, 0
-        else:
+            except OSError:
+                pass
+
+        timer = threading.Timer(timeout, stop)
+        timer.start()
+        try:
             _, status, usage = os.wait4(process.pid, 0)
-            seconds, peak = time.perf_counter() - started, usage.ru_maxrss
-            process.returncode = os.waitstatus_to_exitcode(status)
+        finally:
+            timer.cancel()
+        seconds, peak = time.perf_counter() - started, usage.ru_maxrss
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if stopped:
+            raise Failed(f"not done in {timeout:.0f} s")
         errors.seek(0)
         stderr = errors.read().decode(errors="replace")
     if process.returncode not in (0, 1):
@@ -759,7 +770,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     chosen = args.size or (QUICK_SIZES if args.quick else LARGE_SIZES if args.large else SIZES)
-    global MAX_REPEATS, BLOBLESS_TIMEOUT
+    global MAX_REPEATS, BLOBLESS_TIMEOUT, RUN_TIMEOUT
+    RUN_TIMEOUT = args.timeout or RUN_TIMEOUT
     MAX_REPEATS = args.repeats or (3 if args.quick else MAX_REPEATS)
     BLOBLESS_TIMEOUT = 15.0 if args.quick else BLOBLESS_TIMEOUT
     OUT.mkdir(parents=True, exist_ok=True)
