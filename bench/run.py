@@ -762,6 +762,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes.add_argument("--large", action="store_true", help="20,000 claims x 100,000 commits")
     sizes.add_argument("--size", type=parse_size, action="append", metavar="CLAIMSxCOMMITS")
     parser.add_argument("--no-blobless", action="store_true", help="skip the partial-clone figures")
+    parser.add_argument("--timeout", type=float, help="stop a run after this many seconds (600)")
     parser.add_argument(
         "--repeats", type=int, help="at most this many measured runs (default 7; --quick 3)"
     )
