@@ -11,6 +11,7 @@ history the usual way and writes the file again.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 
@@ -27,15 +28,9 @@ def _name(claim_id: str) -> str:
 
 def _key(state: HeadState, claim_id: str) -> dict:
     try:
-        boundary = (state.common_dir / "shallow").read_bytes()
+        shallow = hashlib.sha1((state.common_dir / "shallow").read_bytes()).hexdigest()
     except OSError:
-        boundary = None  # a full clone, the usual case: no digest, and no hashlib to load
-    if boundary is None:
         shallow = ""
-    else:
-        import hashlib
-
-        shallow = hashlib.sha1(boundary).hexdigest()
     return {"head": state.head, "prefix": state.prefix, "shallow": shallow, "claim": claim_id}
 
 
