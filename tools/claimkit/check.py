@@ -118,20 +118,25 @@ def _check(
     claim_files = [f for f in claim_files if f.name != VOCABULARY_FILE]
     context = Context(repo)
     problems: list[Problem] = schema_drift(repo.root)
-    for files, rules in (
-        (declarations, DECLARATION_RULES),
-        (claim_files, CLAIM_RULES),
-        (source_files, SOURCE_RULES),
+    parsed: dict[Path, dict] = {}  # the claim files' data as read once, for the story findings
+    for files, rules, keep in (
+        (declarations, DECLARATION_RULES, None),
+        (claim_files, CLAIM_RULES, parsed),
+        (source_files, SOURCE_RULES, None),
     ):
         for file in files:
-            problems.extend(check_file(context, file, rules))
+            problems.extend(check_file(context, file, rules, keep))
     if history:
-        problems.extend(_story_findings(repo, claim_files))
+        problems.extend(_story_findings(repo, claim_files, parsed))
     return Report(sorted(problems), len(declarations) + len(claim_files) + len(source_files))
 
 
-def _story_findings(repo: ClaimsRepo, claim_files: list[Path]) -> list[Problem]:
-    """Findings about the articles behind every story version of the checked claims."""
+def _story_findings(
+    repo: ClaimsRepo, claim_files: list[Path], parsed: dict[Path, dict]
+) -> list[Problem]:
+    """Findings about the articles behind every story version of the checked claims.
+    `parsed`: the data of the claim files their check read (one that did not parse, or was
+    refused, is missing)."""
     from .model import Claim, is_claim_id
     from .story_findings import story_findings
 
@@ -139,15 +144,19 @@ def _story_findings(repo: ClaimsRepo, claim_files: list[Path]) -> list[Problem]:
     for file in claim_files:
         if file.parent != repo.claims_dir or not is_claim_id(file.stem):
             continue
+        data = parsed.get(file)
         try:
-            on_disk = Claim.from_data(load_mapping(file, repo.relative(file)).data)
-        except (DataError, TypeError):
+            on_disk = None if data is None else Claim.from_data(data)
+        except TypeError:
             on_disk = None
         wanted[file.stem] = (repo.relative(file), on_disk)
     return story_findings(repo, wanted)
 
 
-def check_file(context: Context, file: Path, rules: Iterable[Rule]) -> Iterator[Problem]:
+def check_file(
+    context: Context, file: Path, rules: Iterable[Rule], parsed: dict | None = None
+) -> Iterator[Problem]:
+    """Every rule on one file; `parsed`, if given, keeps the data read."""
     display = context.repo.relative(file)
     if not context.repo.inside(file):
         yield Problem(
@@ -159,6 +168,8 @@ def check_file(context: Context, file: Path, rules: Iterable[Rule]) -> Iterator[
     except DataError as err:
         yield Problem(err.path, err.line, err.column, ERROR, err.message, err.rule)
         return
+    if parsed is not None:
+        parsed[file] = doc.data
     item = Item(display, file, doc)
     for rule in rules:
         yield from rule(context, item)
