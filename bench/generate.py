@@ -215,6 +215,15 @@ def blob(path: str, data: bytes) -> bytes:
     return b"M 100644 inline %s\ndata %d\n%s\n" % (path.encode(), len(data), data)
 
 
+def schema_digest() -> str:
+    """What the repository's schema/ copy depends on: a repository built with another schema
+    fails `claims check` (schema-drift) and is built again."""
+    digest = hashlib.sha1()
+    for name, data in sorted(static_files().items()):
+        digest.update(name.encode() + b"\0" + data)
+    return digest.hexdigest()
+
+
 def static_files() -> dict[str, bytes]:
     """The files a claims repository carries besides claims and sources."""
     files = {
@@ -359,6 +368,7 @@ def generate(
     result.head = git(out, "rev-parse", "HEAD", capture_output=True, text=True).stdout.strip()
     manifest = {
         "generator": GENERATOR_VERSION,
+        "schema": schema_digest(),
         "seed": seed,
         **{k: v for k, v in vars(result).items() if k != "versions_per_claim"},
         "busiest_claim": max(sorted(result.versions_per_claim), key=result.versions_per_claim.get),

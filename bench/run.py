@@ -46,7 +46,7 @@ HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from generate import GENERATOR_VERSION, generate  # noqa: E402
+from generate import GENERATOR_VERSION, generate, schema_digest  # noqa: E402
 
 OUT = PROJECT / "build" / "bench"
 BIN = Path(sys.executable).parent
@@ -199,9 +199,8 @@ def generated(claims: int, commits: int) -> tuple[Path, dict, float | None]:
     manifest = repo / ".git" / "bench-manifest.json"
     if manifest.is_file():
         found = json.loads(manifest.read_text())
-        if (found.get("generator"), found.get("claims"), found.get("commits")) == (
-            GENERATOR_VERSION, claims, commits,
-        ):  # fmt: skip
+        if (found.get("generator"), found.get("claims"), found.get("commits"),
+                found.get("schema")) == (GENERATOR_VERSION, claims, commits, schema_digest()):  # fmt: skip
             print(f"reusing {repo}", file=sys.stderr)
             return repo, found, None
     if repo.exists():
