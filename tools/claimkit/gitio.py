@@ -230,6 +230,7 @@ class GitSession:
         self.prefix = Path(os.path.relpath(Path(root).resolve(), self.top.resolve())).as_posix()
         self.prefix = "" if self.prefix == "." else self.prefix + "/"
         self.promisor = promisor_remote(self.common_dir)
+        self._listings: dict[str, bytes] = {}  # git ls-files of a folder, by folder
 
     def close(self) -> None:
         """Ends the long-lived cat-file process."""
@@ -536,9 +537,10 @@ class GitSession:
         wanted = set(names)
         if not wanted:
             return []
-        output = listing
+        output = listing or self._listings.get(folder)
         if output is None:
             output = self.run_bytes("ls-files", "-z", "--", self.repo_path(folder))
+        self._listings[folder] = output  # a session asks once per folder
         found = []
         for entry in output.split(b"\0"):
             name = entry[entry.rfind(b"/") + 1 :].decode("utf-8", "replace")

@@ -14,7 +14,7 @@ from .claimfile import claim_id_of, parse_claim, parse_claim_blob  # noqa: F401 
 from .gitio import EarlyFileLog, FileRevision, GitSession
 from .history_cache import HistoryIndex, history_index, is_claim_file  # noqa: F401
 from .model import Claim, is_source_id
-from .repo import SEEDS_DIR, ClaimsRepo, cited_sources, partial_listing
+from .repo import SEEDS_DIR, ClaimsRepo, PartialListing, cited_sources, partial_listing
 from .sources import SourceCache
 from .story import Standing, Story, Version, build_story
 from .story import as_of as story_as_of
@@ -55,17 +55,27 @@ def claim_versions(
     prepare_parser()
     revisions = git.file_log(path, rev, early=early)
     blobs = git.read_blobs(r.blob for r in revisions if r.blob)
-    if few and repo._sources is None:
+    listing = repo._sources
+    if few and (listing is None or isinstance(listing, PartialListing)):
         # The sources these versions cite, found by name in git's index: a walk of seeds/,
         # or the cached listing of it, costs as much as the sources are many.
         cited = {
             i for data in blobs.values() for i in cited_sources(data.decode("utf-8", "replace"))
         }
-        named = git.files_named(
-            [f"{i}.yaml" for i in cited if is_source_id(i)], SEEDS_DIR,
-            early.seeds_listing() if early is not None else None,
-        )  # fmt: skip
-        repo.use_source_listing(partial_listing(repo, named), set())
+        missing = [
+            f"{i}.yaml"
+            for i in cited
+            if is_source_id(i) and (listing is None or not dict.__contains__(listing, i))
+        ]
+        if missing:
+            named = git.files_named(
+                missing, SEEDS_DIR, early.seeds_listing() if early is not None else None
+            )
+            found = partial_listing(repo, named)
+            if listing is None:
+                repo.use_source_listing(found, set())
+            else:
+                listing.update(dict.items(found))
     versions = build_versions(claim_id, revisions, blobs, sources)
     sources.save()
     return versions

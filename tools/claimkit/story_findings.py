@@ -12,6 +12,9 @@ from .gitio import GitSession, is_git_repository
 from .repo import ClaimsRepo
 from .story import Version, build_story
 
+# Up to this many claims, each is read from its own log rather than the whole history.
+FEW = 16
+
 
 def version_finding(version: Version) -> str | None:
     """The time-sense finding about one version's article, in words; None without one."""
@@ -34,12 +37,16 @@ def story_findings(repo: ClaimsRepo, claim_ids: dict[str, tuple[str, object]]) -
     do not hold. `claim_ids`: claim id -> (file as shown, the claim on disk or None)."""
     if not claim_ids or not is_git_repository(repo.root):
         return []
-    from .history import all_versions
+    from .history import all_versions, claim_versions
 
     with GitSession(repo.root) as git:
         if not git.has_commits():
             return []
-        histories = all_versions(repo, git)
+        if len(claim_ids) <= FEW:
+            # A few claims (check --changed): their own logs, in time that grows with them.
+            histories = {c: claim_versions(repo, git, c) for c in claim_ids}
+        else:
+            histories = all_versions(repo, git)
     found = []
     for claim_id, (display, on_disk) in claim_ids.items():
         readings = histories.get(claim_id)
