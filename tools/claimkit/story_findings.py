@@ -7,6 +7,7 @@ story version (each source's latest reading) that the claim file on disk does no
 from __future__ import annotations
 
 from .dates import parse_date
+from .errors import UsageError
 from .findings import WARNING, Problem
 from .gitio import GitSession, is_git_repository
 from .repo import ClaimsRepo
@@ -44,7 +45,12 @@ def story_findings(repo: ClaimsRepo, claim_ids: dict[str, tuple[str, object]]) -
             return []
         if len(claim_ids) <= FEW:
             # A few claims (check --changed): their own logs, in time that grows with them.
-            histories = {c: claim_versions(repo, git, c) for c in claim_ids}
+            histories = {}
+            for claim_id in claim_ids:
+                try:
+                    histories[claim_id] = claim_versions(repo, git, claim_id)
+                except UsageError:
+                    continue  # a file that resolves outside the repository: its check says so
         else:
             histories = all_versions(repo, git)
     found = []
