@@ -548,6 +548,27 @@ def test_timeline_event_filter(claims, story):
     )
 
 
+def test_timeline_leaves_retired_claims_out_unless_all(claims, story):
+    write_files(
+        story,
+        {"claims/war-start.yaml": claim_text("war-start", event="russia-ukraine-war", value="2014",
+                                             modality="asserted", source="a1", quote="x")},
+    )  # fmt: skip
+    git(story, "add", "-A")
+    git(story, "commit", "-qm", "Another claim")
+    retired = claim_text("war-start", event="russia-ukraine-war", value="2014",
+                         modality="asserted", source="a1", quote="x",
+                         superseded_by=["summit-date"])  # fmt: skip
+    write_files(story, {"claims/war-start.yaml": retired})
+    git(story, "commit", "-qam", "Retire war-start")
+    assert Page(timeline(claims, story)).lanes == ["summit-date", "summit-location"]
+    assert Page(timeline(claims, story, "--all")).lanes == [
+        "summit-date",
+        "summit-location",
+        "war-start",
+    ]
+
+
 def test_timeline_to_a_file(claims, story, tmp_path):
     target = tmp_path / "t.html"
     result = claims("timeline", "--output", str(target), repo=story)
