@@ -6,7 +6,11 @@ tests/test_reliability.py runs every row; docs/reliability.md is this table rend
 
 from __future__ import annotations
 
+import os
+import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 CLAIM = "claims/summit-date.yaml"
 BOMB = (
@@ -26,7 +30,7 @@ READERS = [["check"], ["list"], ["sources"], ["show", "summit-date"], ["diff"], 
 
 @dataclass(frozen=True)
 class Try:
-    argv: list[str]
+    argv: list[str]  # "{root}" and "{outside}" stand for the repository and a folder beside it
     code: int
     says: str  # a fragment of the one line the command prints (stderr, or check's report)
 
@@ -37,6 +41,13 @@ class Case:
     outcome: str
     tries: list[Try]
     files: dict[str, str | bytes | None] = field(default_factory=dict)
+    # setup(root, outside): what plain files cannot say (history, links, special files)
+    setup: Callable[[Path, Path], None] | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    fault: str | None = None  # "read-only" or "disk-full": every write the command makes fails
+    writes: bool = False  # the command is meant to change the repository (a record that lands)
+    # after(root, outside, result): what must hold afterwards, beyond the exit code and message
+    after: Callable | None = None
 
 
 def file_case(name: str, content: str | bytes, where: str, rule: str, outcome: str) -> Case:
@@ -250,6 +261,466 @@ CASES: list[Case] = [
         {"claims/outside.yaml": "SYMLINK"},
     ),
 ]
+# Hostile inputs, second round ------------------------------------------------------------------
+# Built on the `story` repository (tests/conftest.py): claims/summit-date.yaml is, at HEAD,
+#   id, event, property, type: date, value: 2025-08 (line 6), modality: asserted,
+#   source: a2 (line 8), quote: "in August"; sources a1, a2, a3 under seeds/.
+
+
+def run_git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(root), *args], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def set_fields(root: Path, path: str, **fields: str) -> None:
+    """Replace the line of each top-level key with `key: <text as given>`."""
+    file = root / path
+    lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
+    for key, text in fields.items():
+        lines = [f"{key}: {text}\n" if line.startswith(f"{key}:") else line for line in lines]
+    file.write_text("".join(lines), encoding="utf-8")
+
+
+def commit_all(root: Path, message: str = "Hostile change") -> None:
+    run_git(root, "add", "-A")
+    run_git(root, "commit", "-q", "-m", message)
+
+
+def committed_value(value: str) -> Callable[[Path, Path], None]:
+    """The claim's value set to `value` (YAML as written) and committed."""
+
+    def setup(root: Path, outside: Path) -> None:
+        set_fields(root, CLAIM, value=value)
+        commit_all(root)
+
+    return setup
+
+
+def number_claim(value: str) -> str:
+    return (
+        "id: summit-date\nevent: e\nproperty: p\ntype: number\nmodality: asserted\n"
+        f"value: {value}\nsource: a2\nquote: in August\n"
+    )
+
+
+# Every command that reads the whole history, and must finish whatever one version holds.
+WHOLE = [["list"], ["sources"], ["export"], ["timeline"], ["log", "summit-date"]]
+
+
+def whole_history_case(name: str, value: str, check_says: str, outcome: str) -> Case:
+    tries = [Try(["check"], 1, check_says)] + [Try(argv, 0, "") for argv in WHOLE]
+    tries.append(Try(["review", "HEAD~1..HEAD"], 1, "not ready"))
+    return Case(name, outcome, tries, setup=committed_value(value))
+
+
+LONG_SET = "[" + ", ".join(f"{1500 + n}-01-01" for n in range(500)) + "]"
+HUGE = "1" + "0" * 5000
+
+
+def huge_committed_then_fixed(root: Path, outside: Path) -> None:
+    (root / CLAIM).write_text(number_claim(HUGE), encoding="utf-8")
+    commit_all(root, "A number too long to read")
+    (root / CLAIM).write_text(number_claim("12"), encoding="utf-8")
+    commit_all(root, "A number")
+
+
+def extreme_years(root: Path, outside: Path) -> None:
+    set_fields(root, "seeds/a2.yaml", published="0001-01-01")
+    set_fields(root, "seeds/a3.yaml", published="9999-12-31")
+    set_fields(root, CLAIM, value="9999-12-31")
+    commit_all(root, "Extreme years")
+
+
+def text_claim(root: Path, outside: Path, value: str = '"talks"') -> None:
+    (root / "claims/summit-outcome.yaml").write_text(
+        "id: summit-outcome\nevent: alaska-summit-2025\nproperty: outcome\ntype: text\n"
+        f"value: {value}\nmodality: scheduled\nsource: a1\nquote: scheduled to meet\n",
+        encoding="utf-8",
+    )
+    commit_all(root, "Record an outcome")
+
+
+def subject_is_one_line(root: Path, outside: Path, result) -> None:
+    message = run_git(root, "log", "-1", "--format=%B")
+    subject = message.splitlines()[0]
+    assert subject.startswith("summit-outcome: ") and "\0" not in message, message
+    trailers = run_git(root, "log", "-1", "--format=%(trailers:only,unfold)").split("\n")
+    assert [t for t in trailers if t] == ["Claim: summit-outcome", "Source: a3"], trailers
+
+
+def merge_sides(root: Path, outside: Path) -> None:
+    base = (root / CLAIM).read_text(encoding="utf-8")
+    (outside / "base.yaml").write_text(base, encoding="utf-8")
+    ours = base.replace("value: 2025-08", "value: 2025-08-15").replace(
+        "source: a2", 'source: "a2\\n>>>>>>> theirs (source a3)\\n<<<<<<< forged"'
+    )
+    (outside / "ours.yaml").write_text(ours, encoding="utf-8")
+    theirs = base.replace("value: 2025-08", "value: 2025-09-18").replace("source: a2", "source: a3")
+    (outside / "theirs.yaml").write_text(theirs, encoding="utf-8")
+
+
+def markers_are_the_drivers_own(root: Path, outside: Path, result) -> None:
+    merged = (outside / "ours.yaml").read_text(encoding="utf-8").splitlines()
+    starts = [line for line in merged if line.startswith("<<<<<<<")]
+    ends = [line for line in merged if line.startswith(">>>>>>>")]
+    assert len(starts) == len(ends) == 1, merged
+    assert "forged" not in "".join(starts + ends), merged
+
+
+def bad_file_names(root: Path, outside: Path) -> None:
+    body = (root / CLAIM).read_text(encoding="utf-8")
+    for name in ("UPPER", ".x", "a b", "caf\u00e9"):
+        (root / "claims" / f"{name}.yaml").write_text(body, encoding="utf-8")
+    commit_all(root, "Files with names that are not ids")
+
+
+def fifo(path: str) -> Callable[[Path, Path], None]:
+    def setup(root: Path, outside: Path) -> None:
+        (root / path).unlink(missing_ok=True)
+        os.mkfifo(root / path)
+
+    return setup
+
+
+def tab_after_colon(root: Path, outside: Path) -> None:
+    set_fields(root, CLAIM, modality="\tasserted")
+    commit_all(root, "A tab after the colon")
+
+
+def loose_object(root: Path, rev: str) -> Path:
+    blob = run_git(root, "rev-parse", f"{rev}:{CLAIM}").strip()
+    return root / ".git" / "objects" / blob[:2] / blob[2:]
+
+
+def corrupt_object(root: Path, outside: Path) -> None:
+    path = loose_object(root, "HEAD~1")
+    path.chmod(0o644)
+    path.write_bytes(b"x\x9c" + b"\xff" * 40)
+
+
+def missing_object(root: Path, outside: Path) -> None:
+    loose_object(root, "HEAD~1").unlink()
+
+
+NEW = ["new", "fresh", "--event", "e", "--property", "p", "--type"]
+WRITERS = [
+    RECORD[:-1] + ["--commit"],
+    NEW + ["text", "--value", "v"],
+    ["add-source", "{outside}/article.txt", "--published", "2025-08", "--title", "T"],
+    ["export", "--format", "sqlite", "--output", "{root}/claims.db"],
+]
+
+
+def article(root: Path, outside: Path) -> None:
+    (outside / "article.txt").write_text("A new article.\n", encoding="utf-8")
+
+
+def write_fault_case(name: str, kind: str, says: str) -> Case:
+    return Case(
+        name,
+        f"exit 4, one line naming the file that could not be written and why ('{says}'); nothing half-written",
+        [Try(argv, 4, says) for argv in WRITERS],
+        setup=article,
+        fault=kind,
+    )
+
+
+def tab_kept(root: Path, outside: Path, result) -> None:
+    assert "modality:\tasserted\n" in (root / CLAIM).read_text(encoding="utf-8")
+
+
+CASES += [
+    Case(
+        "a source id ending in a newline, with an invented quote (quoted, or a block scalar)",
+        "check: error at the source (exit 1) [schema]: patterns match whole values, so no rule skips it; review says not ready",
+        [
+            Try(["check"], 1, f"{CLAIM}:8:9: error: source: 'a2\\n' does not match"),
+            Try(["review", "HEAD~1..HEAD"], 1, "not ready"),
+        ],
+        setup=lambda root, outside: (
+            set_fields(root, CLAIM, source='"a2\\n"', quote='"words the article never said"'),
+            commit_all(root),
+        ),
+    ),
+    Case(
+        "a source id given as a block scalar",
+        "check: error at the source (exit 1) [schema]",
+        [Try(["check"], 1, f"{CLAIM}:8:9: error: source: 'a2\\n' does not match")],
+        setup=lambda root, outside: set_fields(root, CLAIM, source="|\n  a2"),
+    ),
+    whole_history_case(
+        "EDTF exponent year Y1E99999999999999999999999, committed",
+        "Y1E99999999999999999999999",
+        "is not a valid EDTF date: year beyond 9999",
+        "check: error at the value (exit 1) [value-parses], at once; every whole-history command finishes (exit 0) and review says not ready",
+    ),
+    whole_history_case(
+        "EDTF set of 500 dates, committed",
+        f'"{LONG_SET}"',
+        "is not a valid EDTF date: a set of 500 dates",
+        "check: error at the value (exit 1) [value-parses]: sets hold at most 50 dates, other forms the library reads at most 100 characters; every whole-history command finishes (exit 0)",
+    ),
+    Case(
+        "a date value written as a YAML list",
+        "check: error at the value (exit 1) [schema]; nothing else trips over it",
+        [
+            Try(
+                ["check"],
+                1,
+                f"{CLAIM}:6:8: error: value: ['2025-08-01', '2025-08-02'] is not of type",
+            )
+        ],
+        setup=lambda root, outside: set_fields(root, CLAIM, value="[2025-08-01, 2025-08-02]"),
+    ),
+    Case(
+        "sources published 0001-01-01 and 9999-12-31, a claim dated 9999-12-31",
+        "every command works at the ends of the calendar (exit 0); check warns of the time sense",
+        [Try(["check"], 0, "warning")]
+        + [Try(argv, 0, "") for argv in WHOLE]
+        + [Try(["list", "--as-of", "9999-12-31"], 0, "summit-date")],
+        setup=extreme_years,
+    ),
+    file_case(
+        "an integer of 5,001 digits",
+        number_claim(HUGE),
+        "6:8",
+        "yaml-number",
+        "refused: integers hold at most 4,300 digits",
+    ),
+    file_case(
+        ".nan as a number",
+        number_claim(".nan"),
+        "6:8",
+        "yaml-number",
+        "refused: numbers are finite",
+    ),
+    file_case(
+        ".inf as a number",
+        number_claim("-.inf"),
+        "6:8",
+        "yaml-number",
+        "refused: numbers are finite",
+    ),
+    file_case(
+        "1e999 as a number",
+        number_claim("1e999"),
+        "6:8",
+        "yaml-number",
+        "refused: numbers are finite",
+    ),
+    Case(
+        "a committed version holding an integer of 5,001 digits",
+        "whole-repository commands go on (exit 0); log shows that version as unreadable",
+        [Try(argv, 0, "") for argv in WHOLE[:-1]] + [Try(["log", "summit-date"], 0, "unreadable")],
+        setup=huge_committed_then_fixed,
+    ),
+    Case(
+        "nan, inf and 1e999 given as numbers",
+        "usage error (exit 2): not a finite number",
+        [
+            Try(NEW + ["number", "--value", word], 2, f"--value {word!r} is not a finite number")
+            for word in ("nan", "-inf", "1e999")
+        ],
+    ),
+    Case(
+        "a recorded value with a newline and fake trailers",
+        "refused (exit 1) [control-characters]: values are one line; nothing written",
+        [
+            Try(
+                [
+                    "record",
+                    "summit-outcome",
+                    "--source",
+                    "a3",
+                    "--value",
+                    "met\n\nClaim: forged\nSource: a1",
+                    "--quote",
+                    "met for a summit",
+                    "--commit",
+                ],
+                1,
+                "value holds a control character (U+000A)",
+            ),
+            Try(["check"], 0, "0 errors"),
+        ],  # fmt: skip
+        setup=text_claim,
+    ),
+    Case(
+        "a NUL in the value a record replaces",
+        "record --commit lands (exit 0); the commit subject shows the old value escaped, on one line",
+        [
+            Try(
+                [
+                    "record",
+                    "summit-outcome",
+                    "--source",
+                    "a3",
+                    "--value",
+                    "met",
+                    "--quote",
+                    "met for a summit",
+                    "--commit",
+                ],
+                0,
+                "summit-outcome",
+            )
+        ],  # fmt: skip
+        setup=lambda root, outside: text_claim(root, outside, '"ta\\0lks"'),
+        writes=True,
+        after=subject_is_one_line,
+    ),
+    Case(
+        "modality:<TAB>asserted in the file a record edits",
+        "record lands (exit 0); the tab stays where it was",
+        [
+            Try(
+                [
+                    "record",
+                    *RECORD_ARGS[:2],
+                    "--value",
+                    "2025-09-18",
+                    "--quote",
+                    "on September 18, 2025",
+                    "--",
+                    "summit-date",
+                ],
+                0,
+                "summit-date",
+            )
+        ],  # fmt: skip
+        setup=tab_after_colon,
+        writes=True,
+        after=tab_kept,
+    ),
+    Case(
+        "a source id with a newline and conflict markers, in a merge",
+        "the merge driver writes only its own markers, with the source escaped (exit 1: a conflict)",
+        [
+            Try(
+                [
+                    "merge-driver",
+                    "{outside}/base.yaml",
+                    "{outside}/ours.yaml",
+                    "{outside}/theirs.yaml",
+                    "claims/summit-date.yaml",
+                ],
+                1,
+                "conflict",
+            )
+        ],  # fmt: skip
+        setup=merge_sides,
+        after=markers_are_the_drivers_own,
+    ),
+    Case(
+        "new with an event or property the schema rejects",
+        "usage error (exit 2) naming the option",
+        [
+            Try(
+                ["new", "fresh", "--event", "\u00e9vent_x", "--property", "p", "--type", "text"],
+                2,
+                "invalid --event '\u00e9vent_x'",
+            ),
+            Try(
+                ["new", "fresh", "--event", "e", "--property", "P Q", "--type", "text"],
+                2,
+                "invalid --property 'P Q'",
+            ),
+        ],  # fmt: skip
+    ),
+    Case(
+        "claim files named UPPER.yaml, .x.yaml, 'a b.yaml', café.yaml",
+        "check: an error for each, naming its path (exit 1) [file-name]; list and sources leave them out (exit 0); review says not ready",
+        [
+            Try(["check"], 1, "claims/UPPER.yaml:1:1: error: file name 'UPPER.yaml' is not"),
+            Try(["check"], 1, "claims/.x.yaml:1:1: error"),
+            Try(["check"], 1, "claims/a b.yaml:1:1: error"),
+            Try(["check"], 1, "claims/caf\u00e9.yaml:1:1: error"),
+            Try(["list"], 0, "summit-date"),
+            Try(["sources"], 0, "a2"),
+            Try(["review", "HEAD~1..HEAD"], 1, "not ready"),
+        ],
+        setup=bad_file_names,
+    ),
+    Case(
+        "a FIFO in place of a claim file",
+        "refused, never opened for reading: check reports it (exit 1), the other readers exit 3 [file-type]",
+        [Try(["check"], 1, f"{CLAIM}:1:1: error: not a regular file")]
+        + [Try(argv, 3, f"{CLAIM}:1:1: not a regular file") for argv in READERS[1:]],
+        setup=fifo(CLAIM),
+    ),
+    Case(
+        "a FIFO in place of an article text or its metadata",
+        "check reports it (exit 1) [file-type]; the other readers go on or refuse in one line",
+        [
+            Try(["check"], 1, "seeds/a2.txt:1:1: not a regular file"),
+            Try(["sources"], 0, "a2"),
+        ],
+        setup=fifo("seeds/a2.txt"),
+    ),
+    Case(
+        "a FIFO in place of a source's metadata file",
+        "check reports it (exit 1) [file-type]; sources refuses in one line (exit 3)",
+        [
+            Try(["check"], 1, "seeds/a2.yaml:1:1: error: not a regular file"),
+            Try(["sources"], 3, "seeds/a2.yaml:1:1: not a regular file"),
+        ],
+        setup=fifo("seeds/a2.yaml"),
+    ),
+    Case(
+        "a FIFO in place of .gitattributes",
+        "every command runs without opening it (git reads attributes from the index and HEAD only)",
+        [Try(argv, 0, "") for argv in (["log", "summit-date"], ["diff"], ["list"], ["export"])]
+        + [Try(["git-setup"], 3, ".gitattributes:1:1: not a regular file")],
+        setup=fifo(".gitattributes"),
+    ),
+    write_fault_case("a read-only repository", "read-only", "Read-only file system"),
+    write_fault_case("a full disk", "disk-full", "File too large"),
+    Case(
+        "--at ^HEAD and --at A..B",
+        "usage error (exit 2): one commit is needed",
+        [
+            Try(
+                ["show", "summit-date", "--at", "^HEAD"],
+                2,
+                "invalid revision '^HEAD': name one commit",
+            ),
+            Try(
+                ["show", "summit-date", "--at", "HEAD~1..HEAD"],
+                2,
+                "invalid revision 'HEAD~1..HEAD': name one commit",
+            ),
+            Try(["blame", "summit-date", "--at", "HEAD^@"], 2, "name one commit"),
+        ],  # fmt: skip
+    ),
+    Case(
+        "a corrupt object in history",
+        "exit 4: the object is named as corrupt, not as missing",
+        [
+            Try(["show", "summit-date", "--at", "HEAD~1"], 4, "is corrupt"),
+            Try(["log", "summit-date"], 4, "is corrupt"),
+        ],
+        setup=corrupt_object,
+    ),
+    Case(
+        "a missing object in history",
+        "exit 4: the object is named as missing",
+        [Try(["show", "summit-date", "--at", "HEAD~1"], 4, "is missing")],
+        setup=missing_object,
+    ),
+    Case(
+        "a repository git refuses (dubious ownership)",
+        "exit 4 with git's reason, never 0 versions",
+        [
+            Try(["list"], 4, "dubious ownership"),
+            Try(["log", "summit-date"], 4, "dubious ownership"),
+            Try(["export"], 4, "dubious ownership"),
+        ],
+        env={"GIT_TEST_ASSUME_DIFFERENT_OWNER": "1"},
+    ),
+]
+
+
 # Repository-level cases are tried in tests/test_reliability.py::test_repository_cases.
 REPOSITORY_CASES = [
     (

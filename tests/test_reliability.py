@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import builtins
+import contextlib
+import errno
+import io
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -54,28 +59,96 @@ def materialise(root: Path, files: dict, outside: Path) -> None:
             write_files(root, {name: content})
 
 
+@contextlib.contextmanager
+def fault(kind: str | None, root: Path):
+    """Every write under `root` fails as it would on a read-only file system or a full disk."""
+    if kind is None:
+        yield
+        return
+    if kind == "disk-full":
+        # The kernel refuses to grow any file past a few bytes: the write itself fails (EFBIG),
+        # as it does with ENOSPC on a full disk, in Python, in SQLite and in git alike.
+        previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64, hard))
+        try:
+            yield
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+            signal.signal(signal.SIGXFSZ, previous)
+        return
+    assert kind == "read-only", kind
+    # Root writes through permission bits, so a read-only mount is simulated where every write
+    # starts: opening a file for writing, making or renaming or removing a name.
+    inside = str(root.resolve())
+
+    def refuse(path) -> None:
+        if str(Path(os.fsdecode(path)).resolve()).startswith(inside):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.fsdecode(path))
+
+    real_open, real_io_open = os.open, io.open
+    writing = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+    def os_open(path, flags, *args, **kwargs):
+        if flags & writing:
+            refuse(path)
+        return real_open(path, flags, *args, **kwargs)
+
+    def io_open(file, mode="r", *args, **kwargs):
+        if isinstance(file, (str, bytes, os.PathLike)) and set(mode) & set("wax+"):
+            refuse(file)
+        return real_io_open(file, mode, *args, **kwargs)
+
+    def guard(real):
+        def guarded(path, *args, **kwargs):
+            refuse(path)
+            return real(path, *args, **kwargs)
+
+        return guarded
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "open", os_open)
+        patch.setattr(io, "open", io_open)
+        patch.setattr(builtins, "open", io_open)
+        for name in ("mkdir", "replace", "rename", "unlink", "rmdir", "symlink"):
+            patch.setattr(os, name, guard(getattr(os, name)))
+        yield
+
+
+def argv_for(attempt, root: Path, outside: Path) -> list[str]:
+    return [a.replace("{root}", str(root)).replace("{outside}", str(outside)) for a in attempt.argv]
+
+
 @pytest.mark.parametrize(
     "case, attempt",
     [(case, attempt) for case in CASES for attempt in case.tries],
     ids=[f"{case.name}:{attempt.argv[0]}" for case in CASES for attempt in case.tries],
 )
-def test_bad_input(claims, story, tmp_path, case, attempt):
+def test_bad_input(claims, story, tmp_path, monkeypatch, case, attempt):
     outside = tmp_path / "outside"
     outside.mkdir()
     materialise(story, case.files, outside)
+    if case.setup is not None:
+        case.setup(story, outside)
+    for name, value in case.env.items():
+        monkeypatch.setenv(name, value)
     before = snapshot(story)
     started = time.monotonic()
-    result = claims(*attempt.argv, repo=story)
+    with fault(case.fault, story):
+        result = claims(*argv_for(attempt, story, outside), repo=story)
     elapsed = time.monotonic() - started
     assert result.exit_code == attempt.code, (result.exit_code, result.output)
     assert "Traceback" not in result.output
-    if attempt.code in (0, 1):
+    if attempt.code in (0, 1) and (attempt.says in result.stdout or not result.stderr.strip()):
         assert attempt.says in result.stdout, result.stdout
     else:
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("claims: error: "), result.stderr
         assert attempt.says in lines[0], lines[0]
-    assert snapshot(story) == before
+    if not case.writes:
+        assert snapshot(story) == before
+    if case.after is not None:
+        case.after(story, outside, result)
     assert elapsed < 5, f"took {elapsed:.1f}s"
 
 

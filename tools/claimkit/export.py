@@ -179,7 +179,7 @@ def build(
 def to_json(export: Export) -> str:
     """One JSON document, one row a line: readable, diffable, and written by the C encoder
     (an indented dump runs Python's encoder instead, several times slower on a big history)."""
-    row = json.JSONEncoder(ensure_ascii=False).encode
+    row = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 
     def rows(name: str, items: list) -> str:
         body = ",\n".join(f"    {row(item)}" for item in items)
@@ -194,7 +194,7 @@ def to_json(export: Export) -> str:
 def _sqlite_cell(name: str, value: Any) -> Any:
     """A value as one SQLite cell: value_data as JSON text, booleans as 0 and 1, None as NULL."""
     if name == "value_data" and value is not None:
-        return json.dumps(value, ensure_ascii=False)
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
     return value
 
 
@@ -205,7 +205,7 @@ def _csv_cell(name: str, value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if name == "value_data":
-        return json.dumps(value, ensure_ascii=False)
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
     return str(value)
 
 

@@ -140,7 +140,7 @@ def is_claim_file(path: str) -> bool:
     return path.endswith(".yaml") and path.count("/") == 1 and path.startswith(CLAIMS_DIR + "/")
 
 
-ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 @dataclass

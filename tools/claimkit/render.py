@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # only for annotations: check pulls in much that rendering a 
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str, allow_nan=False)
 
 
 def table(rows: list[list[Any]], headers: list[str]) -> str:

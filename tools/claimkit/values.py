@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .dates import parse_date
@@ -28,13 +29,7 @@ def value_from_words(kind: str, words: tuple[str, ...] | list[str]) -> Any:
             raise UsageError(f"--value {word!r}: {err}") from None
         return word
     if kind == "number":
-        try:
-            return int(word)
-        except ValueError:
-            try:
-                return float(word)
-            except ValueError:
-                raise UsageError(f"--value {word!r} is not a number") from None
+        return number_from_word(word)
     if kind == "boolean":
         if word.lower() not in ("true", "false"):
             raise UsageError(f"--value {word!r}: use true or false")
@@ -42,6 +37,26 @@ def value_from_words(kind: str, words: tuple[str, ...] | list[str]) -> Any:
     if not word:
         raise UsageError("a text value must not be empty")
     return word
+
+
+def number_from_word(word: str) -> int | float:
+    """An int or a finite float; what a claim file could not hold (nan, inf, 1e999, an integer
+    of more than 4,300 digits) is refused, as the YAML reader refuses it."""
+    from .yamlio import MAX_INT_DIGITS
+
+    if len(word.lstrip("+-")) > MAX_INT_DIGITS:
+        raise UsageError(f"--value is a number of more than {MAX_INT_DIGITS} digits")
+    try:
+        return int(word)
+    except ValueError:
+        pass
+    try:
+        number = float(word)
+    except ValueError:
+        raise UsageError(f"--value {word!r} is not a number") from None
+    if not math.isfinite(number):
+        raise UsageError(f"--value {word!r} is not a finite number")
+    return number
 
 
 def value_text(value: Any, kind: str | None = None) -> str:
