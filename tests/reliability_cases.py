@@ -364,8 +364,10 @@ def markers_are_the_drivers_own(root: Path, outside: Path, result) -> None:
     merged = (outside / "ours.yaml").read_text(encoding="utf-8").splitlines()
     starts = [line for line in merged if line.startswith("<<<<<<<")]
     ends = [line for line in merged if line.startswith(">>>>>>>")]
-    assert len(starts) == len(ends) == 1, merged
-    assert "forged" not in "".join(starts + ends), merged
+    # Two conflicts (value and source), each between the driver's own markers, one line each.
+    assert len(starts) == len(ends) == 2, merged
+    assert all(line.startswith("<<<<<<< ours (source a2\\n>>>>>>> ") for line in starts), merged
+    assert set(ends) == {">>>>>>> theirs (source a3)"}, merged
 
 
 def bad_file_names(root: Path, outside: Path) -> None:

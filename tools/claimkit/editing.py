@@ -14,6 +14,7 @@ from .check import ERROR, Context, Item, Problem, check_document
 from .compare import SAME, Change, change_between, compare_values
 from .dates import parse_date
 from .errors import CheckFailed, ConflictError, DataError, UsageError
+from .escaping import one_line
 from .files import atomic_write, decode_utf8, exclusive_lock, read_bytes, read_text
 from .gitio import GitHistory
 from .model import CLAIM_FIELDS, MODALITIES, TYPES, Claim, Source, is_source_id
@@ -67,11 +68,12 @@ def refuse_uncommitted(git: GitHistory, display: str) -> None:
 
 
 def commit_subject(claim_id: str, old: Claim | None, new: Claim, change: Change) -> str:
-    """`summit-date: 2025-08-15 -> 2025-09-18 (contradicted) [a3]`."""
-    new_text = short(value_text(new.value, new.type))
+    """`summit-date: 2025-08-15 -> 2025-09-18 (contradicted) [a3]`, on one line whatever the
+    values hold (the old one has not been checked)."""
+    new_text = short(one_line(value_text(new.value, new.type)))
     values = new_text
     if old is not None and old.type == new.type:
-        old_text = short(value_text(old.value, old.type))
+        old_text = short(one_line(value_text(old.value, old.type)))
         if compare_values(new.type, old.value, new.value).relation != SAME:
             values = f"{old_text} -> {new_text}"
     return f"{claim_id}: {values} ({change.kind}) [{new.source}]"
@@ -80,7 +82,7 @@ def commit_subject(claim_id: str, old: Claim | None, new: Claim, change: Change)
 def commit_message(claim_id: str, old: Claim | None, new: Claim, change: Change) -> str:
     body = []
     if old is not None and old.modality != new.modality:
-        body.append(f"modality: {old.modality} -> {new.modality}")
+        body.append(f"modality: {one_line(str(old.modality))} -> {new.modality}")
     body.append(f'quote: "{" ".join(new.quote.split())}"')
     trailers = [f"Claim: {claim_id}", f"Source: {new.source}"]
     return "\n\n".join(

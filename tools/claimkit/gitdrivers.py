@@ -16,6 +16,7 @@ from . import gitio
 from .diffing import ClaimDiff, compare_claims
 from .editing import QUOTED_FIELDS
 from .errors import DataError
+from .escaping import one_line
 from .files import atomic_write, read_text
 from .history import SourceCache, claim_id_of, parse_claim_blob
 from .model import CLAIM_FIELDS, Source
@@ -173,7 +174,10 @@ def merge_claims(
             raise DataError(path, 1, 1, "empty", "merge")
     except DataError:
         return _line_merge(base, ours, theirs, marker_size)
-    ours_source, theirs_source = a.get("source"), b.get("source")
+    # Named on marker lines and in the message: one line each, whatever the files hold.
+    ours_source, theirs_source = (
+        None if side.get("source") is None else one_line(str(side["source"])) for side in (a, b)
+    )
     changes, remove, conflicts = [], [], []
     for key in dict.fromkeys([*a, *b, *o]):
         was, mine, yours = o.get(key, MISSING), a.get(key, MISSING), b.get(key, MISSING)
