@@ -655,7 +655,11 @@ CASES += [
         "a FIFO in place of an article text or its metadata",
         "check reports it (exit 1) [file-type]; the other readers go on or refuse in one line",
         [
-            Try(["check"], 1, "seeds/a2.txt:1:1: not a regular file"),
+            Try(
+                ["check"],
+                1,
+                "seeds/a2.yaml:1:1: error: article text seeds/a2.txt: not a regular file",
+            ),
             Try(["sources"], 0, "a2"),
         ],
         setup=fifo("seeds/a2.txt"),

@@ -152,7 +152,8 @@ def collect_files(repo: ClaimsRepo, paths: Iterable[Path]) -> tuple[list[Path], 
             raise UsageError(f"{given}: outside the claims repository at {repo.root}")
         files = sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
         for file in files:
-            if file.name.startswith(".") or not file.is_file():
+            # A FIFO or a device is checked, so that it is reported; a hidden claim file too.
+            if file.is_dir() or (file.name.startswith(".") and file.parent != repo.claims_dir):
                 continue
             top = Path(repo.relative(file)).parts[0]
             if top == CLAIMS_DIR:
@@ -170,10 +171,18 @@ def check_files(repo: ClaimsRepo, paths: Iterable[Path] = ()) -> Report:
     claim_files, source_files = collect_files(repo, paths)
     context = Context(repo)
     problems: list[Problem] = []
+    misnamed = [f for f in repo.misnamed_claim_files() if f in claim_files or not paths]
+    for file in misnamed:
+        message = (
+            f"file name {file.name!r} is not a claim id: claim files are named <id>.yaml, the id "
+            "in lowercase letters, digits and '-'; files starting with '_' are declarations"
+        )
+        problems.append(Problem(repo.relative(file), 1, 1, ERROR, message, "file-name"))
+    claim_files = [f for f in claim_files if f not in misnamed]
     for files, rules in ((claim_files, CLAIM_RULES), (source_files, SOURCE_RULES)):
         for file in files:
             problems.extend(check_file(context, file, rules))
-    return Report(sorted(problems), len(claim_files) + len(source_files))
+    return Report(sorted(problems), len(claim_files) + len(source_files) + len(misnamed))
 
 
 def check_file(context: Context, file: Path, rules) -> Iterator[Problem]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,10 +15,24 @@ MAX_FILE_BYTES = 1024 * 1024
 
 
 def read_bytes(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
-    """Read a whole file, refusing one over `limit` bytes before reading it."""
+    """Read a whole file, refusing one over `limit` bytes before reading it, and anything that
+    is not a regular file (a FIFO would block the read forever, a device never end) before
+    waiting on it: it is opened without blocking and looked at before it is read."""
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        with open(fd, "rb", closefd=True) as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                if stat.S_ISDIR(status.st_mode):
+                    raise IsADirectoryError
+                raise DataError(
+                    display,
+                    1,
+                    1,
+                    "not a regular file (a FIFO, socket or device); refused",
+                    "file-type",
+                )
+            size = status.st_size
             if size > limit:
                 raise DataError(
                     display, 1, 1, f"file is {size} bytes, over the {limit}-byte limit", "file-size"
