@@ -386,7 +386,8 @@ def fifo(path: str) -> Callable[[Path, Path], None]:
 
 
 def tab_after_colon(root: Path, outside: Path) -> None:
-    set_fields(root, CLAIM, modality="\tasserted")
+    file = root / CLAIM
+    file.write_text(file.read_text().replace("modality: asserted", "modality:\tasserted"))
     commit_all(root, "A tab after the colon")
 
 
@@ -407,7 +408,17 @@ def missing_object(root: Path, outside: Path) -> None:
 
 NEW = ["new", "fresh", "--event", "e", "--property", "p", "--type"]
 WRITERS = [
-    RECORD[:-1] + ["--commit"],
+    [
+        "record",
+        "summit-date",
+        "--source",
+        "a3",
+        "--value",
+        "2025-09-18",
+        "--quote",
+        "on September 18, 2025",
+        "--commit",
+    ],
     NEW + ["text", "--value", "v"],
     ["add-source", "{outside}/article.txt", "--published", "2025-08", "--title", "T"],
     ["export", "--format", "sqlite", "--output", "{root}/claims.db"],
@@ -421,8 +432,9 @@ def article(root: Path, outside: Path) -> None:
 def write_fault_case(name: str, kind: str, says: str) -> Case:
     return Case(
         name,
-        f"exit 4, one line naming the file that could not be written and why ('{says}'); nothing half-written",
-        [Try(argv, 4, says) for argv in WRITERS],
+        f"record, new, add-source exit 4, export exit 2 (its --output, as for any unwritable path): one line naming the file and why ('{says}'); nothing half-written",
+        [Try(argv, 4, says) for argv in WRITERS[:3]]
+        + [Try(WRITERS[3], 2, "cannot write")],  # SQLite words a failed write its own way
         setup=article,
         fault=kind,
     )
@@ -579,7 +591,8 @@ CASES += [
             Try(
                 [
                     "record",
-                    *RECORD_ARGS[:2],
+                    "--source",
+                    "a3",
                     "--value",
                     "2025-09-18",
                     "--quote",
@@ -696,7 +709,7 @@ CASES += [
                 2,
                 "invalid revision 'HEAD~1..HEAD': name one commit",
             ),
-            Try(["blame", "summit-date", "--at", "HEAD^@"], 2, "name one commit"),
+            Try(["show", "summit-date", "--at", "HEAD^@"], 2, "name one commit"),
         ],  # fmt: skip
     ),
     Case(

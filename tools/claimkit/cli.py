@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .errors import EXIT_USAGE, ClaimsError
+from .errors import EXIT_REPO, EXIT_USAGE, ClaimsError
 
 EXIT_INTERNAL = 70
 
@@ -45,6 +45,10 @@ class ClaimsGroup(click.Group):
             # The reader went away (`claims log x | head`): not an error worth a message.
             sys.stderr.close()
             sys.exit(0)
+        except OSError as err:
+            # The file system said no (read-only, full, no permission): its words, the file.
+            where = f"{err.filename}: " if err.filename else ""
+            fail(f"{where}{err.strerror or err}", EXIT_REPO)
         except Exception as err:  # a bug: still one line, with the trace behind a switch
             if os.environ.get("CLAIMS_DEBUG"):
                 raise

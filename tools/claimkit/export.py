@@ -9,6 +9,7 @@ kind against the chronologically previous version, the source's title and public
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 from collections.abc import Iterable
@@ -309,5 +310,7 @@ def write_sqlite(export: Export, path: Path) -> None:
             _insert(db, "claims", CLAIM_FIELDS, export.claims)
             _insert(db, "versions", VERSION_FIELDS, export.versions)
             db.commit()
+        except sqlite3.OperationalError as err:  # a full disk, an unwritable folder
+            raise OSError(errno.EIO, f"SQLite: {err}", str(path)) from None
         finally:
             db.close()

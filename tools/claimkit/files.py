@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import ConflictError, DataError
+from .errors import ConflictError, DataError, WriteFailed
 
 MAX_FILE_BYTES = 1024 * 1024
 
@@ -78,7 +78,10 @@ def exclusive_lock(path: Path, timeout: float = 30.0) -> Iterator[None]:
     """
     import fcntl
 
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise WriteFailed(f"cannot take the write lock {path}: {err.strerror}") from None
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -105,7 +108,10 @@ def replacing(path: Path, *, durable: bool = True) -> Iterator[Path]:
     """
     import tempfile  # here: only writing needs it, and it costs a reading command's start-up
 
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:
+        raise _naming(err, path) from None
     os.close(fd)
     tmp = Path(name)
     try:
@@ -116,9 +122,24 @@ def replacing(path: Path, *, durable: bool = True) -> Iterator[Path]:
         # mkstemp's 0600 would hide the file from the rest of a group: keep the old mode.
         os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
         os.replace(tmp, path)
+    except OSError as err:
+        _remove(tmp)
+        raise _naming(err, path) from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _remove(tmp)
         raise
+
+
+def _naming(err: OSError, path: Path) -> OSError:
+    """The error, naming the file being replaced rather than its temporary neighbour."""
+    return type(err)(err.errno, err.strerror or str(err), str(path))
+
+
+def _remove(tmp: Path) -> None:
+    try:
+        tmp.unlink(missing_ok=True)
+    except OSError:  # a read-only folder: the temporary file was never made
+        pass
 
 
 def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:

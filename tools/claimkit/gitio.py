@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator
@@ -37,6 +38,9 @@ RECORD = "\x1e"
 FIELD = "\x1f"
 LOG_FORMAT = f"--format={RECORD}%H{FIELD}%cI{FIELD}%s"
 LOG_FORMAT_NO_SUBJECT = f"--format={RECORD}%H{FIELD}%cI{FIELD}"
+
+
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 class FileRevision(NamedTuple):
@@ -310,9 +314,12 @@ class GitHistory:
         return self.shallow
 
     def resolve(self, rev: str) -> str:
-        """The commit a revision names; refuses option-like and unknown revisions."""
+        """The commit a revision names; refuses option-like and unknown revisions, and what
+        names more or less than one commit (`^HEAD`, `A..B`, `HEAD^@`)."""
         if not rev or rev.startswith("-") or any(c in rev for c in "\0\n"):
             raise UsageError(f"invalid revision {rev!r}")
+        if rev.startswith("^") or ".." in rev or rev.endswith(("^@", "^!")) or "^-" in rev:
+            raise UsageError(f"invalid revision {rev!r}: name one commit, not a range")
         sha = self.run(
             "rev-parse",
             "--verify",
@@ -323,6 +330,8 @@ class GitHistory:
         ).strip()
         if not sha:
             raise NotFound(f"unknown revision {rev!r}")
+        if not _OBJECT_ID.fullmatch(sha):
+            raise UsageError(f"invalid revision {rev!r}: name one commit, not a range")
         return sha
 
     def _parse_log(self, output: str) -> Iterator[FileRevision]:

@@ -286,6 +286,26 @@ def _round_trip_yaml():
     return yaml
 
 
+# A tab between a key and its value: YAML allows it and the reader takes it, ruamel's round-trip
+# scanner does not. It reads the line with a space there instead; the line itself, if unchanged,
+# is copied from the original, tab included.
+_TAB_SEPARATOR = re.compile(r"^( *[A-Za-z0-9_-]+:)[ \t]*\t", re.MULTILINE)
+
+
+def _round_trip_load(yaml, text: str, path: str):
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        return yaml.load(_TAB_SEPARATOR.sub(lambda m: m.group(1) + " ", text))
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = err.problem or err.context or "invalid YAML"
+        raise DataError(path, line, column, f"cannot edit: {problem}", "yaml-edit") from None
+    except YAMLError as err:
+        raise DataError(path, 1, 1, f"cannot edit: {err}".splitlines()[0], "yaml-edit") from None
+
+
 def update_mapping(text: str, changes: dict[str, Any], remove: tuple[str, ...] = ()) -> str:
     """Return `text` with top-level keys set or removed, keeping comments, order and style."""
     yaml = _round_trip_yaml()
@@ -408,7 +428,7 @@ def edit_mapping(
     expected.update(changed)
 
     yaml = _round_trip_yaml()
-    data = yaml.load(text)
+    data = _round_trip_load(yaml, text, path)
     comments = {}  # the comment at the end of a changed key's line
     for key in changed:
         token = data.ca.items.get(key, [None] * 3)[2] if key in data else None
