@@ -77,6 +77,30 @@ def command_error(command: str, status: int, stderr: str) -> Exception:
     return RepoError(f"git {command} failed: {lines[-1] if lines else status}")
 
 
+def object_error(cwd: Path | None, blob: str) -> RepoError:
+    """Why git cannot hand out an object: `cat-file --batch` says "missing" for a corrupt one
+    too, so git is asked again in a way that gives its reason."""
+    if cwd is not None:
+        try:
+            done = subprocess.run(
+                ["git", *SAFE_OPTIONS, "cat-file", "-t", blob],
+                cwd=cwd, capture_output=True, env=_environment(), check=False,
+            )  # fmt: skip
+        except OSError:
+            done = None
+        if done is not None and done.returncode != 0:
+            reasons = [
+                line.removeprefix("error: ").strip()
+                for line in done.stderr.decode("utf-8", "replace").splitlines()
+                if line.startswith("error: ")
+            ]
+            if reasons:
+                return RepoError(
+                    f"git object {blob} is corrupt ({reasons[0]}); `git fsck` lists what else is"
+                )
+    return RepoError(f"git object {blob} is missing; `git fsck` lists what else is")
+
+
 def index_lock_message(lock: str) -> str:
     return (
         f"{lock} exists: another git process is using this repository; "
@@ -84,7 +108,28 @@ def index_lock_message(lock: str) -> str:
     )
 
 
+def refusal(path: Path, stderr: bytes | str) -> RepoError | None:
+    """The error for a repository git will not read (dubious ownership, a broken git
+    directory); None when there is simply no repository there."""
+    text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr
+    fatal = [
+        line.removeprefix("fatal: ").strip()
+        for line in text.splitlines()
+        if line.startswith("fatal: ")
+    ]
+    if not fatal or "not a git repository" in fatal[0]:
+        return None
+    if "dubious ownership" in fatal[0]:
+        return RepoError(
+            f"{path}: git refuses to read this repository: {fatal[0]} (another user owns it); "
+            f"if you trust it: git config --global --add safe.directory {path}"
+        )
+    return RepoError(f"{path}: git refuses to read this repository: {fatal[0]}")
+
+
 def is_git_repository(path: Path) -> bool:
+    """Whether `path` is in a git repository; RepoError when it is one git refuses to read, so
+    that no command takes a refusal for an empty history."""
     try:
         done = subprocess.run(
             ["git", *SAFE_OPTIONS, "rev-parse", "--git-dir"],
@@ -92,6 +137,10 @@ def is_git_repository(path: Path) -> bool:
         )  # fmt: skip
     except OSError:  # no such directory, or no git
         return False
+    if done.returncode != 0:
+        refused = refusal(path, done.stderr)
+        if refused is not None:
+            raise refused
     return done.returncode == 0
 
 
@@ -201,6 +250,9 @@ class GitHistory:
         if lines[:1] == ["true"]:
             raise RepoError(f"{root}: a bare repository has no working tree to read claims from")
         if done.returncode not in (0, 1) or len(lines) < 5:
+            refused = refusal(root, done.stderr)
+            if refused is not None:
+                raise refused
             message = _last_line(done.stderr)
             if not message or "not a git repository" in message:
                 raise RepoError(f"{root}: not a git repository; history needs git") from None
@@ -268,7 +320,7 @@ class GitHistory:
             process.stdin.flush()
             header = process.stdout.readline().split()
             if len(header) != 3:
-                raise RepoError(f"git cat-file: object {blob} is missing")
+                raise object_error(self.top, blob)
             data = process.stdout.read(int(header[2]) + 1)[:-1]
         except (OSError, ValueError):
             self.close()
@@ -289,7 +341,7 @@ class GitHistory:
             end = output.index(b"\n", position)
             header = output[position:end].split()
             if len(header) != 3:
-                raise RepoError(f"git cat-file: object {blob} is missing")
+                raise object_error(self.top, blob)
             size = int(header[2])
             found[blob] = output[end + 1 : end + 1 + size]
             position = end + 2 + size
@@ -472,7 +524,7 @@ class GitHistory:
 
         feeder = threading.Thread(target=feed, daemon=True)
         feeder.start()
-        return self._consume(log, cat, feeder, pending, _Drain(cat.stdout), failure)
+        return self._consume(log, cat, feeder, pending, _Drain(cat.stdout, self.top), failure)
 
     @staticmethod
     def _consume(log, cat, feeder, pending, output, failure):
@@ -746,8 +798,9 @@ class _Drain:
     """Reads a `git cat-file --batch` output in a thread as fast as git writes it, and hands
     out blobs in order: git never waits for the reader, the reader waits only for git."""
 
-    def __init__(self, stream):
+    def __init__(self, stream, cwd: Path | None = None):
         self._stream = stream
+        self.cwd = cwd  # where to ask git why an object could not be read
         self._buffer = bytearray()
         self._start = 0
         self._done = False
@@ -794,7 +847,7 @@ class _Drain:
     def blob(self, blob: str) -> bytes:
         header = self._take(None).split()
         if len(header) != 3 or header[0].decode() != blob:
-            raise RepoError(f"git cat-file: object {blob} is missing")
+            raise object_error(self.cwd, blob)
         data = self._take(int(header[2]) + 1)
         return data[:-1]
 
