@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def fail(message: str, code: int):
 
 def output(text: str) -> None:
     """Print, through a pager when a person is reading a long text on a terminal."""
-    if sys.stdout.isatty() and text.count("\n") + 1 > click.get_terminal_size()[1]:
+    if sys.stdout.isatty() and text.count("\n") + 1 > shutil.get_terminal_size().lines:
         click.echo_via_pager(text)
     else:
         click.echo(text)
