@@ -265,6 +265,125 @@ def test_any_yaml_shaped_document_is_checked_without_crashing(story, document):
     assert all(p.path and p.line >= 1 and p.column >= 1 for p in report.problems)
 
 
+# Pathological EDTF strings: each example must finish within a bound the harness enforces -------
+
+# The tool answers in milliseconds; before the limits, Y1E9999999 took 6 s and longer exponents
+# never finished.
+EXAMPLE_SECONDS = 5
+
+
+def within(seconds: float, work):
+    """work()'s result, computed in a forked child that is killed once `seconds` have passed.
+
+    A signal cannot interrupt a hang inside one C call (10**(10**23) is one), so the bound is a
+    separate process: the parent waits on a pipe with a timeout, and a child still running then
+    is killed and the example fails with TimeoutError.
+    """
+    import pickle
+    import select
+
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's result travels through the pipe
+        os.close(reader)
+        try:
+            payload = pickle.dumps(("ok", work()))
+        except BaseException as err:  # noqa: BLE001 - every failure goes back to the parent
+            payload = pickle.dumps(("error", f"{type(err).__name__}: {err}"))
+        with os.fdopen(writer, "wb") as out:
+            out.write(payload)
+        os._exit(0)
+    os.close(writer)
+    chunks, deadline = [], time.monotonic() + seconds
+    with os.fdopen(reader, "rb") as pipe:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([pipe], [], [], left)[0]:
+                os.kill(child, signal.SIGKILL)
+                os.waitpid(child, 0)
+                raise TimeoutError(f"the example ran past its {seconds}s bound")
+            chunk = os.read(pipe.fileno(), 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    os.waitpid(child, 0)
+    status, result = pickle.loads(b"".join(chunks))
+    assert status == "ok", result
+    return result
+
+
+DIGITS = st.text(alphabet="0123456789", min_size=1, max_size=40)
+EXPONENT_YEARS = st.builds(
+    "Y{}{}{}{}{}".format,
+    st.sampled_from(["", "-"]),
+    DIGITS,
+    st.sampled_from(["E", "e", ""]),
+    st.one_of(DIGITS, st.just("99999999999999999999999")),
+    st.one_of(st.just(""), DIGITS.map("S{}".format)),
+)
+YEAR = st.one_of(
+    st.integers(0, 99999).map("{:04d}".format),
+    st.sampled_from(["0000", "0001", "9999", "-0001", "-9999", "10000"]),
+)
+EXTREME_DAYS = st.one_of(
+    st.builds("{}-{:02d}-{:02d}".format, YEAR, st.integers(0, 13), st.integers(0, 32)),
+    st.sampled_from(["0001-01-01", "9999-12-31", "0001-01-01/9999-12-31", "../9999-12-31",
+                     "0001-01-01/..", "9999-12-31/0001-01-01", "9999-12-31?", "0001~"]),
+)  # fmt: skip
+MEMBER = st.one_of(
+    EXTREME_DAYS,
+    st.builds("{}..{}".format, EXTREME_DAYS, EXTREME_DAYS),
+    EXTREME_DAYS.map("..{}".format),
+    EXPONENT_YEARS,
+    st.text(alphabet="0123456789-XYSE.,/?~%[]{} ", max_size=12),
+)
+LONG_SETS = st.builds(
+    lambda brackets, members: brackets[0] + ", ".join(members) + brackets[1],
+    st.sampled_from(["[]", "{}", "[ ", "{]"]),
+    st.lists(MEMBER, min_size=0, max_size=600),
+)
+PATHOLOGICAL_EDTF = st.one_of(
+    EXPONENT_YEARS,
+    EXTREME_DAYS,
+    LONG_SETS,
+    st.builds(
+        "{}/{}".format,
+        st.one_of(EXPONENT_YEARS, EXTREME_DAYS),
+        st.one_of(EXPONENT_YEARS, EXTREME_DAYS),
+    ),
+    st.text(alphabet="0123456789-XYSEZT:+.?~%/[]{}, ", max_size=2000),
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,  # the bound is the harness's: time_bound below
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(PATHOLOGICAL_EDTF)
+def test_pathological_edtf_is_checked_within_a_time_bound(story, value):
+    from claimkit.check import check_files
+    from claimkit.dates import parse_date
+    from claimkit.repo import ClaimsRepo
+
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    text = date_claim("2025-08", "asserted", "a2", "in August").replace(
+        "value: 2025-08", f'value: "{escaped}"'
+    )
+    (story / "claims" / "summit-date.yaml").write_text(text, encoding="utf-8")
+    parse_date.cache_clear()  # every example is parsed, not remembered
+    report = within(EXAMPLE_SECONDS, lambda: check_files(ClaimsRepo(story)))
+    value_errors = [p for p in report.problems if p.rule in ("value-parses", "schema")]
+    try:
+        parse_date(value)
+    except ValueError:
+        # Refused: one problem at the value, in one line, that says why.
+        assert value_errors and all(p.line == 6 for p in value_errors), report.problems
+        assert all("\n" not in p.message for p in report.problems)
+    else:
+        assert not [p for p in value_errors if p.rule == "value-parses"], report.problems
+
+
 def edtf_dates():
     day = st.dates(
         min_value=__import__("datetime").date(2020, 1, 1),

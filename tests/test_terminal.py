@@ -120,7 +120,13 @@ def test_log_on_a_terminal(story):
     out = ok(on_terminal("log", "summit-date", repo=story))
     assert out.startswith("\x1b[1msummit-date\x1b[0m  3 versions\n")  # coloured on a terminal
     out = plain(out)
-    for fragment in ("2025-08-15", "scheduled", "2025-09-18", "Summit in Anchorage", "contradicted"):
+    for fragment in (
+        "2025-08-15",
+        "scheduled",
+        "2025-09-18",
+        "Summit in Anchorage",
+        "contradicted",
+    ):
         assert fragment in out, fragment
 
 
