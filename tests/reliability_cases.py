@@ -740,6 +740,286 @@ CASES += [
 ]
 
 
+# History shapes, hostile branches and writing in a hostile repository ---------------------------
+
+
+def literal_tree(root: Path, entries: list[tuple[str, str, str]]) -> str:
+    """A tree object written as given (mode, name, id), names git itself would refuse included."""
+    data = b"".join(
+        f"{mode} {name}".encode() + b"\0" + bytes.fromhex(sha)
+        for mode, name, sha in sorted(entries, key=lambda e: e[1])
+    )
+    done = subprocess.run(
+        ["git", "-C", str(root), "hash-object", "-t", "tree", "--literally", "-w", "--stdin"],
+        input=data, capture_output=True, check=True,
+    )  # fmt: skip
+    return done.stdout.decode().strip()
+
+
+def traversing_branch(root: Path, outside: Path) -> None:
+    """Branch `evil`: its seeds tree holds `../../…/<outside>/victim.yaml`, which its claim cites."""
+    (outside / "victim.yaml").write_text("precious\n", encoding="utf-8")
+    blob = subprocess.run(
+        ["git", "-C", str(root), "hash-object", "-w", "--stdin"],
+        input=b"id: victim\ntitle: x\npublished: 2025-08\n", capture_output=True, check=True,
+    ).stdout.decode().strip()  # fmt: skip
+    tree = literal_tree(root, [("100644", "victim.yaml", blob)])
+    for part in reversed(outside.resolve().parts[1:]):
+        tree = literal_tree(root, [("40000", part, tree)])
+    for _ in range(30):
+        tree = literal_tree(root, [("40000", "..", tree)])
+    seeds = [
+        tuple(line.split(None, 3)[i] for i in (0, 3)) + (line.split()[2],)
+        for line in run_git(root, "ls-tree", "HEAD:seeds").splitlines()
+    ]
+    seeds_tree = literal_tree(root, [(m, n, b) for m, n, b in seeds] + [("40000", "..", tree)])
+    set_fields(root, CLAIM, source="victim")
+    claim_blob = run_git(root, "hash-object", "-w", CLAIM).strip()
+    run_git(root, "checkout", "-q", "--", CLAIM)
+    claims = [
+        (line.split()[0], line.split("\t")[1], line.split()[2])
+        for line in run_git(root, "ls-tree", "HEAD:claims").splitlines()
+    ]
+    claims = [(m, n, claim_blob if n == "summit-date.yaml" else b) for m, n, b in claims]
+    top = literal_tree(
+        root, [("40000", "claims", literal_tree(root, claims)), ("40000", "seeds", seeds_tree)]
+    )
+    commit = run_git(root, "commit-tree", top, "-p", "HEAD", "-m", "Cite the victim").strip()
+    run_git(root, "update-ref", "refs/heads/evil", commit)
+
+
+def victim_untouched(root: Path, outside: Path, result) -> None:
+    assert (outside / "victim.yaml").read_text(encoding="utf-8") == "precious\n"
+    assert sorted(p.name for p in outside.iterdir()) == ["victim.yaml"]
+
+
+def hostile_for_writes(root: Path, outside: Path) -> None:
+    """Filters, a signing program, hooks and fsmonitor, each set to leave a marker if run."""
+    marker = outside / "ran"
+    script = outside / "evil.sh"
+    script.write_text(f"#!/bin/sh\ntouch {marker}\ncat\n", encoding="utf-8")
+    script.chmod(0o755)
+    (root / ".gitattributes").write_text("* filter=evil\n", encoding="utf-8")
+    commit_all(root, "Attributes")
+    hooks = outside / "hooks"
+    hooks.mkdir()
+    for hook in ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit",
+                 "reference-transaction", "post-index-change", "pre-auto-gc"):  # fmt: skip
+        (hooks / hook).write_text(f"#!/bin/sh\ntouch {marker}\n", encoding="utf-8")
+        (hooks / hook).chmod(0o755)
+    for key, value in [
+        ("filter.evil.clean", str(script)), ("filter.evil.smudge", str(script)),
+        ("filter.evil.process", str(script)), ("gpg.program", str(script)),
+        ("gpg.x509.program", str(script)), ("gpg.ssh.program", str(script)),
+        ("commit.gpgSign", "true"), ("core.hooksPath", str(hooks)),
+        ("core.fsmonitor", str(script)), ("core.sshCommand", str(script)),
+    ]:  # fmt: skip
+        run_git(root, "config", key, value)
+    (outside / "article.txt").write_text("A new article.\n", encoding="utf-8")
+
+
+def nothing_ran(root: Path, outside: Path, result) -> None:
+    assert not (outside / "ran").exists(), "a program the repository configured ran"
+    assert run_git(root, "status", "--porcelain", "--untracked-files=no") == ""
+
+
+def renamed_there_and_back(root: Path, outside: Path) -> None:
+    run_git(root, "mv", CLAIM, "claims/summit-when.yaml")
+    set_fields(root, "claims/summit-when.yaml", id="summit-when")
+    commit_all(root, "Rename")
+    for value, source, quote in (("2025-09-18", "a3", '"on September 18, 2025"'),
+                                 ("2025-08-15", "a1", '"scheduled to meet next Friday in Alaska"')):  # fmt: skip
+        set_fields(root, "claims/summit-when.yaml", value=value, source=source, quote=quote)
+        commit_all(root, f"Record {source} while renamed")
+    run_git(root, "mv", "claims/summit-when.yaml", CLAIM)
+    set_fields(root, CLAIM, id="summit-date")
+    commit_all(root, "Rename back")
+
+
+def every_commit_is_a_version(root: Path, outside: Path, result) -> None:
+    for commit in run_git(root, "log", "--format=%H", "-3", "--skip=1").split():
+        assert commit in result.stdout, (commit, result.stdout[:2000])
+
+
+def merge_to_a_third_value(root: Path, outside: Path) -> None:
+    reading = {"source": "a3", "quote": '"on September 18, 2025"', "modality": "asserted"}
+    run_git(root, "checkout", "-q", "-b", "side")
+    set_fields(root, CLAIM, value="2025-08-20", **reading)
+    commit_all(root, "Side: 2025-08-20")
+    run_git(root, "checkout", "-q", "main")
+    set_fields(root, CLAIM, value="2025-08-21", **reading)
+    commit_all(root, "Main: 2025-08-21")
+    subprocess.run(["git", "-C", str(root), "merge", "-q", "side"], capture_output=True)
+    (root / CLAIM).write_text(
+        (root / CLAIM).read_text(encoding="utf-8").split("<<<<<<<")[0]
+        + 'value: 2025-08-22\nmodality: asserted\nsource: a3\nquote: "on September 18, 2025"\n',
+        encoding="utf-8",
+    )
+    run_git(root, "add", CLAIM)
+    run_git(root, "commit", "-q", "--no-edit")
+
+
+def interrupted_record(root: Path, outside: Path) -> None:
+    """What a record killed between writing the file and committing it leaves behind."""
+    set_fields(root, CLAIM, value="2025-09-18", source="a3", quote='"on September 18, 2025"')
+
+
+def markup_value(value: str) -> Callable[[Path, Path], None]:
+    return lambda root, outside: text_claim(root, outside, value)
+
+
+def review_shows_no_markup(root: Path, outside: Path, result) -> None:
+    for raw in ("<details>", "<summary>", "<!--", "\r"):
+        assert raw not in result.stdout, (raw, result.stdout)
+
+
+def merge_sides_plain(root: Path, outside: Path) -> None:
+    base = (root / CLAIM).read_text(encoding="utf-8")
+    (outside / "base.yaml").write_text(base, encoding="utf-8")
+    (outside / "ours.yaml").write_text(base.replace("2025-08\n", "2025-08-15\n"), encoding="utf-8")
+    (outside / "theirs.yaml").write_text(
+        base.replace("2025-08\n", "2025-09-18\n"), encoding="utf-8"
+    )
+
+
+def long_markers(root: Path, outside: Path, result) -> None:
+    merged = (outside / "ours.yaml").read_text(encoding="utf-8").splitlines()
+    assert [line[:121] for line in merged if line.startswith("<")] == ["<" * 120 + " "], merged
+    assert ">" * 120 + " theirs (source a2)" in merged, merged
+
+
+MERGE = ["merge-driver", "{outside}/base.yaml", "{outside}/ours.yaml", "{outside}/theirs.yaml"]
+
+CASES += [
+    Case(
+        "a branch whose seeds tree holds ../../…/victim.yaml, cited by a claim, reviewed",
+        "review writes nothing outside its own temporary folder; the path is reported and the review is not ready (exit 1)",
+        [Try(["review", "HEAD..evil"], 1, "not ready")],
+        setup=traversing_branch,
+        after=victim_untouched,
+    ),
+    Case(
+        "record --commit and add-source --commit in a repository with a clean filter, gpg.program with commit.gpgSign, hooks and fsmonitor",
+        "they land (exit 0) and run none of them: no filter, no signing program, no hook",
+        [
+            Try(
+                [
+                    "record",
+                    "summit-date",
+                    "--source",
+                    "a3",
+                    "--value",
+                    "2025-09-18",
+                    "--quote",
+                    "on September 18, 2025",
+                    "--commit",
+                ],
+                0,
+                "committed",
+            ),
+            Try(
+                [
+                    "add-source",
+                    "{outside}/article.txt",
+                    "--published",
+                    "2025-08",
+                    "--title",
+                    "T",
+                    "--commit",
+                ],
+                0,
+                "committed",
+            ),
+        ],  # fmt: skip
+        setup=hostile_for_writes,
+        writes=True,
+        after=nothing_ran,
+    ),
+    Case(
+        "a claim renamed, given two versions, and renamed back",
+        "log lists every version, those recorded under the other name included (exit 0)",
+        [Try(["log", "summit-date", "--format", "json"], 0, "")],
+        setup=renamed_there_and_back,
+        after=every_commit_is_a_version,
+    ),
+    Case(
+        "a merge whose conflict was resolved to a third value",
+        "the merge's value is a version: log, blame and show --as-of end at it (exit 0)",
+        [
+            Try(["log", "summit-date"], 0, "2025-08-22"),
+            Try(["blame", "summit-date"], 0, "2025-08-22"),
+            Try(["show", "summit-date", "--as-of", "2025-09-01"], 0, "2025-08-22"),
+        ],
+        setup=merge_to_a_third_value,
+    ),
+    Case(
+        "a committed claim file that is a symlink out of the repository, diffed",
+        "diff refuses it as show does (exit 2): nothing is read through the link",
+        [Try(["diff"], 2, "claims/outside.yaml: resolves outside the repository; refused")],
+        files={"claims/outside.yaml": "SYMLINK"},
+        setup=lambda root, outside: commit_all(root, "A link"),
+    ),
+    Case(
+        "review --output naming a claim file or an article",
+        "refused (exit 5) as export and timeline refuse: the database is never overwritten",
+        [
+            Try(
+                ["review", "HEAD~1..HEAD", "--output", "{root}/claims/summit-date.yaml"],
+                5,
+                "inside claims/",
+            ),
+            Try(["review", "HEAD~1..HEAD", "--output", "{root}/seeds/a2.txt"], 5, "inside seeds/"),
+        ],  # fmt: skip
+    ),
+    Case(
+        "a text value 'no deal <details><summary>' in review",
+        "review escapes it (exit 0): the verdict and the errors stay visible",
+        [Try(["review", "HEAD~1..HEAD"], 0, "ready")],
+        setup=markup_value('"no deal <details><summary>"'),
+        after=review_shows_no_markup,
+    ),
+    Case(
+        "a text value '\\r<!--' in review",
+        "check refuses the control character (exit 1) and review prints it escaped: not ready",
+        [Try(["review", "HEAD~1..HEAD"], 1, "not ready")],
+        setup=markup_value('"\\r<!--"'),
+        after=review_shows_no_markup,
+    ),
+    Case(
+        "record --commit after one was killed between writing the file and committing it",
+        "refused in one line (exit 5) that says how to finish it (git commit) or undo it (git restore)",
+        [
+            Try(
+                RECORD[:-1] + ["--commit"],
+                5,
+                "finish it with `git commit -- claims/summit-date.yaml` or undo it with "
+                "`git restore --staged --worktree -- claims/summit-date.yaml`",
+            ),
+        ],  # fmt: skip
+        setup=interrupted_record,
+    ),
+    Case(
+        "record --commit with a stale .git/index.lock",
+        "refused in one line (exit 5) naming the lock and when it is safe to remove it",
+        [Try(RECORD[:-1] + ["--commit"], 5, "index.lock exists")],
+        setup=lambda root, outside: (root / ".git" / "index.lock").write_text(""),
+    ),
+    Case(
+        "the merge driver with conflict-marker-size=120",
+        "merges (exit 1 on a conflict) with markers 120 characters long, as git asks",
+        [
+            Try(
+                [MERGE[0], "--marker-size", "120", *MERGE[1:], "claims/summit-date.yaml"],
+                1,
+                "conflict",
+            )
+        ],  # fmt: skip
+        setup=merge_sides_plain,
+        after=long_markers,
+    ),
+]
+
+
 # Repository-level cases are tried in tests/test_reliability.py::test_repository_cases.
 REPOSITORY_CASES = [
     (

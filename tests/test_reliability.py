@@ -356,7 +356,7 @@ PATHOLOGICAL_EDTF = st.one_of(
 
 
 @settings(
-    max_examples=150,
+    max_examples=100,
     deadline=None,  # the bound is the harness's: time_bound below
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

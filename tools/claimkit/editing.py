@@ -7,6 +7,7 @@ and commit only the files they wrote when asked to.
 from __future__ import annotations
 
 import hashlib
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -61,9 +62,13 @@ def describe_status(status: str) -> str:
 def refuse_uncommitted(git: GitHistory, display: str) -> None:
     status = git.status(display)
     if status:
+        # Also what an interrupted `record --commit` leaves (killed between writing the file and
+        # committing it): say how to finish that record, or undo it.
         raise ConflictError(
             f"{display} has uncommitted changes ({describe_status(status)}); commit or stash "
-            "them first, or pass --force to edit it anyway"
+            "them first, or pass --force to edit it anyway; if they are a `claims record` that "
+            f"was interrupted, finish it with `git commit -- {display}` or undo it with "
+            f"`git restore --staged --worktree -- {display}`"
         )
 
 
@@ -258,9 +263,11 @@ def add_source(
     context = Context(repo)
     refuse_problems(sorted(source_schema(context, item) + published_parses(context, item)))
 
-    git = GitHistory(repo.root) if commit else None
-    try:
+    with ExitStack() as held:
+        git = held.enter_context(GitHistory(repo.root)) if commit else None
         if git is not None:
+            # The lock record --commit holds: neither commits while the other has staged a file.
+            held.enter_context(exclusive_lock(git.git_path(WRITE_LOCK)))
             git.refuse_if_locked()
         target.mkdir(parents=True, exist_ok=True)
         written = []
@@ -277,8 +284,5 @@ def add_source(
             for path in written:  # all or nothing
                 path.unlink(missing_ok=True)
             raise
-    finally:
-        if git is not None:
-            git.close()
     source = source_from_document(doc, meta_path)
     return AddedSource(source, repo.relative(meta_path), repo.relative(text_path), sha)
