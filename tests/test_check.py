@@ -52,7 +52,9 @@ def test_a_valid_repository_passes(claims, repo):
         # quote-verbatim
         (
             {"claims/summit-date.yaml": claim_text(quote="scheduled to meet next Saturday")},
-            "claims/summit-date.yaml:9:8: error: quote not found in the text of source 'a1' [quote-verbatim]",
+            "claims/summit-date.yaml:9:8: error: quote not found in the text of source 'a1'; "
+            "closest passage: \"scheduled to meet next Friday\" ('Saturday' where the article "
+            "has 'Friday') [quote-verbatim]",
         ),
         # value-parses
         (
@@ -170,7 +172,9 @@ def test_json_shape(claims, repo):
                 "column": 8,
                 "severity": "error",
                 "rule": "value-parses",
-                "message": "value '2025-13' is not a valid EDTF date: not a valid EDTF date",
+                "message": "value '2025-13' is not a valid EDTF date: not a valid EDTF date; "
+                "EDTF forms: 2025-08-15 (a day), 2025-08 (a month), 2025 (a year), 2025-08-15? "
+                "(uncertain), 2025-08-15~ (approximate), 2025-08-11/2025-08-17 (an interval)",
             }
         ],
         "summary": {"files": 3, "errors": 1, "warnings": 0},

@@ -132,7 +132,8 @@ def test_record_refuses_a_quote_not_in_the_source(claims, repo):
                     "--quote", "met in Juneau", repo=repo)  # fmt: skip
     assert_one_line_error(
         result,
-        "claims/summit-date.yaml:9:8: quote not found in the text of source 'a2' "
+        "claims/summit-date.yaml:9:8: quote not found in the text of source 'a2'; closest "
+        "passage: \"met in Anchorage,\" ('Juneau' where the article has 'Anchorage,') "
         "[quote-verbatim]; nothing written",
         code=EXIT_FINDINGS,
     )

@@ -158,8 +158,9 @@ def test_review_lists_errors_and_fails(claims, story):
     result = claims("review", "main...HEAD", repo=story)
     assert result.exit_code == 1
     assert (
-        "- **error** `claims/summit-date.yaml:9:8` quote not found in the text of source 'a3' "
-        "[`quote-verbatim`]\n"
+        "- **error** `claims/summit-date.yaml:9:8` quote not found in the text of source 'a3'; "
+        "closest passage: \"on September 18, 2025.\" (the article also has 'September'; "
+        "'September' where the article has '2025.') [`quote-verbatim`]\n"
     ) in result.stdout
     assert (
         "  - **error** `seeds/a3.yaml:7:9` sha256 does not match the article text" in result.stdout

@@ -57,6 +57,7 @@ def test_plain_scalars_follow_the_yaml_1_2_core_schema(text, expected):
         ("just a scalar\n", "yaml-mapping", (1, 1)),
         ("a: [1,\n  b: c", "yaml-syntax", (3, 1)),
         ("a:\n\tb: 1\n", "yaml-syntax", (2, 1)),
+        ('a: 1\nb: "open\nc: 2\nd: 3\n', "yaml-syntax", (2, 4)),  # where the quote opens
         ("? [a, b]\n: 1\n", "yaml-key", (1, 3)),
         ("a: " + "[" * 30 + "]" * 30 + "\n", "yaml-depth", (1, 24)),
     ],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -66,10 +65,69 @@ def fail(message: str, code: int):
 
 def output(text: str) -> None:
     """Print, through a pager when a person is reading a long text on a terminal."""
-    if sys.stdout.isatty() and text.count("\n") + 1 > shutil.get_terminal_size().lines:
-        click.echo_via_pager(text)
-    else:
-        click.echo(text)
+    from .render import terminal
+
+    terminal.output(text)
+
+
+class BadFiles:
+    """Files a command could not read: each is reported as one line when met, and the others
+    are still read; `finish` then exits EXIT_DATA if there were any."""
+
+    def __init__(self):
+        self.count = 0
+
+    def report(self, message: str) -> None:
+        click.echo(f"claims: error: {message}", err=True)
+        self.count += 1
+
+    def attempt(self, load, *args):
+        """load(*args), or None when it raised DataError (reported)."""
+        from .errors import DataError
+
+        try:
+            return load(*args)
+        except DataError as err:
+            self.report(str(err))
+            return None
+
+    def finish(self) -> None:
+        from .errors import EXIT_DATA
+
+        if self.count:
+            sys.exit(EXIT_DATA)
+
+
+def complete_claim_ids(ctx: click.Context, param, incomplete: str) -> list[str]:
+    """Shell completion: the ids of the claim files, read from the folder (nothing parsed)."""
+    repo = _repo_for_completion(ctx)
+    if repo is None:
+        return []
+    try:
+        return [name for name in repo.claim_ids() if name.startswith(incomplete)]
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+
+
+def complete_source_ids(ctx: click.Context, param, incomplete: str) -> list[str]:
+    """Shell completion: the ids of the sources under seeds/."""
+    repo = _repo_for_completion(ctx)
+    if repo is None:
+        return []
+    try:
+        return sorted(name for name in repo.source_paths() if name.startswith(incomplete))
+    except Exception:
+        return []
+
+
+def _repo_for_completion(ctx: click.Context):
+    from .repo import ClaimsRepo
+
+    path = ctx.find_root().params.get("repo")
+    try:
+        return ClaimsRepo.open(path, search_up=path is None)
+    except Exception:
+        return None
 
 
 def open_repo(ctx: click.Context):
@@ -97,14 +155,32 @@ def format_option(*choices: str, help: str | None = None):
     type=click.Path(file_okay=False, path_type=Path),
     help="Run on the claims repository at PATH instead of the one around the current directory.",
 )
+@click.option(
+    "--color",
+    "color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the output: auto colours on a terminal unless NO_COLOR is set "
+    "(FORCE_COLOR colours anywhere).",
+)
+@click.option(
+    "--no-pager",
+    is_flag=True,
+    help="Never page. Otherwise long output on a terminal goes through $CLAIMS_PAGER, "
+    "then $PAGER, then less.",
+)
 @click.version_option(package_name="claimkit", prog_name="claims")
 @click.pass_context
-def main(ctx: click.Context, repo: Path | None):
+def main(ctx: click.Context, repo: Path | None, color: str, no_pager: bool):
     """claims: how each reported fact changed from one article to the next.
 
     A claims repository holds one YAML file per claim in claims/, the source articles in
     seeds/, and a git history with one version of a claim per article that reported it.
     """
+    from .render import terminal
+
+    terminal.configure(color=color, pager=not no_pager)
     ctx.obj = {"repo": repo}
 
 
@@ -149,7 +225,12 @@ def init(ctx: click.Context, path: Path | None):
     show_default=True,
     type=click.Choice(["asserted", "scheduled", "alleged", "denied"]),
 )
-@click.option("--source", default="", help="The source id (a metadata file under seeds/).")
+@click.option(
+    "--source",
+    default="",
+    shell_complete=complete_source_ids,
+    help="The source id (a metadata file under seeds/).",
+)
 @click.option("--quote", default="", help="Verbatim words from the source.")
 @click.pass_context
 def new(ctx, claim_id, event, prop, kind, values, modality, source, quote):
@@ -187,13 +268,14 @@ def list_claims(ctx, as_of, fmt):
     published by DATE; claims not yet reported by then are left out. History is read in
     one pass over `git log -- claims/`.
     """
-    from . import render
     from .dates import date_argument
+    from .render import listing as render
 
     repo = open_repo(ctx)
     day = date_argument(as_of, end=True) if as_of else None
     overviews = read_overview(repo, day, required=day is not None)
     rows = []
+    bad = BadFiles()
     for claim_id in sorted(overviews) if day else repo.claim_ids():
         found = overviews.get(claim_id)
         if day:
@@ -201,13 +283,13 @@ def list_claims(ctx, as_of, fmt):
                 continue
             claim = found.as_of
         else:
-            claim = repo.load_claim(claim_id)
+            claim = bad.attempt(repo.load_claim, claim_id)
+            if claim is None:
+                continue
         versions, contested = (found.versions, found.contested) if found else (0, False)
         rows.append((claim, f"claims/{claim_id}.yaml", versions, contested))
-    if fmt == "json":
-        click.echo(render.to_json(render.listing_json(rows)))
-    else:
-        output(render.listing_table(rows))
+    render.emit_list(fmt, rows)
+    bad.finish()
 
 
 def read_overview(repo, day, required: bool = True) -> dict:
@@ -241,7 +323,7 @@ def sources(ctx, fmt):
     A source supports a claim when any version of the claim in history cites it (outside
     git, when the claim file cites it now).
     """
-    from . import render
+    from .render import listing as render
 
     repo = open_repo(ctx)
     citing: dict[str, set[str]] = {}
@@ -250,19 +332,20 @@ def sources(ctx, fmt):
         for version in versions:
             if version.claim:
                 citing.setdefault(version.claim.source, set()).add(claim_id)
+    bad = BadFiles()
     for claim_id in repo.claim_ids():
-        citing.setdefault(repo.load_claim(claim_id).source, set()).add(claim_id)
-    ordered = sorted(repo.load_sources(), key=lambda s: (s.published_key(), s.id))
+        claim = bad.attempt(repo.load_claim, claim_id)
+        if claim is not None:
+            citing.setdefault(claim.source, set()).add(claim_id)
+    loaded = [bad.attempt(repo.load_source, source_id) for source_id in sorted(repo.source_paths())]
+    ordered = sorted(filter(None, loaded), key=lambda s: (s.published_key(), s.id))
     rows = [(s, sorted(citing.get(s.id, ()))) for s in ordered]
-    if fmt == "json":
-        items = [render.source_json(s, repo.relative(s.path), c) for s, c in rows]
-        click.echo(render.to_json({"sources": items}))
-    else:
-        output(render.sources_table(rows))
+    render.emit_sources(fmt, rows, lambda s: repo.relative(s.path))
+    bad.finish()
 
 
 @main.command()
-@click.argument("claim_id", metavar="ID")
+@click.argument("claim_id", metavar="ID", shell_complete=complete_claim_ids)
 @click.option("--at", "rev", metavar="REV", help="The claim file as of a commit.")
 @click.option("--as-of", "as_of", metavar="DATE", help="As the press had it by DATE (EDTF).")
 @format_option("text", "json", "yaml")
@@ -273,8 +356,8 @@ def show(ctx, claim_id, rev, as_of, fmt):
     --as-of picks the latest version, in publication order, whose source was published on
     or before DATE (by the lower bound of an uncertain publication date).
     """
-    from . import render
     from .errors import UsageError
+    from .render import listing as render
     from .show import claim_as_of, claim_at, claim_now
 
     if rev and as_of:
@@ -286,13 +369,7 @@ def show(ctx, claim_id, rev, as_of, fmt):
         claim, raw = claim_as_of(repo, claim_id, as_of)
     else:
         claim, raw = claim_now(repo, claim_id)
-    if fmt == "json":
-        path = repo.relative(repo.claim_path(claim_id))
-        click.echo(render.to_json({"claim": render.claim_json(claim, path)}))
-    elif fmt == "yaml":
-        click.echo(raw, nl=False)
-    else:
-        output(render.claim_text(claim))
+    render.emit_show(fmt, claim, raw, repo.relative(repo.claim_path(claim_id)))
 
 
 @main.command()
@@ -307,32 +384,18 @@ def check(ctx, paths, fmt, strict):
     warnings are findings about the articles (time sense). Exit 0 without errors, 1 with
     errors (or with warnings under --strict), 2 on a usage error.
     """
-    from . import render
     from .check import check_files
+    from .render import check as render
 
     repo = open_repo(ctx)
     report = check_files(repo, paths)
-    if fmt == "json":
-        click.echo(render.report_json(report))
-    elif fmt == "github":
-        text = render.report_github(report)
-        if text:
-            click.echo(text)
-    else:
-        click.echo(render.report_text(report))
+    render.emit_check(fmt, report)
     if report.errors or (strict and report.warnings):
         sys.exit(1)
 
 
-def style_for_terminal():
-    """click.style on a terminal, a no-op elsewhere (pipes, files, CI logs)."""
-    if sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
-        return click.style
-    return lambda text, **_: text
-
-
 @main.command()
-@click.argument("claim_id", metavar="ID")
+@click.argument("claim_id", metavar="ID", shell_complete=complete_claim_ids)
 @format_option("text", "json", "markdown")
 @click.option(
     "--by",
@@ -366,7 +429,6 @@ def log(ctx, claim_id, fmt, by, reverse, limit, since, until):
 
     # git walks the history while the modules that read its answer load.
     with EarlyFileLog(repo.root, repo.relative(path)) as early:
-        from . import render
         from .dates import date_argument
         from .history import claim_versions, ordered, published_between
 
@@ -385,12 +447,9 @@ def log(ctx, claim_id, fmt, by, reverse, limit, since, until):
         story.reverse()
     if limit is not None:
         story = story[:limit]
-    if fmt == "json":
-        click.echo(render.log_json(claim_id, story, truncated))
-    elif fmt == "markdown":
-        click.echo(render.log_markdown(claim_id, story, truncated))
-    else:
-        output(render.log_text(claim_id, story, truncated, style_for_terminal()))
+    from .render.story import emit_log
+
+    emit_log(fmt, claim_id, story, truncated)
 
 
 def raise_no_history(claim_id: str):
@@ -404,6 +463,7 @@ def raise_no_history(claim_id: str):
 @click.option(
     "--sources",
     "source_pair",
+    shell_complete=complete_source_ids,
     nargs=2,
     metavar="S1 S2",
     help="Compare the facts as they stood after article S1 and after article S2.",
@@ -419,7 +479,6 @@ def diff(ctx, revisions, source_pair, fmt, exit_code):
     claim as it stood after article S1 against after article S2, in publication order. Each
     differing claim shows old -> new value, change kind and sources.
     """
-    from . import render
     from .diffing import diff_revisions, diff_sources
     from .errors import UsageError
     from .gitio import GitHistory
@@ -438,23 +497,24 @@ def diff(ctx, revisions, source_pair, fmt, exit_code):
             old = revisions[0] if revisions else "HEAD"
             new = revisions[1] if len(revisions) == 2 else None
             diffs = diff_revisions(repo, git, old, new)
-    if fmt == "json":
-        click.echo(render.to_json({"claims": [d.to_json() for d in diffs]}))
-    elif fmt == "markdown":
-        click.echo(render.diff_markdown(diffs))
-    else:
-        output(render.diff_text(diffs))
+    from .render.story import emit_diff
+
+    bad = BadFiles()
+    for broken in (d for d in diffs if d.broken):
+        bad.report(broken.error)
+    diffs = [d for d in diffs if not d.broken]
+    emit_diff(fmt, diffs)
+    bad.finish()
     if exit_code and diffs:
         sys.exit(1)
 
 
 @main.command()
-@click.argument("claim_id", metavar="ID")
+@click.argument("claim_id", metavar="ID", shell_complete=complete_claim_ids)
 @format_option("text", "json")
 @click.pass_context
 def blame(ctx, claim_id, fmt):
     """For each field of a claim, the version that last set it: commit, date, source."""
-    from . import render
     from .diffing import blame as blame_fields
     from .gitio import GitHistory
     from .history import claim_versions
@@ -466,11 +526,9 @@ def blame(ctx, claim_id, fmt):
     if not versions:
         repo.load_claim_document(claim_id)
         raise_no_history(claim_id)
-    rows = render.blame_rows(blame_fields(versions))
-    if fmt == "json":
-        click.echo(render.to_json({"claim": claim_id, "fields": rows}))
-    else:
-        output(render.blame_text(rows))
+    from .render.story import emit_blame
+
+    emit_blame(fmt, claim_id, blame_fields(versions))
 
 
 # Commands defined in other modules register themselves on `main` when imported.

@@ -8,33 +8,53 @@ from pathlib import Path
 
 import click
 
-from .cli import format_option, main, open_repo, output
+from .cli import complete_claim_ids, complete_source_ids, format_option, main, open_repo, output
 
 MODALITY = click.Choice(["asserted", "scheduled", "alleged", "denied"])
 
 
 @main.command()
-@click.argument("claim_id", metavar="ID")
-@click.option("--source", required=True, help="The article this version comes from (a seeds/ id).")
+@click.argument("claim_id", metavar="ID", shell_complete=complete_claim_ids)
+@click.option(
+    "--source",
+    required=True,
+    shell_complete=complete_source_ids,
+    help="The article this version comes from (a seeds/ id).",
+)
 @click.option(
     "--value",
     "values",
     multiple=True,
-    required=True,
-    help="The value as the article states it; repeat for place and people.",
+    help="The value as the article states it; repeat for place and people. A date may be left "
+    "to --time-expression instead.",
 )
-@click.option("--quote", required=True, help="The article's own words, verbatim.")
+@click.option(
+    "--quote",
+    "quotes",
+    multiple=True,
+    required=True,
+    help="The article's own words, verbatim; repeat for several quotes. '…' or '...' marks an "
+    "elision between verbatim fragments.",
+)
 @click.option("--modality", type=MODALITY, help="How the article reports it [default: unchanged].")
-@click.option("--time-expression", help="The relative phrase the value was resolved from.")
+@click.option(
+    "--time-expression",
+    help="The relative phrase the value was resolved from; without --value, a date claim's value "
+    "is resolved from it against the source's published date (e.g. 'next Friday').",
+)
 @click.option("--note", help="Why the value reads as it does, where that took judgement.")
 @click.option("--commit", is_flag=True, help="Commit the claim file, and nothing else.")
 @click.option("--force", is_flag=True, help="Edit the file even if it has uncommitted changes.")
 @format_option("text", "json")
 @click.pass_context
 def record(
-    ctx, claim_id, source, values, quote, modality, time_expression, note, commit, force, fmt
+    ctx, claim_id, source, values, quotes, modality, time_expression, note, commit, force, fmt
 ):
     """Record a new version of claim ID as article SOURCE reports it.
+
+    Without --value, a date claim's value is resolved from --time-expression ("next Friday")
+    against the source's published date, and the note says how (docs/editing.md lists the
+    phrases). --quote repeats for several quotes; '…' marks an elision.
 
     Edits claims/ID.yaml in place: value, source and quote are replaced, the modality too when
     given; --time-expression and --note belong to the article they were read from, so those of
@@ -47,24 +67,57 @@ def record(
     like `summit-date: 2025-08-15 -> 2025-09-18 (contradicted) [a3]` and the trailers `Claim:`
     and `Source:`. The commit runs no git hooks: the file has just been checked.
     """
-    from . import render_review
     from .editing import record as record_version
+    from .render.review import emit_recorded
 
     repo = open_repo(ctx)
     recorded = record_version(
-        repo, claim_id, source=source, values=values, quote=quote, modality=modality,
+        repo, claim_id, source=source, values=values, quote=quotes, modality=modality,
         time_expression=time_expression, note=note, force=force, commit=commit,
     )  # fmt: skip
-    if fmt == "json":
-        click.echo(render_review.recorded_json(recorded))
-    else:
-        click.echo(render_review.recorded_text(recorded))
+    emit_recorded(fmt, recorded)
+
+
+@main.command("quote")
+@click.argument("source")
+@click.argument("words")
+@click.pass_context
+def quote_command(ctx, source, words):
+    """Print the passages of article SOURCE that match WORDS, verbatim, ready to paste.
+
+    Case and whitespace runs are set aside when looking; each passage is printed as the article
+    has it, one a line, as a --quote option. An elision (… or ...) in WORDS looks for each
+    fragment. When nothing matches, prints the closest passage and the words that differ, and
+    exits with 1.
+    """
+    from .editing import find_quote
+
+    found = find_quote(open_repo(ctx), source, words)
+    for passage in found.passages:
+        click.echo(f"--quote {shell_quote(passage)}")
+    if not found.passages:
+        from .errors import NoMatch
+
+        if found.near is None:
+            raise NoMatch(f"no word of {words!r} is in source {source}")
+        raise NoMatch(f"not in source {source} as given; {found.near.describe()}")
+
+
+def shell_quote(text: str) -> str:
+    """Text as one shell word, in double quotes where it holds no character they would change."""
+    if not any(c in text for c in '"$`\\!'):
+        return f'"{text}"'
+    import shlex
+
+    return shlex.quote(text)
 
 
 @main.command("add-source")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--published", required=True, metavar="EDTF", help="When the article appeared.")
-@click.option("--title", required=True, help="The article's headline.")
+@click.option(
+    "--published", metavar="EDTF", help="When the article appeared [a page: the date found in it]."
+)
+@click.option("--title", help="The article's headline [a page: its title].")
 @click.option("--outlet", help="Who published it.")
 @click.option("--url", help="Where it was published.")
 @click.option("--basis", help="How the published date was established (the dateline, ...).")
@@ -76,29 +129,28 @@ def record(
 def add_source(ctx, file, published, title, outlet, url, basis, source_id, folder, commit, fmt):
     """Register the article in FILE as a source: its text and metadata under seeds/.
 
-    The text is copied byte for byte to seeds/ID.txt (it must be UTF-8) and seeds/ID.yaml gets
-    the title, outlet, url, published date (EDTF: a day, or an uncertain date or interval when
-    the article has no dateline), its basis and the text's sha256. Refuses an existing id, a
-    text already registered under another id, and an invalid date.
+    A plain-text FILE is copied byte for byte to seeds/ID.txt (it must be UTF-8; --published
+    and --title are required) and seeds/ID.yaml gets the title, outlet, url, published date
+    (EDTF: a day, or an uncertain date or interval when the article has no dateline), its
+    basis and the text's sha256.
+
+    A saved web page (FILE.html, or any file that starts as HTML) has its article extracted:
+    the main text goes to seeds/ID.txt, the page itself is kept as seeds/ID.html, and the
+    title, site name (outlet), canonical url and publication date come from the page, the
+    basis saying where the date was found. Every option given overrides what the page says.
+    A page with no date found is refused: give --published.
+
+    Refuses an existing id, a text already registered under another id, and an invalid date.
     """
-    from . import render
     from .editing import add_source as add
+    from .render.review import emit_added_source
 
     repo = open_repo(ctx)
     added = add(
         repo, file, published=published, title=title, outlet=outlet, url=url, basis=basis,
         source_id=source_id, folder=folder, commit=commit,
     )  # fmt: skip
-    if fmt == "json":
-        data = render.source_json(added.source, added.meta_path, [])
-        data.pop("claims")
-        click.echo(
-            render.to_json({"source": data, "text": added.text_path, "commit": added.commit})
-        )
-        return
-    click.echo(f"added source {added.source.id}: {added.meta_path}, {added.text_path}")
-    if added.commit:
-        click.echo(f"committed {added.commit[:12]}")
+    emit_added_source(fmt, added)
 
 
 @main.command()
@@ -123,10 +175,10 @@ def review(ctx, revisions, fmt, output_file):
 
     Exit 0, or 1 when the changed files have check errors.
     """
-    from . import render_review
     from .errors import UsageError
     from .files import atomic_write
     from .gitio import GitHistory
+    from .render import review as render_review
     from .review import parse_range, review_range
 
     base, head, merge_base = parse_range(revisions)
@@ -189,9 +241,9 @@ def diff_driver(args):
     Prints the claim's change (value and change kind, other fields, source, quote) and then
     the plain unified diff.
     """
-    from . import render_review
     from .errors import UsageError
     from .gitdrivers import external_diff
+    from .render import review as render_review
 
     if len(args) == 1:
         click.echo(render_review.unmerged(args[0]), nl=False)
@@ -216,9 +268,9 @@ def merge_driver(base, ours, theirs, path, marker_size):
     conflict, written between standard conflict markers that name both sources, and the exit
     status is 1 so that git reports it. Files that are not claim mappings merge line by line.
     """
-    from . import render_review
     from .files import atomic_write
     from .gitdrivers import merge_claim_files
+    from .render import review as render_review
 
     display = path or str(ours)
     data, result = merge_claim_files(base, ours, theirs, display, marker_size)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .cli import format_option, main, open_repo
+from .render.text import plural
 
 OUTPUT_PATH = click.Path(path_type=Path, dir_okay=True, allow_dash=False)
 
@@ -108,9 +109,8 @@ def export(ctx, fmt, output):
         write_output(output, lambda path: atomic_write(path, text.encode("utf-8")))
     count = len(data.versions)
     click.echo(
-        f"wrote {output}: {count} version{'s' * (count != 1)} of {len(data.claims)} "
-        f"claim{'s' * (len(data.claims) != 1)} from {len(data.sources)} "
-        f"source{'s' * (len(data.sources) != 1)}"
+        f"wrote {output}: {plural(count, 'version')} of {plural(len(data.claims), 'claim')} "
+        f"from {plural(len(data.sources), 'source')}"
     )
 
 
@@ -165,7 +165,4 @@ def timeline(ctx, event, output):
 
     write_output(output, lambda path: atomic_write(path, html.encode("utf-8")))
     versions = sum(len(lane.marks) for lane in page.lanes)
-    click.echo(
-        f"wrote {output}: {len(page.lanes)} claim{'s' * (len(page.lanes) != 1)}, "
-        f"{versions} version{'s' * (versions != 1)}"
-    )
+    click.echo(f"wrote {output}: {plural(len(page.lanes), 'claim')}, {plural(versions, 'version')}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .cli import format_option, main, open_repo, output
+from .cli import format_option, main, open_repo
 
 
 @main.command("maintenance")
@@ -23,11 +23,8 @@ def maintenance(ctx, clear_cache, fmt):
     the commit-graph by themselves when it is missing on a long history (set
     CLAIMS_AUTO_MAINTENANCE=0 to stop them); this command does it on any history, at once.
     """
-    from . import render
     from .maintenance import run_maintenance
+    from .render.maintenance import emit_maintenance
 
     report = run_maintenance(open_repo(ctx), clear_cache=clear_cache)
-    if fmt == "json":
-        click.echo(render.to_json(report.to_json()))
-    else:
-        output(render.maintenance_text(report))
+    emit_maintenance(fmt, report)

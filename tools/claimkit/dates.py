@@ -200,12 +200,18 @@ def parse_with_library(text: str) -> DateRange:
             or "month" in str(err)
         ):
             raise ValueError(f"not a real calendar date ({err})") from None
-        raise ValueError("not a valid EDTF date") from None
+        raise ValueError(f"not a valid EDTF date; {_hint(text)}") from None
     except Exception:  # the library raises its own parse errors and, on odd input, others
-        raise ValueError("not a valid EDTF date") from None
+        raise ValueError(f"not a valid EDTF date; {_hint(text)}") from None
     if lower and upper and upper < lower:
         raise ValueError(f"interval ends ({upper}) before it starts ({lower})")
     return DateRange(text, lower, upper, any(mark in text for mark in "?~%"))
+
+
+def _hint(text: str) -> str:
+    from .datehints import hint  # only on the way to an error message
+
+    return hint(text)
 
 
 def date_argument(text: str, *, end: bool) -> dt.date:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .compare import change_between
-from .errors import NotFound, RepoError, UsageError
+from .errors import DataError, NotFound, RepoError, UsageError
 from .files import read_bytes
 from .gitio import GitHistory, blob_id
 from .history import (
@@ -28,20 +28,7 @@ class ClaimDiff:
     change: str  # change kind, or "added" / "removed" / "unreadable"
     detail: str
     error: str | None = None
-
-    def to_json(self) -> dict:
-        def side(claim):
-            if claim is None:
-                return None
-            return {
-                "value": claim.value,
-                "modality": claim.modality,
-                "source": claim.source,
-                "quote": claim.quote,
-            }
-
-        return {"claim": self.claim_id, "change": self.change, "detail": self.detail,
-                "old": side(self.old), "new": side(self.new), "error": self.error}  # fmt: skip
+    broken: bool = False  # the working tree's file does not parse: `error` says where
 
 
 def compare_claims(
@@ -101,10 +88,15 @@ def diff_revisions(
             git.read_blob(old_blobs[path]) if path in old_blobs else None, f"{path}@{old_rev}"
         )
         parse_new = _parse_strict if new_rev is None else _parse
-        new, new_error = parse_new(
-            read_new(path) if path in new_blobs else None,
-            path if new_rev is None else f"{path}@{new_label}",
-        )
+        try:
+            new, new_error = parse_new(
+                read_new(path) if path in new_blobs else None,
+                path if new_rev is None else f"{path}@{new_label}",
+            )
+        except DataError as err:  # told where, while every other claim is still compared
+            claim_id = claim_id_of(path)
+            diffs.append(ClaimDiff(claim_id, None, None, "unreadable", str(err), str(err), True))
+            continue
         if old == new:
             continue
         diffs.append(compare_claims(claim_id_of(path), old, new, old_error or new_error))

@@ -11,20 +11,29 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .check import ERROR, Context, Item, Problem, check_document
+from .check import ERROR, MAX_TEXT_BYTES, Context, Item, Problem, check_document
 from .compare import SAME, Change, change_between, compare_values
-from .dates import parse_date
+from .dates import parse_date, parse_date_or_none
 from .errors import CheckFailed, ConflictError, DataError, UsageError
 from .escaping import one_line
 from .files import atomic_write, decode_utf8, exclusive_lock, read_bytes, read_text
 from .gitio import GitHistory
 from .model import CLAIM_FIELDS, MODALITIES, TYPES, Claim, Source, is_source_id
+from .quotes import (
+    NearMatch,
+    closest_passage,
+    fragments,
+    normalise,
+    quote_list,
+    verbatim_passages,
+)
+from .render.text import problem_line
 from .repo import ClaimsRepo, claim_from_document, source_from_document
 from .values import value_from_words, value_text
 from .yamlio import dump_mapping, edit_mapping, parse_mapping
 
 QUOTED_FIELDS = ("quote", "note")  # written double-quoted, as the house format has them
-MAX_ARTICLE_BYTES = 16 * 1024 * 1024
+MAX_ARTICLE_BYTES = MAX_TEXT_BYTES
 STATUS_WORDS = {"?": "untracked", "A": "added", "M": "modified", "D": "deleted", "R": "renamed"}
 
 
@@ -50,8 +59,8 @@ def refuse_problems(problems: list[Problem]) -> None:
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise CheckFailed(
-            f"{first.path}:{first.line}:{first.column}: {first.message} [{first.rule}]{more}; "
-            "nothing written"
+            problem_line(first.path, first.line, first.column, first.message, first.rule)
+            + f"{more}; nothing written"
         )
 
 
@@ -88,7 +97,8 @@ def commit_message(claim_id: str, old: Claim | None, new: Claim, change: Change)
     body = []
     if old is not None and old.modality != new.modality:
         body.append(f"modality: {one_line(str(old.modality))} -> {new.modality}")
-    body.append(f'quote: "{" ".join(new.quote.split())}"')
+    for quote in quote_list(new.quote):
+        body.append(f'quote: "{one_line(" ".join(quote.split()))}"')
     trailers = [f"Claim: {claim_id}", f"Source: {new.source}"]
     return "\n\n".join(
         [commit_subject(claim_id, old, new, change), "\n".join(body), "\n".join(trailers)]
@@ -109,7 +119,7 @@ def record(
     *,
     source: str,
     values: tuple[str, ...],
-    quote: str,
+    quote: str | tuple[str, ...],
     modality: str | None = None,
     time_expression: str | None = None,
     note: str | None = None,
@@ -139,9 +149,17 @@ def record(
         if modality is not None and modality not in MODALITIES:
             raise UsageError(f"unknown modality {modality!r}; one of {', '.join(MODALITIES)}")
         repo.source_path(source)  # an unknown source is named, with close matches
-        if not quote.strip():
+        quotes = [quote] if isinstance(quote, str) else list(quote)
+        if not quotes or any(not q.strip() for q in quotes):
             raise UsageError("--quote must not be empty")
-        changes = {"value": value_from_words(kind, values), "source": source, "quote": quote}
+        if len(set(map(normalise, quotes))) < len(quotes):
+            raise UsageError("the same --quote is given twice")
+        if not values:
+            values, note = resolve_time_expression(repo, source, kind, time_expression, note)
+        changes = {
+            "value": value_from_words(kind, values), "source": source,
+            "quote": quotes[0] if len(quotes) == 1 else quotes,
+        }  # fmt: skip
         if modality is not None:
             changes["modality"] = modality
         remove = []
@@ -180,6 +198,61 @@ def record(
         return Recorded(claim_id, display, old, new, change, message, warnings, commit=sha)
 
 
+def resolve_time_expression(
+    repo: ClaimsRepo, source: str, kind: str, phrase: str | None, note: str | None
+) -> tuple[tuple[str], str]:
+    """The value a relative phrase gives against the source's published date, and the note
+    saying how (after the note given, if any)."""
+    from .relative import Unresolvable, resolve
+
+    if not phrase or not phrase.strip():
+        raise UsageError("give --value, or --time-expression to resolve a date from the article")
+    if kind != "date":
+        raise UsageError(
+            f"--time-expression without --value resolves dates only; this is a {kind} claim: "
+            "give --value"
+        )
+    published = parse_date_or_none(repo.load_source(source).published)
+    if published is None:
+        raise UsageError(
+            f"source {source} has no valid published date to resolve {phrase!r} against"
+        )
+    try:
+        resolved = resolve(phrase, published)
+    except Unresolvable as err:
+        raise UsageError(str(err)) from None
+    explanation = resolved.explanation
+    return (
+        resolved.value,
+    ), f"{note.strip()} {explanation}" if note and note.strip() else explanation
+
+
+@dataclass(frozen=True)
+class QuoteSearch:
+    """Where words occur in an article: its verbatim passages, else the closest one."""
+
+    source_id: str
+    passages: tuple[str, ...]
+    near: NearMatch | None
+
+
+def find_quote(repo: ClaimsRepo, source_id: str, words: str) -> QuoteSearch:
+    """The article's passages that match `words` (case and whitespace aside), as they stand in
+    it; when there are none, the closest passage and the words that differ."""
+    if not normalise(words):
+        raise UsageError("give the words to look for")
+    path = repo.source_path(source_id).with_suffix(".txt")
+    display = repo.relative(path)
+    text = normalise(decode_utf8(read_bytes(path, display, MAX_ARTICLE_BYTES), display))
+    passages: list[str] = []
+    for part in fragments(words) if len(fragments(words)) > 1 else [words]:
+        found = verbatim_passages(part, text)
+        if not found:
+            return QuoteSearch(source_id, (), closest_passage(part, text))
+        passages.extend(p for p in found if p not in passages)
+    return QuoteSearch(source_id, tuple(passages), None)
+
+
 # Sources -------------------------------------------------------------------------------------
 
 DEFAULT_BASIS = "As given to `claims add-source`; no basis recorded."
@@ -191,6 +264,7 @@ class AddedSource:
     meta_path: str
     text_path: str
     commit: str | None = None
+    html_path: str | None = None  # the saved page the text was extracted from
 
 
 def _folder(repo: ClaimsRepo, folder: str | None) -> Path:
@@ -211,8 +285,8 @@ def add_source(
     repo: ClaimsRepo,
     file: Path,
     *,
-    published: str,
-    title: str,
+    published: str | None = None,
+    title: str | None = None,
     outlet: str | None = None,
     url: str | None = None,
     basis: str | None = None,
@@ -220,8 +294,13 @@ def add_source(
     folder: str | None = None,
     commit: bool = False,
 ) -> AddedSource:
-    """Copy an article's text into seeds/ byte for byte and write its metadata beside it."""
+    """Copy an article's text into seeds/ byte for byte and write its metadata beside it.
+
+    A saved web page (HTML) has its article extracted: the text is what seeds/<id>.txt holds,
+    the page is kept as seeds/<id>.html, and the title, outlet, url and published date (with
+    its basis) come from the page wherever they are not given."""
     from .rules import published_parses, source_schema
+    from .webpage import article_from_file
 
     source_id = source_id or file.stem
     if not is_source_id(source_id):
@@ -229,14 +308,17 @@ def add_source(
             f"invalid source id {source_id!r}: use letters, digits, '.', '_' and '-' "
             "(give one with --id)"
         )
-    try:
-        parse_date(published)
-    except ValueError as err:
-        raise UsageError(f"--published {published!r}: {err}") from None
+    if published is not None:
+        try:
+            parse_date(published)
+        except ValueError as err:
+            raise UsageError(f"--published {published!r}: {err}") from None
     data = read_bytes(file, str(file), MAX_ARTICLE_BYTES)
-    decode_utf8(data, str(file))
     if not data.strip():
         raise UsageError(f"{file}: the article text is empty")
+    given = {"published": published, "title": title, "outlet": outlet, "url": url, "basis": basis}
+    data, page, fields = article_from_file(file, data, given)
+    published, title, outlet, url, basis = (fields[name] for name in given)
     existing = repo.source_paths().get(source_id)
     if existing is not None:
         raise ConflictError(f"source {source_id} already exists: {repo.relative(existing)}")
@@ -251,8 +333,10 @@ def add_source(
     target = _folder(repo, folder)
     meta_path = target / f"{source_id}.yaml"
     text_path = target / f"{source_id}.txt"
-    if text_path.exists():
-        raise ConflictError(f"{repo.relative(text_path)} already exists")
+    html_path = target / f"{source_id}.html" if page is not None else None
+    for path in (text_path, html_path):
+        if path is not None and path.exists():
+            raise ConflictError(f"{repo.relative(path)} already exists")
     meta = {
         "id": source_id, "title": title, "outlet": outlet or None, "url": url or None,
         "published": published, "published_basis": basis or DEFAULT_BASIS, "sha256": digest,
@@ -271,13 +355,16 @@ def add_source(
             git.refuse_if_locked()
         target.mkdir(parents=True, exist_ok=True)
         written = []
+        files = [(text_path, data), (meta_path, meta_text.encode("utf-8"))]
+        if html_path is not None:
+            files.append((html_path, page))
         try:
-            for path, content in ((text_path, data), (meta_path, meta_text.encode("utf-8"))):
+            for path, content in files:
                 atomic_write(path, content)
                 written.append(path)
             sha = None
             if git is not None:
-                names = [repo.relative(text_path), repo.relative(meta_path)]
+                names = [repo.relative(path) for path, _ in files]
                 message = f"Add source {source_id}: {short(title, 50)}\n\nSource: {source_id}"
                 sha = git.commit_paths(names, message)
         except BaseException:
@@ -285,4 +372,5 @@ def add_source(
                 path.unlink(missing_ok=True)
             raise
     source = source_from_document(doc, meta_path)
-    return AddedSource(source, repo.relative(meta_path), repo.relative(text_path), sha)
+    html_name = repo.relative(html_path) if html_path is not None else None
+    return AddedSource(source, repo.relative(meta_path), repo.relative(text_path), sha, html_name)

@@ -53,13 +53,21 @@ class CheckFailed(ClaimsError):
     exit_code = EXIT_FINDINGS
 
 
+class NoMatch(ClaimsError):
+    """Words looked for in an article are not there (`claims quote`)."""
+
+    exit_code = EXIT_FINDINGS
+
+
 class DataError(ClaimsError):
     """A file is malformed. Carries where, so the message can name path:line:col."""
 
     exit_code = EXIT_DATA
 
     def __init__(self, path: str, line: int, column: int, message: str, rule: str):
-        super().__init__(f"{path}:{line}:{column}: {message} [{rule}]")
+        from .render.text import problem_line
+
+        super().__init__(problem_line(path, line, column, message, rule))
         self.path = path
         self.line = line
         self.column = column

@@ -22,6 +22,7 @@ from .dates import DateRange, parse_date
 from .files import replacing
 from .history import Version, chronological
 from .model import Source
+from .quotes import quote_text
 from .values import value_text
 
 EXPORT_VERSION = 1  # bumped when a field changes meaning or goes away; new fields do not bump it
@@ -95,7 +96,7 @@ def version_row(version: Version, position: int) -> dict[str, Any]:
         "commit_sha": version.commit,
         "recorded": version.recorded,
         "out_of_order": version.out_of_order,
-        "quote": claim.quote if claim else None,
+        "quote": quote_text(claim.quote) if claim else None,
         "time_expression": claim.time_expression if claim else None,
         "note": claim.note if claim else None,
         "error": version.error,

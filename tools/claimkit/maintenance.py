@@ -24,16 +24,6 @@ class GraphState:
     bloom: bool
     covers_head: bool
 
-    def describe(self) -> str:
-        if self.layers == 0:
-            return "none"
-        filters = "with" if self.bloom else "without"
-        head = "" if self.covers_head else ", HEAD not yet in it"
-        return (
-            f"{self.commits} commits in {self.layers} layer{'s' * (self.layers != 1)}, "
-            f"{filters} changed-path Bloom filters{head}"
-        )
-
 
 @dataclass(frozen=True)
 class MaintenanceReport:
@@ -44,25 +34,6 @@ class MaintenanceReport:
     cache_files: list[tuple[str, int]]  # name, bytes
     cache_cleared: list[str]
     seconds: float
-
-    def to_json(self) -> dict:
-        def graph(state: GraphState) -> dict:
-            return {"commits": state.commits, "layers": state.layers, "bloom": state.bloom,
-                    "covers_head": state.covers_head}  # fmt: skip
-
-        return {
-            "commits": self.commits,
-            "commit_graph": {
-                "action": self.graph_action,
-                "before": graph(self.graph_before),
-                "after": graph(self.graph_after),
-            },  # fmt: skip
-            "cache": {
-                "cleared": self.cache_cleared,
-                "files": [{"name": name, "bytes": size} for name, size in self.cache_files],
-            },
-            "seconds": round(self.seconds, 3),
-        }
 
 
 def graph_state(git: GitHistory) -> GraphState:

@@ -17,6 +17,8 @@ SCHEMAS = ("claim.schema.json", "source.schema.json")
 GITATTRIBUTES = """\
 # Article texts are kept byte for byte: their sha256 is recorded in the metadata beside them.
 seeds/**/*.txt -text
+# Saved pages an article was extracted from, byte for byte so that it can be extracted again.
+seeds/**/*.html -text
 claims/*.yaml text eol=lf
 """
 

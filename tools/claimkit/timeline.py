@@ -18,6 +18,7 @@ from string import Template
 from .compare import CONTRADICTED, CORROBORATED, EDITED, FIRST_REPORT
 from .dates import DateRange, parse_date
 from .history import UNREADABLE, Version, chronological
+from .quotes import quote_list
 from .values import value_text
 
 # Change kinds: colour (Okabe-Ito, told apart by most colour-blind readers), and what it means.
@@ -485,7 +486,7 @@ def tooltip(mark: Mark, kind: str) -> str:
     lines.append(f"{value_text(claim.value, kind)} [{claim.modality}]")
     if v.detail and v.change != FIRST_REPORT:
         lines.append(f"change: {v.detail}")
-    lines.append(f"“{claim.quote}”")
+    lines.extend(f"“{quote}”" for quote in quote_list(claim.quote))
     title = v.source.display_title if v.source else "source metadata missing"
     lines.append(f"source {claim.source}: {title}")
     if mark.warning:
@@ -678,7 +679,7 @@ def _entry(mark: Mark, kind: str) -> str:
             f'<p class="entry-value"><strong>{e(value_text(claim.value, kind))}</strong>{detail} '
             f'<span class="modality">{e(claim.modality)}</span></p>'
         )
-        parts.append(f"<blockquote>{e(claim.quote)}</blockquote>")
+        parts.extend(f"<blockquote>{e(quote)}</blockquote>" for quote in quote_list(claim.quote))
         if claim.time_expression:
             parts.append(f'<p class="meta">time expression: “{e(claim.time_expression)}”</p>')
         if claim.note:

@@ -248,13 +248,32 @@ def parse_mapping(text: str, path: str, *, positions: bool = True) -> Document:
                 path, 1, 1, "file is empty; expected a mapping of fields", "yaml-mapping"
             )
     except MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = err.problem or err.context or "invalid YAML"
-        raise DataError(path, line, column, f"invalid YAML: {problem}", "yaml-syntax") from None
+        line, column, message = _syntax_error(err)
+        raise DataError(path, line, column, f"invalid YAML: {message}", "yaml-syntax") from None
     except YAMLError as err:
         raise DataError(path, 1, 1, f"invalid YAML: {err}".splitlines()[0], "yaml-syntax") from None
     return Document(path, data, builder.positions, builder.key_positions)
+
+
+def _syntax_error(err) -> tuple[int, int, str]:
+    """Where a syntax error starts, and what it is.
+
+    A token the scanner could not finish (an unclosed quote) is reported where it opens,
+    not where the parser gave up (often the end of the file), with the end named in the text.
+    """
+    problem = err.problem or err.context or "invalid YAML"
+    start, end = err.context_mark, err.problem_mark
+    if (
+        start is not None
+        and end is not None
+        and (err.context or "").startswith("while scanning ")
+        and start.line < end.line
+    ):
+        what = err.context.removeprefix("while scanning ")
+        message = f"{what} that starts here is not closed ({problem} at line {end.line + 1})"
+        return start.line + 1, start.column + 1, message
+    mark = end or start
+    return (mark.line + 1, mark.column + 1, problem) if mark else (1, 1, problem)
 
 
 def load_mapping(file: Path, display: str, *, positions: bool = True) -> Document:
@@ -394,8 +413,10 @@ def _styled(old: Any, new: Any, key: str, quoted: Collection[str]) -> Any:
             if index < len(old):
                 old[index] = _styled(old[index], item, "", ())
             else:
-                old.append(item)
+                old.append(_styled(None, item, key, quoted))
         return old
+    if isinstance(new, list):
+        return [_styled(None, item, key, quoted) for item in new]
     return new
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..check import Item
+from ..findings import CLAIMS, ERROR, SOURCES, Item, rule
 
 
 def _check(item: Item):
@@ -15,9 +15,13 @@ def _check(item: Item):
         )
 
 
+@rule("id-matches-file", ERROR, CLAIMS)
 def claim_id_matches_file(context, item: Item):
+    """`id` equals the file name."""
     return list(_check(item))
 
 
+@rule("id-matches-file", ERROR, SOURCES)
 def source_id_matches_file(context, item: Item):
+    """A source's `id` equals its metadata file's name."""
     return list(_check(item))

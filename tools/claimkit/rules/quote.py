@@ -1,16 +1,23 @@
-"""quote-verbatim: the quote appears in the source text, whitespace and quote marks normalised."""
+"""quote-verbatim: every quote appears in the source text, whitespace and quote marks normalised;
+a quote with an elision (… or ...) has its fragments in the article in that order. A quote that
+is not found is shown with the article's closest passage and the words that differ."""
 
 from __future__ import annotations
 
-from ..check import Item
 from ..errors import DataError
-from ..quotes import normalise, quote_in
+from ..findings import CLAIMS, ERROR, Item, rule
+from ..quotes import closest_passage, fragments, missing_fragment, normalise, quote_in, quote_list
 
 
+@rule("quote-verbatim", ERROR, CLAIMS)
 def quote_verbatim(context, item: Item):
-    quote = item.doc.data.get("quote")
+    """Each quote is in the source text (whitespace runs and curly quotes normalised, nothing
+    else); an elided quote's fragments occur in that order; a quote not found is shown with
+    the closest passage and the words that differ."""
+    value = item.doc.data.get("quote")
     source_id = item.doc.data.get("source")
-    if not isinstance(quote, str) or not isinstance(source_id, str):
+    quotes = quote_list(value)
+    if not quotes or not isinstance(source_id, str):
         return []
     found = context.source_doc(source_id)
     if found is None or isinstance(found, DataError):
@@ -23,13 +30,30 @@ def quote_verbatim(context, item: Item):
                 ("quote",), f"cannot read the text of source '{source_id}'", "quote-verbatim"
             )
         ]
+    problems = []
+    several = isinstance(value, list)
+    for index, quote in enumerate(quotes):
+        keys = ("quote", index) if several else ("quote",)
+        label = f"quote {index + 1}" if several else "quote"
+        message = problem_with(quote, text, source_id, label)
+        if message:
+            problems.append(item.problem(keys, message, "quote-verbatim"))
+    return problems
+
+
+def problem_with(quote: str, text: str, source_id: str, label: str = "quote") -> str | None:
+    """What is wrong with one quote against its article's normalised text; None if nothing."""
     if normalise(quote) == text:
-        message = f"quote is the whole text of source '{source_id}'; quote the passage that supports the value"
-        return [item.problem(("quote",), message, "quote-verbatim")]
-    if not quote_in(quote, text):
-        return [
-            item.problem(
-                ("quote",), f"quote not found in the text of source '{source_id}'", "quote-verbatim"
-            )
-        ]
-    return []
+        return f"{label} is the whole text of source '{source_id}'; quote the passage that supports the value"
+    if quote_in(quote, text):
+        return None
+    if not fragments(quote):
+        return f"{label} holds no words to find in source '{source_id}'"
+    part = missing_fragment(quote, text)
+    elided = len(fragments(quote)) > 1
+    if elided and part is not None and part in text:
+        return f"{label}: '{part}' is in source '{source_id}', but not after the fragment before it"
+    where = f"'{part}' of {label}" if elided else label
+    message = f"{where} not found in the text of source '{source_id}'"
+    near = closest_passage(part or quote, text)
+    return f"{message}; {near.describe()}" if near is not None else message

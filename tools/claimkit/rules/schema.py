@@ -7,7 +7,7 @@ import re
 from functools import cache
 from importlib import resources
 
-from ..check import Item, Problem
+from ..findings import CLAIMS, ERROR, SOURCES, Item, Problem, rule
 
 
 def python_pattern(pattern: str) -> str:
@@ -219,9 +219,14 @@ def _check(name: str, item: Item):
         yield item.problem(keys, message, "schema", key=at_key)
 
 
+@rule("schema", ERROR, CLAIMS)
 def claim_schema(context, item: Item) -> list[Problem]:
+    """The claim file matches the shipped JSON Schema (`schema/claim.schema.json`), the one
+    editors use."""
     return list(_check("claim.schema.json", item))
 
 
+@rule("schema", ERROR, SOURCES)
 def source_schema(context, item: Item) -> list[Problem]:
+    """The source metadata matches the shipped JSON Schema (`schema/source.schema.json`)."""
     return list(_check("source.schema.json", item))

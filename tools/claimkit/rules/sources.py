@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from ..check import Item
 from ..errors import DataError
+from ..findings import CLAIMS, ERROR, SOURCES, Item, rule
 from ..model import is_source_id
 
 
+@rule("source-exists", ERROR, CLAIMS)
 def source_exists(context, item: Item):
+    """The claim's source has a metadata file under `seeds/`."""
     source_id = item.doc.data.get("source")
     if not isinstance(source_id, str):
         return []  # the schema rule reports it
@@ -32,14 +34,18 @@ def source_exists(context, item: Item):
     return []
 
 
+@rule("source-text", ERROR, SOURCES)
 def source_text_exists(context, item: Item):
+    """The article text `<id>.txt` is beside its metadata."""
     text = context.text_bytes(item.file.with_suffix(".txt"))
     if isinstance(text, DataError):
         return [item.problem((), f"article text {text.path}: {text.message}", "source-text")]
     return []
 
 
+@rule("sha256", ERROR, SOURCES)
 def sha256_matches(context, item: Item):
+    """The text's sha256 matches the metadata."""
     expected = item.doc.data.get("sha256")
     actual = context.sha256(item.file.with_suffix(".txt"))
     if isinstance(expected, str) and actual is not None and expected != actual:

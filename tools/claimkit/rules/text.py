@@ -8,8 +8,8 @@ may run over lines (newlines and tabs), nothing else.
 
 from __future__ import annotations
 
-from ..check import Item
 from ..escaping import control_characters as found_in
+from ..findings import CLAIMS, ERROR, SOURCES, Item, rule
 
 PASSAGES = ("quote", "note", "published_basis")
 
@@ -25,7 +25,7 @@ def _strings(value, keys: tuple):
             yield from _strings(item, keys + (key,))
 
 
-def control_characters(context, item: Item):
+def _control_characters(item: Item):
     problems = []
     for key, value in item.doc.data.items():
         allowed = "\n\t" if key in PASSAGES else ""
@@ -39,3 +39,15 @@ def control_characters(context, item: Item):
                 problems.append(item.problem(keys, message, "control-characters"))
                 break
     return problems
+
+
+@rule("control-characters", ERROR, CLAIMS)
+def control_characters(context, item: Item):
+    """No control characters in any field; quotes and notes may hold newlines and tabs."""
+    return _control_characters(item)
+
+
+@rule("control-characters", ERROR, SOURCES)
+def source_control_characters(context, item: Item):
+    """No control characters in a source's fields; its basis may hold newlines and tabs."""
+    return _control_characters(item)

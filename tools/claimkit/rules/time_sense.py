@@ -5,9 +5,9 @@ A finding about the article, never a fault in the record: the record stays as th
 
 from __future__ import annotations
 
-from ..check import WARNING, Item
 from ..dates import DateRange, parse_date_or_none
 from ..errors import DataError
+from ..findings import CLAIMS, WARNING, Item, rule
 
 
 def finding(modality: str, value: DateRange, published: DateRange, source_id: str) -> str | None:
@@ -30,7 +30,10 @@ def finding(modality: str, value: DateRange, published: DateRange, source_id: st
     return None
 
 
+@rule("time-sense", WARNING, CLAIMS)
 def time_sense(context, item: Item):
+    """A date reported as past (`asserted`) that lies wholly after the source's latest possible
+    publication day, or reported as still planned (`scheduled`) wholly before its earliest."""
     data = item.doc.data
     if data.get("type") != "date" or data.get("modality") not in ("asserted", "scheduled"):
         return []

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from ..check import Item
 from ..dates import parse_date
+from ..findings import CLAIMS, ERROR, SOURCES, Item, rule
 from ..quotes import normalise
 
 
+@rule("value-parses", ERROR, CLAIMS)
 def value_parses(context, item: Item):
+    """The value means something for its type (an EDTF date, no person named twice, no blank
+    place)."""
     data = item.doc.data
     kind, value = data.get("type"), data.get("value")
     if kind == "date" and isinstance(value, str):
@@ -28,7 +31,9 @@ def value_parses(context, item: Item):
     return []
 
 
+@rule("published-parses", ERROR, SOURCES)
 def published_parses(context, item: Item):
+    """`published` is an EDTF date."""
     value = item.doc.data.get("published")
     if isinstance(value, str):
         try:

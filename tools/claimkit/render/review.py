@@ -1,11 +1,14 @@
-"""Rendering for the editing and review workflow: `claims review`, the diff driver, `record`."""
+"""The editing and review workflow: `claims review`, git's diff and merge drivers, `record`."""
 
 from __future__ import annotations
 
-from .compare import SAME, compare_values
-from .model import CLAIM_FIELDS
-from .render import _md, to_json, truncate
-from .values import value_text
+from ..compare import SAME, compare_values
+from ..model import CLAIM_FIELDS
+from ..quotes import quote_list, quote_text
+from ..values import value_text
+from . import shapes, terminal
+from .text import md as _md
+from .text import plural, problem_line, truncate
 
 # The semantic change of one claim ----------------------------------------------------------------
 
@@ -66,7 +69,8 @@ def driver_header(change) -> str:
     claim = diff.new or diff.old
     source = change.new_source if diff.new else change.old_source
     lines.append(f"    source: {source_line(claim, source, diff.old if diff.new else None)}")
-    lines.append(f'    quote: "{truncate(claim.quote, 200)}"')
+    for quote in quote_list(claim.quote):
+        lines.append(f'    quote: "{truncate(quote, 200)}"')
     return "\n".join(lines) + "\n"
 
 
@@ -147,33 +151,42 @@ def recorded_text(recorded) -> str:
     else:
         lines.append(f"wrote {recorded.path} (not committed)")
     lines += [
-        f"{p.path}:{p.line}:{p.column}: {p.severity}: {p.message} [{p.rule}]"
+        problem_line(p.path, p.line, p.column, p.message, p.rule, p.severity)
         for p in recorded.warnings
     ]
     return "\n".join(lines)
 
 
-def recorded_json(recorded) -> str:
-    def side(claim):
-        return None if claim is None else {
-            "value": claim.value, "modality": claim.modality, "source": claim.source,
-            "quote": claim.quote,
-        }  # fmt: skip
+def emit_recorded(fmt: str, recorded) -> None:
+    if fmt == "json":
+        terminal.echo(shapes.to_json(shapes.recorded(recorded)))
+    else:
+        terminal.echo(recorded_text(recorded))
 
-    return to_json(
-        {
-            "claim": recorded.claim_id,
-            "path": recorded.path,
-            "change": recorded.change.kind,
-            "detail": recorded.change.detail,
-            "old": side(recorded.old),
-            "new": side(recorded.new),
-            "written": recorded.written,
-            "commit": recorded.commit,
-            "message": recorded.message,
-            "warnings": [p.to_json() for p in recorded.warnings],
-        }
-    )
+
+def emit_added_source(fmt: str, added) -> None:
+    if fmt == "json":
+        data = {"path": added.meta_path, **added.source.to_data()}
+        terminal.echo(
+            shapes.to_json(
+                {
+                    "source": data,
+                    "text": added.text_path,
+                    "html": added.html_path,
+                    "commit": added.commit,
+                }
+            )
+        )
+        return
+    files = ", ".join(p for p in (added.meta_path, added.text_path, added.html_path) if p)
+    terminal.echo(f"added source {added.source.id}: {files}")
+    if added.html_path:
+        source = added.source
+        for name in ("title", "outlet", "url"):
+            terminal.echo(f"  {name}: {getattr(source, name) or '(none found)'}")
+        terminal.echo(f"  published: {source.published} ({source.published_basis})")
+    if added.commit:
+        terminal.echo(f"committed {added.commit[:12]}")
 
 
 # claims review -------------------------------------------------------------------------------
@@ -186,16 +199,12 @@ VERDICT_WORDS = {
 }
 
 
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}{'s' * (number != 1)}"
-
-
 def verdict(review) -> str:
-    claims = _count(len(review.claims), "claim") + " changed"
-    sources = f", {_count(len(review.sources), 'source')} changed" if review.sources else ""
+    claims = plural(len(review.claims), "claim") + " changed"
+    sources = f", {plural(len(review.sources), 'source')} changed" if review.sources else ""
     parts = [
-        _count(review.errors, "error"),
-        _count(review.warnings, "warning"),
+        plural(review.errors, "error"),
+        plural(review.warnings, "warning"),
         f"{review.contradicting} contradicting an earlier version",
     ]
     return f"{VERDICT_WORDS[review.status]}: {claims}{sources}; {'; '.join(parts)}"
@@ -249,7 +258,7 @@ def review_markdown(review) -> str:
                     f"**Source:** `{diff.new.source}`{title}, published {_md(_published(source))}"
                 )
                 lines.append("")
-                lines.append(f"> {_md(diff.new.quote)}")
+                lines.append(f"> {_md(quote_text(diff.new.quote))}")
                 lines.append("")
         if item.contradicted:
             lines.append("**Contradicts earlier versions:**")
@@ -275,52 +284,7 @@ def review_markdown(review) -> str:
 
 
 def review_json(review) -> str:
-    def version(v):
-        return {
-            "commit": v.commit,
-            "source": v.claim.source,
-            "published": v.source.published if v.source else None,
-            "value": v.claim.value,
-        }
-
-    def source(s):
-        return None if s is None else {"id": s.id, "title": s.title, "published": s.published}
-
-    return to_json(
-        {
-            "range": review.range,
-            "base": review.base,
-            "head": review.head,
-            "claims": [
-                {
-                    **c.diff.to_json(),
-                    "path": c.path,
-                    "source": source(c.source),
-                    "contradicts": [version(v) for v in c.contradicted],
-                    "problems": [p.to_json() for p in c.problems],
-                }
-                for c in review.claims
-            ],
-            "sources": [
-                {
-                    "id": s.source_id,
-                    "path": s.path,
-                    "status": s.status,
-                    "source": source(s.source),
-                    "problems": [p.to_json() for p in s.problems],
-                }
-                for s in review.sources
-            ],
-            "summary": {
-                "claims": len(review.claims),
-                "sources": len(review.sources),
-                "errors": review.errors,
-                "warnings": review.warnings,
-                "contradicting": review.contradicting,
-            },
-            "verdict": {"status": review.status, "text": verdict(review)},
-        }
-    )
+    return shapes.to_json(shapes.review(review, verdict(review)))
 
 
 # claims merge-driver -------------------------------------------------------------------------
