@@ -23,7 +23,7 @@ def problem_line(
     """`path:line:col: [severity: ]message [rule]`, the one form every problem is printed in."""
     level = f"{severity}: " if severity else ""
     # One line whatever the data put in the message (a value with a newline, an escape).
-    return one_line(f"{path}:{line}:{column}: {level}{message} [{rule}]")
+    return f"{one_line(path)}:{line}:{column}: {level}{one_line(message)} [{rule}]"
 
 
 def visible_len(text: str) -> int:
