@@ -1,6 +1,6 @@
 """Headless Chromium, for the browser tests and the screenshot in docs/: each run bounded in time.
 
-    python tests/chromium.py PAGE.html SHOT.png [HEIGHT]   # a 1280-pixel-wide screenshot
+    python tests/chromium.py PAGE.html SHOT.png [HEIGHT [WIDTH]]   # 1280 px wide by default
 
 Also a small PNG reader (the standard library's zlib, no imaging package) to check a
 screenshot is not blank and holds the colours a page should draw.
@@ -81,6 +81,34 @@ def dump_dom(page: Path) -> Run:
     return run(page, "--dump-dom", "--window-size=1280,900")
 
 
+# Headless Chromium lays a window out at least 500 px wide, whatever --window-size says (a
+# screenshot narrower than that is cropped, not laid out anew). A page in an iframe of the
+# wanted width gets that viewport: the frame is what narrow-screen tests and shots look at.
+FRAME = """<!DOCTYPE html><html><head><style>body {{ margin: 0 }} iframe {{ border: 0;
+display: block }}</style></head><body><iframe src="{src}" width="{width}" height="{height}">
+</iframe><script>addEventListener("message", function (event) {{
+document.body.setAttribute("data-result", event.data); }});</script></body></html>"""
+
+
+def framed(page: Path, width: int, height: int) -> Path:
+    """A page beside `page` showing it in a frame `width` px wide; what the framed page posts
+    to its parent lands in the outer body's data-result attribute."""
+    outer = page.with_name(f"{page.stem}-frame-{width}.html")
+    outer.write_text(FRAME.format(src=page.name, width=width, height=height))
+    return outer
+
+
+def dump_framed(page: Path, width: int, height: int = 900) -> Run:
+    """The outer DOM of `page` framed at `width`, after its scripts have run."""
+    outer = framed(page, width, height)
+    return run(outer, "--dump-dom", "--virtual-time-budget=5000", f"--window-size={width},{height}")
+
+
+def screenshot_framed(page: Path, png: Path, width: int, height: int = 900) -> Run:
+    """A screenshot of `page` laid out `width` px wide (see FRAME)."""
+    return screenshot(framed(page, width, height), png, width, height)
+
+
 # PNG ---------------------------------------------------------------------------------------------
 
 
@@ -155,8 +183,15 @@ def read_png(data: bytes) -> Image:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (3, 4) or not binary():
-        sys.exit("usage: python tests/chromium.py PAGE.html SHOT.png [HEIGHT] (needs chromium)")
+    if len(sys.argv) not in (3, 4, 5) or not binary():
+        sys.exit(
+            "usage: python tests/chromium.py PAGE.html SHOT.png [HEIGHT [WIDTH]] (needs chromium)"
+        )
     shot = Path(sys.argv[2])
-    screenshot(Path(sys.argv[1]), shot, 1280, int(sys.argv[3]) if len(sys.argv) == 4 else 900)
+    tall = int(sys.argv[3]) if len(sys.argv) >= 4 else 900
+    wide = int(sys.argv[4]) if len(sys.argv) == 5 else 1280
+    if wide < 500:
+        screenshot_framed(Path(sys.argv[1]), shot, wide, tall)
+    else:
+        screenshot(Path(sys.argv[1]), shot, wide, tall)
     print(shot)

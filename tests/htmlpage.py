@@ -17,6 +17,9 @@ class Page(HTMLParser):
         self.attributes: list[tuple[str, str]] = []
         self._lane = ""
         self._label = False
+        self._raw: list[str] | None = None
+        self.scripts: list[str] = []  # the text of each <script>
+        self.styles: list[str] = []  # the text of each <style>
         self.text: list[str] = []
         self.feed(text)
 
@@ -30,15 +33,23 @@ class Page(HTMLParser):
             self.lanes.append(self._lane)
         if tag == "a" and "mark" in classes:
             self.marks.setdefault(self._lane, []).append(attrs["data-change"])
+        if tag in ("script", "style"):
+            self._raw = self.scripts if tag == "script" else self.styles
+            self._raw.append("")
         if tag == "text" and "value" in classes:
             self._label = True
             self.labels.append("")
 
     def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._raw = None
         if tag == "text":
             self._label = False
 
     def handle_data(self, data):
+        if self._raw is not None:
+            self._raw[-1] += data
+            return
         self.text.append(data)
         if self._label:
             self.labels[-1] += data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import LATER_ARTICLE, base_files, claim_text, source_files, write_files
@@ -186,9 +187,63 @@ def test_github_annotations(claims, repo):
     result = check(claims, repo, "--format", "github")
     assert result.exit_code == 1
     assert result.stdout == (
+        "::group::claims/summit-date.yaml\n"
         "::error file=claims/summit-date.yaml,line=9,col=8,title=quote-verbatim::"
-        "quote not found in the text of source 'a1'\n"
+        "9:8 quote not found in the text of source 'a1' [quote-verbatim]\n"
+        "::endgroup::\n"
     )
+
+
+def test_github_format_is_the_default_inside_github_actions(claims, repo, monkeypatch):
+    files = {f"claims/c{n:02}.yaml": claim_text(f"c{n:02}", quote="not there") for n in range(12)}
+    write_files(repo, files)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    lines = check(claims, repo).stdout.splitlines()
+    assert lines[:3] == [
+        "::group::claims/c00.yaml",
+        "::error file=claims/c00.yaml,line=9,col=8,title=quote-verbatim::"
+        "9:8 quote not found in the text of source 'a1' [quote-verbatim]",
+        "::endgroup::",
+    ]
+    # GitHub shows ten annotations of a level per step: the rest stay in the log, counted.
+    assert sum(line.startswith("::error ") for line in lines) == 10
+    assert lines[-4:] == [
+        "::group::claims/c11.yaml",
+        "  9:8 error quote not found in the text of source 'a1' [quote-verbatim]",
+        "::endgroup::",
+        "2 more errors in the log above, not as annotations (GitHub shows 10 per level)",
+    ]
+    monkeypatch.setenv("GITHUB_ACTIONS", "")
+    assert check(claims, repo).stdout.startswith("claims/c00.yaml:9:8: error:")
+
+
+def test_a_changed_repository_schema_is_reported_as_drift(claims, repo):
+    shipped = Path(__file__).parent.parent / "tools/claimkit/schema/claim.schema.json"
+    write_files(repo, {"schema/claim.schema.json": shipped.read_text()})
+    assert check(claims, repo).exit_code == 0
+    changed = shipped.read_text().replace(
+        '"additionalProperties": false', '"additionalProperties": true', 1
+    )
+    assert changed != shipped.read_text()
+    write_files(repo, {"schema/claim.schema.json": changed})
+    result = check(claims, repo)
+    assert result.exit_code == 1
+    assert (
+        "schema/claim.schema.json:1:1: error: differs from the schema `claims check` validates"
+        in result.stdout
+    )
+    assert "[schema-drift]" in result.stdout
+
+
+def test_the_repository_schema_folder_equals_the_shipped_one():
+    root = Path(__file__).parent.parent
+    assert not (root / "schema").is_symlink()
+    shipped = sorted(p.name for p in (root / "tools/claimkit/schema").glob("*.json"))
+    assert sorted(p.name for p in (root / "schema").glob("*.json")) == shipped
+    for name in shipped:
+        assert (root / "schema" / name).read_bytes() == (
+            root / "tools/claimkit/schema" / name
+        ).read_bytes()
 
 
 def test_paths_limit_what_is_checked(claims, repo):

@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 from claimkit.errors import EXIT_CONFLICT, EXIT_REPO, EXIT_USAGE
-from conftest import assert_one_line_error, claim_text, date_claim, git, source_files, write_files
+from conftest import (
+    assert_one_line_error,
+    base_files,
+    claim_text,
+    date_claim,
+    git,
+    source_files,
+    write_files,
+)
 from htmlpage import Page
 from shipped import full_history, shipped_root
 
@@ -172,18 +180,29 @@ def test_export_sqlite(claims, story, tmp_path):
     target = tmp_path / "out" / "claims.db"
     result = claims("export", "--format", "sqlite", "-o", str(target), repo=story)
     assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(
+        f"wrote {tmp_path / 'out' / 'claims.metadata.yml'}: Datasette metadata\n"
+    )
     db = sqlite3.connect(target)
     assert (
         db.execute("select count(*) from versions").fetchone()[0] == 5 == git_version_count(story)
     )
     tables = [
-        r[0] for r in db.execute("select name from sqlite_master where type='table' order by name")
+        r[0] for r in db.execute(
+            "select name from sqlite_master where type='table' and name not like '%fts%' order by name"
+        )
+    ]  # fmt: skip
+    assert tables == ["claims", "commits", "sources", "versions"]
+    views = [
+        r[0] for r in db.execute("select name from sqlite_master where type='view' order by name")
     ]
-    assert tables == ["claims", "sources", "versions"]
+    assert views == ["contradictions", "story"]
     indexes = {r[0] for r in db.execute("select name from sqlite_master where type='index'")}
     assert {"versions_claim_position", "versions_source", "versions_change",
-            "versions_published", "versions_commit", "claims_event"} <= indexes  # fmt: skip
+            "versions_published_lower", "versions_commit_sha", "claims_event"} <= indexes  # fmt: skip
     assert db.execute("pragma foreign_key_check").fetchall() == []
+    keys = {(r[3], r[2]) for r in db.execute("pragma foreign_key_list(versions)")}
+    assert keys == {("claim", "claims"), ("source", "sources"), ("commit_sha", "commits")}
     assert db.execute("pragma user_version").fetchone()[0] == 1
     assert db.execute(
         "select v.claim, v.value, s.title, v.out_of_order from versions v "
@@ -192,8 +211,101 @@ def test_export_sqlite(claims, story, tmp_path):
     assert db.execute(
         "select value_data, contested from claims where id = 'summit-location'"
     ).fetchone() == ('["Alaska", "Anchorage"]', 0)
+    # NULL, never '', where a field is empty (a first report has no change detail).
+    empty = [
+        (table, column)
+        for table in ("claims", "sources", "versions", "commits")
+        for (column,) in db.execute(f"select name from pragma_table_info('{table}')").fetchall()
+        if db.execute(f"select count(*) from {table} where {column} = ''").fetchone()[0]
+    ]
+    assert empty == []
+    assert db.execute("select detail from versions where position = 1").fetchall() == [
+        (None,),
+        (None,),
+    ]
+    # The commits that recorded the versions, each with its subject and author.
+    subjects = db.execute(
+        "select c.subject, c.author from versions v join commits c on c.sha = v.commit_sha "
+        "where v.claim = 'summit-date' order by v.position"
+    ).fetchall()
+    assert len(subjects) == 3 and all(s and a for s, a in subjects)
+    assert db.execute(
+        "select claim, previous_value, value, source from contradictions"
+    ).fetchall() == [("summit-date", "2025-08", "2025-09-18", "a3")]
+    assert [r[:3] for r in db.execute("select claim, position, change from story where claim = 'summit-location'")] == [
+        ("summit-location", 1, "first-report"), ("summit-location", 2, "refined")
+    ]  # fmt: skip
     db.close()
-    assert sorted(p.name for p in target.parent.iterdir()) == ["claims.db"]  # no temporary left
+    names = sorted(p.name for p in target.parent.iterdir())
+    assert names == ["claims.db", "claims.metadata.yml"]  # no temporary left
+
+
+def test_export_sqlite_full_text_search_with_sqlite_utils(claims, story, tmp_path):
+    import sqlite_utils
+
+    target = tmp_path / "claims.db"
+    assert claims("export", "--format", "sqlite", "-o", str(target), repo=story).exit_code == 0
+    db = sqlite_utils.Database(target)
+    assert db["versions"].detect_fts() == "versions_fts"
+    found = [(r["claim"], r["quote"]) for r in db["versions"].search("september")]
+    assert found == [("summit-date", "on September 18, 2025")]
+    assert [r["id"] for r in db["sources"].search("anchorage")] == ["a3"]
+    assert db["versions"].count == 5 and db["commits"].count >= 3
+
+
+def test_export_sqlite_metadata_is_what_datasette_reads(claims, story, tmp_path):
+    from ruamel.yaml import YAML
+
+    target = tmp_path / "claims.db"
+    claims("export", "--format", "sqlite", "-o", str(target), repo=story)
+    text = (tmp_path / "claims.metadata.yml").read_text()
+    assert text.startswith("# Datasette metadata: datasette claims.db -m claims.metadata.yml\n")
+    meta = YAML(typ="safe").load(text)
+    database = meta["databases"]["claims"]
+    assert database["tables"]["versions"]["facets"] == [
+        "change",
+        "claim",
+        "source",
+        "modality",
+        "event",
+    ]
+    assert database["tables"]["story"]["description"].startswith("Each claim's story")
+    db = sqlite3.connect(target)
+    for name, query in database["queries"].items():  # every canned query runs
+        params = {"claim": "summit-date", "words": "alaska"}
+        rows = db.execute(query["sql"], params).fetchall()
+        assert rows, name
+    contradictions = db.execute(database["queries"]["every_contradiction"]["sql"]).fetchall()
+    assert [r[0] for r in contradictions] == ["summit-date"]
+
+
+def test_export_parquet_reads_back(claims, story, tmp_path):
+    import pyarrow.parquet as pq
+
+    target = tmp_path / "versions.parquet"
+    result = claims("export", "--format", "parquet", "-o", str(target), repo=story)
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(target)
+    rows = table.to_pylist()
+    assert len(rows) == 5 == git_version_count(story)
+    json_rows = json.loads(claims("export", repo=story).stdout)["versions"]
+    assert [r["claim"] for r in rows] == [r["claim"] for r in json_rows]
+    assert [r["value"] for r in rows] == [r["value"] for r in json_rows]
+    assert str(table.schema.field("published_lower").type) == "date32[day]"
+    assert str(table.schema.field("out_of_order").type) == "bool"
+    contradiction = next(r for r in rows if r["change"] == "contradicted")
+    assert contradiction["value_data"] == '"2025-09-18"' and contradiction["commit_subject"]
+    assert str(contradiction["published_upper"]) == "2025-08-31"
+    assert table.schema.metadata[b"export_version"] == b"1"
+
+
+def test_export_json_is_valid_json_even_for_nan(claims, make_repo):
+    claim = claim_text("count", property="count", type="number", value=".nan", quote="x")
+    repo = make_repo([{**base_files(), "claims/count.yaml": claim}])
+    text = claims("export", repo=repo).stdout
+    assert "NaN" not in text and "Infinity" not in text
+    row = json.loads(text)["versions"][0]
+    assert row["value_data"] is None and row["value"] == "nan"
 
 
 def test_export_sqlite_replaces_an_existing_file(claims, story, tmp_path):
@@ -221,6 +333,7 @@ def test_export_sqlite_works_with_the_sqlite3_shell(claims, story, tmp_path):
     "args, message, code",
     [
         (["--format", "sqlite"], "--format sqlite writes a database file: give --output PATH", EXIT_USAGE),
+        (["--format", "parquet"], "--format parquet writes a database file: give --output PATH", EXIT_USAGE),
         (["--format", "xml"], "Invalid value for '--format'", EXIT_USAGE),
         (["-o", "{tmp}"], "is a directory", EXIT_CONFLICT),
         (["-o", "{tmp}/missing/out.json"], "no such directory", EXIT_USAGE),
@@ -282,11 +395,27 @@ def test_timeline_draws_lanes_marks_and_values(claims, story):
     assert "2 claims · 5 versions · 3 sources · published 2025-08-08 to 2025-08-31" in html
 
 
+def sha256_source(text: str) -> str:
+    import base64
+    import hashlib
+
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
 def test_timeline_is_self_contained(claims, story):
     html = timeline(claims, story)
     page = Page(html)
-    assert not page.tags & {"script", "link", "img", "iframe", "object", "embed"}
-    assert "default-src 'none'" in html
+    assert not page.tags & {"link", "img", "iframe", "object", "embed"}
+    # One inline script and one style, each allowed by its hash and nothing else.
+    assert len(page.scripts) == 1 and len(page.styles) == 1
+    policy = (
+        "default-src 'none'; "
+        f"style-src '{sha256_source(page.styles[0])}'; "
+        f"script-src '{sha256_source(page.scripts[0])}'; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+    assert f'<meta http-equiv="Content-Security-Policy" content="{policy}">' in html
+    assert "unsafe-inline" not in html and "unsafe-eval" not in html
     for name, value in page.attributes:
         if name in ("src", "href", "xlink:href"):
             assert value.startswith("#"), (name, value)
@@ -378,7 +507,7 @@ def test_timeline_escapes_everything(claims, make_repo):
     repo = make_repo([{**meta_files, "claims/c.yaml": claim}])
     html = timeline(claims, repo)
     page = Page(html)
-    assert "script" not in page.tags and "img" not in page.tags
+    assert len(page.scripts) == 1 and "alert" not in page.scripts[0] and "img" not in page.tags
     assert "<cite>&lt;b&gt;Headline&lt;/b&gt;</cite>" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
@@ -499,3 +628,22 @@ def test_export_json_is_one_row_a_line(claims, story):
     assert lines[:3] == ["{", '  "export_version": 1,', '  "truncated": false,']
     version_lines = lines[lines.index('  "versions": [') + 1 : -2]
     assert [json.loads(line.strip().rstrip(",")) for line in version_lines] == data["versions"]
+
+
+@pytest.mark.parametrize(
+    "text, kind, limit, shown",
+    [
+        ("Alaska > Anchorage > Joint Base Elmendorf-Richardson", "place", 48,
+         "… > Anchorage > Joint Base Elmendorf-Richardson"),
+        ("≠ Alaska > Anchorage > Joint Base Elmendorf-Richardson", "place", 40,
+         "≠ … > Joint Base Elmendorf-Richardson"),
+        ("Marco Rubio, Steve Witkoff, Sergei Lavrov, Yuri Ushakov", "people", 30,
+         "Marco Rubio, Steve Witkoff +2"),
+        ("a long statement of what was agreed at the summit", "text", 26, "a long statement of what…"),
+        ("Alaska", "place", 26, "Alaska"),
+    ],
+)  # fmt: skip
+def test_timeline_labels_keep_the_detail(text, kind, limit, shown):
+    from claimkit.timeline.layout import fit_label
+
+    assert fit_label(text, limit, kind) == shown and len(shown) <= limit

@@ -39,12 +39,15 @@ def record(claims, root, source, value, quote, *extra):
 def test_git_setup_is_idempotent_and_repo_local(claims, make_repo):
     import sys
 
+    from claimkit.gitdrivers import merge_command, textconv_command
+
     root = make_repo([base_files()])
     write_files(root, {".gitattributes": "seeds/**/*.txt -text"})
+    git(root, "config", "diff.claims.command", "old external diff")  # an older setup's driver
     first = claims("git-setup", repo=root)
     assert first.stdout == (
-        "set up git drivers for claim files: diff.claims.command, merge.claims.name, "
-        "merge.claims.driver, .gitattributes\n"
+        "set up git drivers for claim files: diff.claims.textconv, diff.claims.cachetextconv, "
+        "merge.claims.name, merge.claims.driver, -diff.claims.command, .gitattributes\n"
         "commit .gitattributes so that everyone's git uses them\n"
     )
     assert (root / ".gitattributes").read_text() == (
@@ -54,10 +57,13 @@ def test_git_setup_is_idempotent_and_repo_local(claims, make_repo):
     )
     config = git(root, "config", "--local", "--get-regexp", r"^(diff|merge)\.claims\.")
     assert config.splitlines() == [
-        f"diff.claims.command {sys.executable} -m claimkit diff-driver",
-        "merge.claims.name claims: field-wise three-way merge of claim files",
-        f"merge.claims.driver {sys.executable} -m claimkit merge-driver --marker-size %L %O %A %B %P",
+        f"diff.claims.textconv {textconv_command()}",
+        "diff.claims.cachetextconv true",
+        "merge.claims.name claims: three-way merge of claim files, a reading as one unit",
+        f"merge.claims.driver {merge_command()}",
     ]
+    assert f'{sys.executable} -m claimkit.textconv "$1"' in textconv_command()
+    assert f"{sys.executable} -m claimkit merge-driver --marker-size" in merge_command()
     again = claims("git-setup", repo=root)
     assert again.stdout == "git drivers already set up; nothing to do\n"
     assert (root / ".gitattributes").read_text().count("diff=claims") == 1
@@ -81,27 +87,18 @@ def test_git_setup_outside_git(claims, tmp_path):
     )
 
 
-SEMANTIC = (
-    "claims: summit-date: contradicted\n"
-    "    value: 2025-08-15 -> 2025-09-18 (contradicted)\n"
-    "    modality: scheduled -> asserted\n"
-    '    source: a2 (was a1), published 2025-08-24/2025-08-31, "Trump and Putin met"\n'
-    f'    quote: "{A2_QUOTE}"\n'
-)
-
-
-def test_git_diff_shows_the_semantic_change_above_the_plain_diff(claims, setup_repo):
+def test_git_diff_is_gits_own_patch_with_the_meaning_below(claims, setup_repo):
     record(claims, setup_repo, "a2", "2025-09-18", A2_QUOTE, "--modality", "asserted")
     old, new = (
         git(setup_repo, "rev-parse", "--short=7", f"{rev}:claims/summit-date.yaml").strip()
         for rev in ("HEAD~1", "HEAD")
     )
-    expected = SEMANTIC + (
+    expected = (
         "diff --git a/claims/summit-date.yaml b/claims/summit-date.yaml\n"
         f"index {old}..{new} 100644\n"
         "--- a/claims/summit-date.yaml\n"
         "+++ b/claims/summit-date.yaml\n"
-        "@@ -3,7 +3,7 @@ id: summit-date\n"
+        "@@ -3,9 +3,9 @@ id: summit-date\n"
         " event: alaska-summit-2025\n"
         " property: date\n"
         " type: date\n"
@@ -109,38 +106,81 @@ def test_git_diff_shows_the_semantic_change_above_the_plain_diff(claims, setup_r
         "-modality: scheduled\n"
         "-source: a1\n"
         '-quote: "scheduled to meet next Friday in Alaska"\n'
+        "-#= reading: 2025-08-15 [date, scheduled]\n"
+        "-#= source: a1\n"
         "+value: 2025-09-18\n"
         "+modality: asserted\n"
         "+source: a2\n"
         f'+quote: "{A2_QUOTE}"\n'
+        "+#= reading: 2025-09-18 [date, asserted]\n"
+        "+#= source: a2\n"
     )
     assert git(setup_repo, "diff", "HEAD~1", "HEAD") == expected
-    # git's own plain diff is the same text below the header.
-    assert git(setup_repo, "diff", "--no-ext-diff", "HEAD~1", "HEAD") == expected[len(SEMANTIC) :]
-    log = git(setup_repo, "log", "-p", "--ext-diff", "-1", "--format=%s")
-    assert log == "summit-date: 2025-08-15 -> 2025-09-18 (contradicted) [a2]\n\n" + expected
-    assert git(setup_repo, "show", "--ext-diff", "--format=", "HEAD") == expected
-    # Without --ext-diff, log and show keep git's plain diff.
-    assert "claims: summit-date" not in git(setup_repo, "log", "-p", "-1")
+    assert git(setup_repo, "show", "--format=", "HEAD") == expected
+    assert "#= reading" in git(setup_repo, "log", "-p", "-1")
+    # git's own options work as they do without the driver.
+    unified0 = git(setup_repo, "diff", "-U0", "HEAD~1", "HEAD").splitlines()
+    assert "@@ -6,6 +6,6 @@ type: date" in unified0 and not [x for x in unified0 if x[:1] == " "]
+    words = git(setup_repo, "diff", "--color-words", "HEAD~1", "HEAD")
+    assert "\x1b[31m2025-08-15\x1b[m\x1b[32m2025-09-18\x1b[m [date, " in words
+    assert "value: \x1b[31m2025-08-15\x1b[m\x1b[32m2025-09-18\x1b[m" in words
+    plain_words = git(setup_repo, "diff", "--word-diff", "HEAD~1", "HEAD")
+    assert "modality: [-scheduled-]{+asserted+}" in plain_words
+    # Without the driver: the same patch, less the meaning.
+    bare = git(setup_repo, "diff", "--no-textconv", "HEAD~1", "HEAD")
+    assert "#=" not in bare and bare.startswith(expected[:120])
+    # git keeps the converted text per blob: a second diff does not run the tool.
+    assert git(setup_repo, "notes", "--ref", "textconv/claims", "list").strip()
 
 
-def test_git_diff_of_the_working_tree_from_a_subfolder_and_git_apply(claims, setup_repo):
+def test_a_date_range_is_spelled_out_and_broken_files_still_diff(setup_repo):
     text = (setup_repo / "claims" / "summit-date.yaml").read_text()
-    write_files(setup_repo, {"claims/summit-date.yaml": text.replace("scheduled\n", "alleged\n")})
+    write_files(setup_repo, {"claims/summit-date.yaml": text.replace("2025-08-15", "2025-08")})
     patch = subprocess.run(["git", "diff"], cwd=setup_repo / "seeds", capture_output=True,
                            text=True, check=True).stdout  # fmt: skip
-    assert patch.startswith(
-        "claims: summit-date: edited\n"
-        "    value: 2025-08-15 (edited)\n"
-        "    modality: scheduled -> alleged\n"
-        '    source: a1, published 2025-08-08, "Trump and Putin Set to Meet in Alaska"\n'
-        '    quote: "scheduled to meet next Friday in Alaska"\n'
-        "diff --git a/claims/summit-date.yaml b/claims/summit-date.yaml\n"
+    assert "+#= reading: 2025-08 (between 2025-08-01 and 2025-08-31) [date, scheduled]\n" in patch
+    write_files(setup_repo, {"claims/broken.yaml": "id: [\n"})
+    git(setup_repo, "add", "claims")
+    shown = git(setup_repo, "diff", "--cached", "--", "claims/broken.yaml")
+    assert shown.endswith(
+        "@@ -0,0 +1,2 @@\n+id: [\n+#= not readable as a claim: claims/broken.yaml:2:1: invalid YAML: "
+        "did not find expected node content [yaml-syntax]\n"
     )
+
+
+def test_a_patch_for_git_apply_is_made_without_the_meaning(setup_repo):
+    text = (setup_repo / "claims" / "summit-date.yaml").read_text()
+    write_files(setup_repo, {"claims/summit-date.yaml": text.replace("scheduled\n", "alleged\n")})
+    patch = git(setup_repo, "diff", "--no-textconv")
     git(setup_repo, "checkout", "--", "claims")
     (setup_repo / "fix.patch").write_text(patch)
-    git(setup_repo, "apply", "fix.patch")  # the header is commentary to git apply
+    git(setup_repo, "apply", "fix.patch")
     assert "modality: alleged\n" in (setup_repo / "claims" / "summit-date.yaml").read_text()
+
+
+def test_a_broken_tool_leaves_git_working_with_one_warning(claims, setup_repo):
+    import sys
+
+    root = setup_repo
+    for key in ("diff.claims.textconv", "merge.claims.driver"):
+        value = git(root, "config", key).strip()
+        git(root, "config", key, value.replace(sys.executable, "/gone/venv/bin/python"))
+    git(root, "update-ref", "-d", "refs/notes/textconv/claims")
+    branch(root, "later")
+    record(claims, root, "a2", "2025-09-18", A2_QUOTE, "--modality", "asserted")
+    shown = run_git(root, "diff", "--color-words", "main", "later", "--", "claims", "seeds")
+    assert shown.returncode == 0
+    assert "value: \x1b[31m2025-08-15\x1b[m\x1b[32m2025-09-18\x1b[m" in shown.stdout
+    assert "#=" not in shown.stdout
+    assert shown.stderr.count("warning: the claims git driver") == 1
+    assert "/gone/venv/bin/python -m claimkit" in shown.stderr
+    branch(root, "base", "main")
+    record(claims, root, "a3", "2025-08-16", A3_QUOTE, "--modality", "asserted")
+    merged = run_git(root, "merge", "--no-edit", "later")
+    assert merged.returncode == 1 and "warning: the claims git driver" in merged.stderr
+    text = (root / "claims" / "summit-date.yaml").read_text()
+    assert "<<<<<<< ours\n" in text and ">>>>>>> theirs\n" in text  # git's own markers
+    assert git(root, "status", "--porcelain") == "UU claims/summit-date.yaml\n"
 
 
 def test_git_diff_of_added_and_removed_claims(claims, setup_repo):
@@ -149,33 +189,13 @@ def test_git_diff_of_added_and_removed_claims(claims, setup_repo):
         quote="meet next Friday in Alaska")})  # fmt: skip
     git(setup_repo, "add", "claims")
     added = git(setup_repo, "diff", "--cached")
-    assert added.startswith(
-        "claims: summit-place: added\n"
-        "    value: Alaska (new claim)\n"
-        '    source: a1, published 2025-08-08, "Trump and Putin Set to Meet in Alaska"\n'
-        '    quote: "meet next Friday in Alaska"\n'
-        "diff --git a/claims/summit-place.yaml b/claims/summit-place.yaml\n"
-        "new file mode 100644\n"
-        "index 0000000.."
-    )
-    assert "--- /dev/null\n+++ b/claims/summit-place.yaml\n@@ -0,0 +1,10 @@\n" in added
+    assert "new file mode 100644\n" in added and "--- /dev/null\n" in added
+    assert added.endswith("+#= reading: Alaska [place, scheduled]\n+#= source: a1\n")
     git(setup_repo, "commit", "-qm", "place")
     git(setup_repo, "rm", "-q", "claims/summit-date.yaml")
     removed = git(setup_repo, "diff", "--cached")
-    assert removed.startswith(
-        "claims: summit-date: removed\n    value: 2025-08-15 (claim removed)\n"
-    )
     assert "deleted file mode 100644\n" in removed and "+++ /dev/null\n" in removed
-
-
-def test_git_diff_of_a_file_that_is_not_a_claim_still_shows_the_plain_diff(setup_repo):
-    write_files(setup_repo, {"claims/broken.yaml": "id: [\n"})
-    git(setup_repo, "add", "claims")
-    shown = git(setup_repo, "diff", "--cached")
-    assert shown.startswith(
-        "claims: claims/broken.yaml: not readable as a claim: b/claims/broken.yaml:2:1: invalid YAML"
-    )
-    assert shown.endswith("+++ b/claims/broken.yaml\n@@ -0,0 +1 @@\n+id: [\n")
+    assert removed.endswith("-#= reading: 2025-08-15 [date, scheduled]\n-#= source: a1\n")
 
 
 def test_git_diff_of_a_rename(setup_repo):
@@ -230,40 +250,92 @@ def test_a_new_article_merges_with_a_comment_added_elsewhere(claims, setup_repo)
     ).replace("id: summit-date\n", "# Reviewed by the desk.\nid: summit-date\n")
 
 
-def test_two_new_values_for_one_field_conflict_naming_both_sources(claims, setup_repo):
-    root = setup_repo
+def two_readings(claims, root):
+    """Branch `later` records a2's reading, `base` (checked out) a3's: both from a1's."""
     branch(root, "later")
     record(claims, root, "a2", "2025-09-18", A2_QUOTE, "--modality", "asserted")
     branch(root, "base", "main")
+    text = (root / "claims" / "summit-date.yaml").read_text()
+    write_files(root, {"claims/summit-date.yaml": text.replace(
+        "event: alaska-summit-2025\n", "event: alaska-summit-2025  # the one in August\n")})  # fmt: skip
+    git(root, "commit", "-qam", "A comment on an unchanged field")
     record(claims, root, "a3", "2025-08-16", A3_QUOTE, "--modality", "asserted")
+
+
+A2_WORDS = 'source a2, published 2025-08-24/2025-08-31, "Trump and Putin met"'
+A3_WORDS = 'source a3, published 2025-08-17, "Summit at the base"'
+
+
+def test_two_readings_are_one_conflict_naming_both_articles(claims, setup_repo):
+    root = setup_repo
+    two_readings(claims, root)
     merged = run_git(root, "merge", "--no-edit", "later")
     assert merged.returncode != 0
     assert "CONFLICT (content): Merge conflict in claims/summit-date.yaml" in merged.stdout
     assert (
-        "claims: conflict in claims/summit-date.yaml: value, source, quote set differently by "
-        "ours (source a3) and theirs (source a2)"
+        "claims: conflict of readings in claims/summit-date.yaml: ours (source a3) and theirs "
+        "(source a2) cite different articles"
     ) in merged.stderr
+    # The whole reading is one block: no side's value can end up with the other's source,
+    # and the comment ours added to an unchanged field is kept.
     assert (root / "claims" / "summit-date.yaml").read_text() == (
         "# yaml-language-server: $schema=../schema/claim.schema.json\n"
         "id: summit-date\n"
-        "event: alaska-summit-2025\n"
+        "event: alaska-summit-2025  # the one in August\n"
         "property: date\n"
         "type: date\n"
-        "<<<<<<< ours (source a3)\n"
+        f"<<<<<<< ours: {A3_WORDS}\n"
         "value: 2025-08-16\n"
-        "=======\n"
-        "value: 2025-09-18\n"
-        ">>>>>>> theirs (source a2)\n"
         "modality: asserted\n"
-        "<<<<<<< ours (source a3)\n"
         "source: a3\n"
         f'quote: "{A3_QUOTE}"\n'
         "=======\n"
+        "value: 2025-09-18\n"
+        "modality: asserted\n"
         "source: a2\n"
         f'quote: "{A2_QUOTE}"\n'
-        ">>>>>>> theirs (source a2)\n"
+        f">>>>>>> theirs: {A2_WORDS}\n"
     )
     assert git(root, "status", "--porcelain") == "UU claims/summit-date.yaml\n"
+
+
+@pytest.mark.parametrize("style", ["diff3", "zdiff3"])
+def test_a_conflict_of_readings_honours_the_conflict_style_and_marker_size(
+    claims, setup_repo, style
+):
+    root = setup_repo
+    git(root, "config", "merge.conflictStyle", style)
+    write_files(root, {".gitattributes": (root / ".gitattributes").read_text().replace(
+        "merge=claims", "merge=claims conflict-marker-size=10")})  # fmt: skip
+    git(root, "commit", "-qam", "Longer markers")
+    two_readings(claims, root)
+    assert run_git(root, "merge", "--no-edit", "later").returncode != 0
+    text = (root / "claims" / "summit-date.yaml").read_text()
+    assert (
+        f"<<<<<<<<<< ours: {A3_WORDS}\nvalue: 2025-08-16\nmodality: asserted\nsource: a3\n"
+        f'quote: "{A3_QUOTE}"\n'
+        '|||||||||| base: source a1, published 2025-08-08, "Trump and Putin Set to Meet in Alaska"\n'
+        "value: 2025-08-15\nmodality: scheduled\nsource: a1\n"
+        'quote: "scheduled to meet next Friday in Alaska"\n'
+        "==========\nvalue: 2025-09-18\n"
+    ) in text
+    assert text.endswith(f">>>>>>>>>> theirs: {A2_WORDS}\n")
+
+
+def test_one_article_edited_on_both_sides_merges_field_by_field(claims, setup_repo):
+    root = setup_repo
+    text = (root / "claims" / "summit-date.yaml").read_text()
+    branch(root, "quote")
+    write_files(root, {"claims/summit-date.yaml": text.replace(
+        "modality: scheduled\n", "modality: scheduled\ntime_expression: next Friday\n")})  # fmt: skip
+    git(root, "commit", "-qam", "time expression")
+    branch(root, "note", "main")
+    write_files(root, {"claims/summit-date.yaml": text + 'note: "A plan, not a fact."\n'})
+    git(root, "commit", "-qam", "note")
+    merged = run_git(root, "merge", "--no-edit", "quote")
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    result = (root / "claims" / "summit-date.yaml").read_text()
+    assert "time_expression: next Friday\n" in result and 'note: "A plan, not a fact."\n' in result
 
 
 # The merge itself, without git ---------------------------------------------------------------
@@ -280,22 +352,36 @@ BASE = "id: x\nvalue: 1\nnote: n\n"
         ("id: x\nvalue: 2\nnote: n\n", "id: x\nvalue: 1\nnote: m  # why\nextra: e\n",
          "id: x\nvalue: 2\nnote: m  # why\nextra: e\n", []),
         ("id: x\nvalue: 2\n", "id: x\nvalue: 1\nnote: m\n",
-         "id: x\nvalue: 2\n<<<<<<< ours (no source)\n=======\nnote: m\n>>>>>>> theirs (no source)\n",
+         "id: x\nvalue: 2\n<<<<<<< ours: no source\n=======\nnote: m\n>>>>>>> theirs: no source\n",
          ["note"]),
         ("source: a\nvalue: 2\n", "source: b\nvalue: 3\n",
-         "<<<<<<< ours (source a)\nsource: a\nvalue: 2\n=======\nsource: b\nvalue: 3\n>>>>>>> theirs (source b)\n",
-         ["source", "value"]),
+         "<<<<<<< ours: source a\nsource: a\nvalue: 2\n=======\nsource: b\nvalue: 3\n>>>>>>> theirs: source b\n",
+         ["reading"]),
+        # Both sides cite other articles, and the new modality is the same: it stays inside.
+        ("id: x\nvalue: 2\nmodality: alleged\nsource: a\n", "id: x\nvalue: 3\nmodality: alleged\nsource: b\n",
+         "id: x\n<<<<<<< ours: source a\nvalue: 2\nmodality: alleged\nsource: a\n=======\n"
+         "value: 3\nmodality: alleged\nsource: b\n>>>>>>> theirs: source b\n", ["reading"]),
     ],
 )  # fmt: skip
 def test_merge_by_field(ours, theirs, expected, conflicts):
-    from claimkit.gitdrivers import merge_claims
+    from claimkit.gitmerge import merge_claims
 
     result = merge_claims(BASE, ours, theirs)
     assert (result.text, result.conflicts) == (expected, conflicts)
 
 
+def test_a_comment_theirs_added_to_an_unchanged_field_is_kept():
+    from claimkit.gitmerge import merge_claims
+
+    base = "id: x\nevent: e\nvalue: 1\n"
+    ours = "id: x\nevent: e\nvalue: 2\n"
+    theirs = "id: x\nevent: e  # checked\nvalue: 1\n"
+    result = merge_claims(base, ours, theirs)
+    assert (result.text, result.conflicts) == ("id: x\nevent: e  # checked\nvalue: 2\n", [])
+
+
 def test_merge_of_files_that_are_not_mappings_falls_back_to_lines():
-    from claimkit.gitdrivers import merge_claims
+    from claimkit.gitmerge import merge_claims
 
     result = merge_claims("a\nb\nc\n", "- a\nb\nc\n", "a\nb\n- c\n")
     assert (result.text, result.conflicts, result.line_merged) == ("- a\nb\n- c\n", [], True)

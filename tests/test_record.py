@@ -247,6 +247,7 @@ def test_add_source_registers_the_text_byte_for_byte(claims, repo, tmp_path):
     assert (repo / "seeds/2025-08/a3.txt").read_bytes() == ARTICLE3.encode()
     digest = hashlib.sha256(ARTICLE3.encode()).hexdigest()
     assert (repo / "seeds/2025-08/a3.yaml").read_text() == (
+        "# yaml-language-server: $schema=../../schema/source.schema.json\n"
         "id: a3\n"
         "title: 'Leaders met: a report'\n"
         "outlet: Example News\n"
@@ -275,6 +276,11 @@ def test_add_source_json(claims, repo, tmp_path):
     assert data["source"]["id"] == "003_x" and data["source"]["path"] == "seeds/003_x.yaml"
     assert data["source"]["published_basis"] == "No dateline." and data["commit"] is None
     assert data["text"] == "seeds/003_x.txt"
+    assert (
+        (repo / "seeds/003_x.yaml")
+        .read_text()
+        .startswith("# yaml-language-server: $schema=../schema/source.schema.json\nid: 003_x\n")
+    )
 
 
 @pytest.mark.parametrize(

@@ -163,7 +163,7 @@ def test_review_lists_errors_and_fails(claims, story):
         "'September' where the article has '2025.') [`quote-verbatim`]\n"
     ) in result.stdout
     assert (
-        "  - **error** `seeds/a3.yaml:7:9` sha256 does not match the article text" in result.stdout
+        "  - **error** `seeds/a3.yaml:8:9` sha256 does not match the article text" in result.stdout
     )
     assert result.stdout.endswith(
         "**Verdict:** not ready: 2 claims changed, 1 source changed; 2 errors; 1 warning; "

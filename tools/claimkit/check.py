@@ -19,6 +19,7 @@ from .findings import (  # noqa: F401 (the names other modules take from here)
 )
 from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo
 from .rules import CLAIM_RULES, SOURCE_RULES
+from .rules.schema import schema_drift
 from .yamlio import Document, load_mapping
 
 
@@ -53,7 +54,7 @@ def collect_files(repo: ClaimsRepo, paths: Iterable[Path]) -> tuple[list[Path], 
 def check_files(repo: ClaimsRepo, paths: Iterable[Path] = ()) -> Report:
     claim_files, source_files = collect_files(repo, paths)
     context = Context(repo)
-    problems: list[Problem] = []
+    problems: list[Problem] = schema_drift(repo.root)
     misnamed = [f for f in repo.misnamed_claim_files() if f in claim_files or not paths]
     for file in misnamed:
         message = (

@@ -186,17 +186,25 @@ def main(ctx: click.Context, repo: Path | None, color: str, no_pager: bool):
 
 @main.command()
 @click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--install-from",
+    "install",
+    metavar="SPEC",
+    help="What CI and pre-commit install claims from: a pinned version or a git URL at a "
+    "commit (git+https://...@SHA) [default: this version, pinned].",
+)
 @click.pass_context
-def init(ctx: click.Context, path: Path | None):
+def init(ctx: click.Context, path: Path | None, install: str | None):
     """Create an empty claims repository at PATH (default: the current directory).
 
-    Makes claims/, seeds/, schema/ (the JSON Schema files editors use) and .gitattributes,
-    and runs `git init` if PATH is not yet in a git repository. Existing files are kept.
+    Makes claims/, seeds/, schema/ (the JSON Schema files editors use), .gitattributes, the
+    CI workflow .github/workflows/claims.yml and .pre-commit-config.yaml, and runs `git init`
+    if PATH is not yet in a git repository. Existing files are kept.
     """
     from .scaffold import init_repository
 
     target = path or ctx.obj["repo"] or Path.cwd()
-    created = init_repository(target)
+    created = init_repository(target, install)
     if created:
         click.echo(f"initialised claims repository in {target}: created {', '.join(created)}")
     else:
@@ -374,10 +382,19 @@ def show(ctx, claim_id, rev, as_of, fmt):
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@format_option("text", "json", "github", help="github prints workflow annotations.")
+@format_option(
+    "text", "json", "github",
+    help="github prints workflow annotations; it is the default when GITHUB_ACTIONS is set.",
+)  # fmt: skip
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option(
+    "--hook",
+    is_flag=True,
+    help="As a commit hook: check PATHS that git tracks or has staged (never untracked "
+    "files), and the claims citing a changed source.",
+)
 @click.pass_context
-def check(ctx, paths, fmt, strict):
+def check(ctx, paths, fmt, strict, hook):
     """Validate claim and source files: all of them, or those under PATHS.
 
     Errors are faults in the record (schema, id, source, sha256, verbatim quote, value);
@@ -388,7 +405,16 @@ def check(ctx, paths, fmt, strict):
     from .render import check as render
 
     repo = open_repo(ctx)
+    if hook:
+        from .hook import hook_paths
+
+        paths = hook_paths(repo, list(paths))
+        if not paths:
+            return  # nothing this commit adds or changes is a claim or a source
     report = check_files(repo, paths)
+    default = ctx.get_parameter_source("fmt") == click.core.ParameterSource.DEFAULT
+    if default and os.environ.get("GITHUB_ACTIONS") == "true":
+        fmt = "github"  # as yamllint does: GitHub's own format inside GitHub Actions
     render.emit_check(fmt, report)
     if report.errors or (strict and report.warnings):
         sys.exit(1)

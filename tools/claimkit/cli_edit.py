@@ -162,8 +162,15 @@ def add_source(ctx, file, published, title, outlet, url, basis, source_id, folde
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the review to FILE instead of standard output.",
 )
+@click.option(
+    "--comment",
+    "comment_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the pull-request comment to FILE: a marker to find it again, and the "
+    "review cut to GitHub's 65,000 characters.",
+)
 @click.pass_context
-def review(ctx, revisions, fmt, output_file):
+def review(ctx, revisions, fmt, output_file, comment_file):
     """A Markdown review of every claim changed between BASE and HEAD, for a pull request.
 
     Takes BASE..HEAD, BASE...HEAD (from the merge base, as a pull request compares) or BASE
@@ -171,10 +178,12 @@ def review(ctx, revisions, fmt, output_file):
     its published date and quote, the earlier versions in HEAD's history that the new value
     contradicts (any of them, not only the previous one), and every `claims check` problem in
     the changed claim and source files, checked as they are at HEAD. Ends with a one-line
-    verdict. In GitHub Actions the Markdown is also appended to $GITHUB_STEP_SUMMARY.
+    verdict. In GitHub Actions the Markdown is also appended to $GITHUB_STEP_SUMMARY (cut to
+    its 1 MiB). A review cut to fit keeps whole claim sections and counts those left out.
 
     Exit 0, or 1 when the changed files have check errors.
     """
+    from . import ci
     from .errors import UsageError
     from .files import atomic_write
     from .gitio import GitHistory
@@ -197,11 +206,16 @@ def review(ctx, revisions, fmt, output_file):
             raise UsageError(f"--output {output_file}: {err.strerror}") from None
     else:
         output(text.rstrip("\n"))
+    if comment_file is not None:
+        try:
+            atomic_write(comment_file, ci.comment_body(markdown).encode("utf-8"))
+        except OSError as err:
+            raise UsageError(f"--comment {comment_file}: {err.strerror}") from None
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         try:
             with open(summary, "a", encoding="utf-8") as handle:
-                handle.write(markdown + "\n")
+                handle.write(ci.summary_text(markdown) + "\n")
         except OSError as err:
             raise UsageError(f"GITHUB_STEP_SUMMARY {summary}: {err.strerror}") from None
     if result.errors:
@@ -213,12 +227,13 @@ def review(ctx, revisions, fmt, output_file):
 def git_setup(ctx):
     """Install the claims diff and merge drivers in this repository (idempotent).
 
-    Sets diff.claims.command and merge.claims.driver in the repository's own git config
-    (.git/config, nothing global) and adds `claims/*.yaml diff=claims merge=claims` to
-    .gitattributes. Then `git diff`, `git log -p --ext-diff` and `git show --ext-diff` print
-    each claim's change (value and change kind, source, quote) above the plain diff, and
-    `git merge` merges claim files field by field. Run it again after moving the installation:
-    the drivers run this Python by its absolute path.
+    Sets diff.claims.textconv (cached) and merge.claims.driver in the repository's own git
+    config (.git/config, nothing global) and adds `claims/*.yaml diff=claims merge=claims` to
+    .gitattributes. Then `git diff`, `git log -p` and `git show` keep git's own patch, with
+    every option and colour, and show each claim's meaning below its text; `git merge` keeps
+    each article's reading whole. A missing or broken tool leaves git working, with one
+    warning. Run it again after moving the installation: the drivers run this Python by its
+    absolute path.
     """
     from .gitdrivers import git_setup as setup
 
@@ -230,6 +245,21 @@ def git_setup(ctx):
             click.echo("commit .gitattributes so that everyone's git uses them")
     else:
         click.echo("git drivers already set up; nothing to do")
+
+
+@main.command("textconv")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def textconv(file):
+    """git's textconv filter for claim files (installed by `claims git-setup`).
+
+    Prints FILE as it is, then its meaning in lines starting `#= `: the value as words with
+    its type and modality, the other readings of `also`, and the source. git diffs that text
+    with its own options (colour, -U0, --word-diff, --color-words) and caches it per blob.
+    """
+    from .files import read_bytes
+    from .textconv import textconv as convert
+
+    sys.stdout.write(convert(read_bytes(file, str(file)), str(file)))
 
 
 @main.command("diff-driver", context_settings={"ignore_unknown_options": True})
@@ -269,7 +299,7 @@ def merge_driver(base, ours, theirs, path, marker_size):
     status is 1 so that git reports it. Files that are not claim mappings merge line by line.
     """
     from .files import atomic_write
-    from .gitdrivers import merge_claim_files
+    from .gitmerge import merge_claim_files
     from .render import review as render_review
 
     display = path or str(ours)

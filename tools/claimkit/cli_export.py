@@ -56,12 +56,23 @@ def read_history(repo):
     return histories, sources, truncated, head
 
 
+def commit_details(repo, histories) -> dict[str, tuple[str, str, str]]:
+    """Date, author and subject of every commit that recorded a version."""
+    from .gitio import GitHistory, commit_details
+
+    shas = list(dict.fromkeys(v.commit for versions in histories.values() for v in versions))
+    with GitHistory(repo.root) as git:
+        return commit_details(git, shas)
+
+
 @main.command("export")
 @format_option(
     "json",
     "csv",
     "sqlite",
-    help="json: claims, sources and versions; csv: the versions; sqlite: a database of all three.",
+    "parquet",
+    help="json: claims, sources and versions; csv: the versions; sqlite: a database of all "
+    "of them and the commits, with a Datasette metadata file beside it; parquet: the versions.",
 )
 @click.option(
     "-o",
@@ -83,8 +94,15 @@ def export(ctx, fmt, output):
     from . import export as exporting
     from .errors import UsageError
 
-    if fmt == "sqlite" and output is None:
-        raise UsageError("--format sqlite writes a database file: give --output PATH")
+    if fmt in ("sqlite", "parquet") and output is None:
+        raise UsageError(f"--format {fmt} writes a database file: give --output PATH")
+    if fmt == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise UsageError(
+                "--format parquet needs pyarrow: pip install 'claimkit[parquet]'"
+            ) from None
     repo = open_repo(ctx)
     if output is not None:
         check_output(repo, output)
@@ -93,13 +111,26 @@ def export(ctx, fmt, output):
     with collector_paused():  # every version becomes a row: no cycles, many objects
         histories, source_cache, truncated, _head = read_history(repo)
         sources = {source_id: source_cache.get(source_id) for source_id in repo.source_paths()}
+        commits = commit_details(repo, histories) if fmt in ("sqlite", "parquet") else None
         data = exporting.build(
-            histories, sources, truncated, source_path=lambda source: repo.relative(source.path)
-        )
-        if fmt != "sqlite":
+            histories, sources, truncated, source_path=lambda source: repo.relative(source.path),
+            commits=commits,
+        )  # fmt: skip
+        if fmt not in ("sqlite", "parquet"):
             text = exporting.to_json(data) if fmt == "json" else exporting.to_csv(data.versions)
     if fmt == "sqlite":
-        write_output(output, lambda path: exporting.write_sqlite(data, path))
+        from . import export_db
+        from .files import atomic_write
+
+        write_output(output, lambda path: export_db.write_sqlite(data, path))
+        meta = export_db.metadata_path(output)
+        write_output(
+            meta, lambda path: atomic_write(path, export_db.metadata_yaml(output).encode())
+        )
+    elif fmt == "parquet":
+        from . import export_db
+
+        write_output(output, lambda path: export_db.write_parquet(data, path))
     else:
         if output is None:
             click.echo(text, nl=False)
@@ -108,6 +139,8 @@ def export(ctx, fmt, output):
 
         write_output(output, lambda path: atomic_write(path, text.encode("utf-8")))
     count = len(data.versions)
+    if fmt == "sqlite":
+        click.echo(f"wrote {export_db.metadata_path(output)}: Datasette metadata")
     click.echo(
         f"wrote {output}: {plural(count, 'version')} of {plural(len(data.claims), 'claim')} "
         f"from {plural(len(data.sources), 'source')}"

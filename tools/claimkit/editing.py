@@ -341,7 +341,10 @@ def add_source(
         "id": source_id, "title": title, "outlet": outlet or None, "url": url or None,
         "published": published, "published_basis": basis or DEFAULT_BASIS, "sha256": digest,
     }  # fmt: skip
-    meta_text = dump_mapping(meta)
+    # The modeline lets editors validate the file; its path climbs from the file's folder.
+    depth = len(Path(repo.relative(meta_path)).parts) - 1
+    modeline = f"# yaml-language-server: $schema={'../' * depth}schema/source.schema.json\n"
+    meta_text = dump_mapping(meta, header=modeline)
     doc = parse_mapping(meta_text, repo.relative(meta_path))
     item = Item(doc.path, meta_path, doc)
     context = Context(repo)

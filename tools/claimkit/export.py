@@ -1,25 +1,22 @@
-"""Exports of the whole history: rows from versions (pure), and JSON, CSV and SQLite from rows.
+"""Exports of the whole history: rows from versions (pure), and JSON and CSV from rows.
 
 Every format carries the same version rows, documented in docs/export.md. A version row is
 flat: the claim's fields, the value as text (and as data, and for dates its bounds), the change
 kind against the chronologically previous version, the source's title and publication date
-(and its bounds), and the commit that recorded it.
+(and its bounds), and the commit that recorded it. SQLite and Parquet are in export_db.py.
 """
 
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 from .compare import CONTRADICTED
 from .dates import DateRange, parse_date
-from .files import replacing
 from .history import Version, chronological
 from .model import Source
 from .quotes import quote_text
@@ -51,6 +48,7 @@ class Export:
     sources: list[dict[str, Any]]
     versions: list[dict[str, Any]]
     truncated: bool = False  # a shallow clone: older versions are missing
+    commits: list[dict[str, Any]] = field(default_factory=list)  # sha, recorded, subject, author
 
 
 def _bounds(date: DateRange | None) -> tuple[str | None, str | None]:
@@ -87,7 +85,7 @@ def version_row(version: Version, position: int) -> dict[str, Any]:
         "value_upper": value_upper,
         "modality": claim.modality if claim else None,
         "change": version.change,
-        "detail": version.detail,
+        "detail": version.detail or None,
         "source": claim.source if claim else None,
         "title": source.title if source else None,
         "published": source.published if source else None,
@@ -150,6 +148,7 @@ def build(
     sources: dict[str, Source | None],
     truncated: bool = False,
     source_path=lambda source: source.path.as_posix(),
+    commits: dict[str, tuple[str, str, str]] | None = None,
 ) -> Export:
     """Rows for every version of every claim, in claim id order and each claim's story order.
 
@@ -172,7 +171,13 @@ def build(
         source = sources.get(source_id)
         path = source_path(source) if source else None
         source_rows.append(source_row(source_id, source, citing.get(source_id, 0), path))
-    return Export(claims, source_rows, versions, truncated)
+    details = commits or {}
+    commit_rows = []
+    for sha in dict.fromkeys(row["commit_sha"] for row in versions):
+        recorded, author, subject = details.get(sha, (None, None, None))
+        recorded = recorded or next(r["recorded"] for r in versions if r["commit_sha"] == sha)
+        commit_rows.append({"sha": sha, "recorded": recorded, "subject": subject, "author": author})
+    return Export(claims, source_rows, versions, truncated, commit_rows)
 
 
 # Formats ----------------------------------------------------------------------------------------
@@ -181,6 +186,7 @@ def build(
 def to_json(export: Export) -> str:
     """One JSON document, one row a line: readable, diffable, and written by the C encoder
     (an indented dump runs Python's encoder instead, several times slower on a big history)."""
+    # allow_nan=False: no NaN or Infinity, which are not JSON; values are made finite first.
     row = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 
     def rows(name: str, items: list) -> str:
@@ -188,16 +194,28 @@ def to_json(export: Export) -> str:
         return f'  "{name}": [\n{body}\n  ]' if items else f'  "{name}": []'
 
     head = f'  "export_version": {EXPORT_VERSION},\n  "truncated": {row(export.truncated)}'
-    parts = [head, rows("claims", export.claims), rows("sources", export.sources)]
-    parts.append(rows("versions", export.versions))
+    parts = [head, rows("claims", [finite(r) for r in export.claims])]
+    parts.append(rows("sources", export.sources))
+    parts.append(rows("versions", [finite(r) for r in export.versions]))
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
-def _sqlite_cell(name: str, value: Any) -> Any:
-    """A value as one SQLite cell: value_data as JSON text, booleans as 0 and 1, None as NULL."""
-    if name == "value_data" and value is not None:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False)
-    return value
+def finite(row: dict[str, Any]) -> dict[str, Any]:
+    """A row whose value_data holds no NaN or infinity (a YAML `.nan`, `.inf`): those become
+    null, JSON having no word for them; `value` keeps them as text."""
+    data = row.get("value_data")
+
+    def clean(value):
+        if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+            return None
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        return value
+
+    cleaned = clean(data)
+    return row if cleaned == data and data == data else {**row, "value_data": cleaned}
 
 
 def _csv_cell(name: str, value: Any) -> str:
@@ -219,99 +237,3 @@ def to_csv(rows: Iterable[dict[str, Any]]) -> str:
     for row in rows:
         writer.writerow([_csv_cell(name, row[name]) for name in VERSION_FIELDS])
     return out.getvalue()
-
-
-SQLITE_SCHEMA = """
-CREATE TABLE sources (
-    id TEXT PRIMARY KEY,
-    title TEXT,
-    outlet TEXT,
-    url TEXT,
-    published TEXT,
-    published_lower TEXT,
-    published_upper TEXT,
-    published_basis TEXT,
-    sha256 TEXT,
-    path TEXT,
-    versions INTEGER NOT NULL
-);
-CREATE TABLE claims (
-    id TEXT PRIMARY KEY,
-    event TEXT,
-    property TEXT,
-    type TEXT,
-    value TEXT,
-    value_data TEXT,
-    modality TEXT,
-    source TEXT REFERENCES sources(id),
-    versions INTEGER NOT NULL,
-    contested INTEGER NOT NULL,
-    first_published TEXT,
-    last_published TEXT
-);
-CREATE TABLE versions (
-    id INTEGER PRIMARY KEY,
-    claim TEXT NOT NULL REFERENCES claims(id),
-    position INTEGER NOT NULL,
-    event TEXT,
-    property TEXT,
-    type TEXT,
-    value TEXT,
-    value_data TEXT,
-    value_lower TEXT,
-    value_upper TEXT,
-    modality TEXT,
-    change TEXT NOT NULL,
-    detail TEXT,
-    source TEXT REFERENCES sources(id),
-    title TEXT,
-    published TEXT,
-    published_lower TEXT,
-    published_upper TEXT,
-    commit_sha TEXT NOT NULL,
-    recorded TEXT NOT NULL,
-    out_of_order INTEGER NOT NULL,
-    quote TEXT,
-    time_expression TEXT,
-    note TEXT,
-    error TEXT
-);
-CREATE UNIQUE INDEX versions_claim_position ON versions (claim, position);
-CREATE INDEX versions_source ON versions (source);
-CREATE INDEX versions_change ON versions (change);
-CREATE INDEX versions_published ON versions (published_lower);
-CREATE INDEX versions_commit ON versions (commit_sha);
-CREATE INDEX claims_event ON claims (event);
-"""
-
-
-def _insert(db, table: str, fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> None:
-    names = ", ".join(fields)
-    marks = ", ".join("?" * len(fields))
-    db.executemany(
-        f"INSERT INTO {table} ({names}) VALUES ({marks})",
-        ([_sqlite_cell(name, row[name]) for name in fields] for row in rows),
-    )
-
-
-def write_sqlite(export: Export, path: Path) -> None:
-    """Write the export as a new SQLite database at `path`, atomically.
-
-    The database is built in a temporary file beside `path` and renamed over it, so a reader
-    never sees half a database and a failed export leaves the old file in place.
-    """
-    import sqlite3
-
-    with replacing(path) as tmp:
-        db = sqlite3.connect(tmp)
-        try:
-            db.executescript(SQLITE_SCHEMA)
-            db.execute(f"PRAGMA user_version = {EXPORT_VERSION}")
-            _insert(db, "sources", SOURCE_FIELDS, export.sources)
-            _insert(db, "claims", CLAIM_FIELDS, export.claims)
-            _insert(db, "versions", VERSION_FIELDS, export.versions)
-            db.commit()
-        except sqlite3.OperationalError as err:  # a full disk, an unwritable folder
-            raise OSError(errno.EIO, f"SQLite: {err}", str(path)) from None
-        finally:
-            db.close()

@@ -1,27 +1,24 @@
-"""git's diff and merge drivers for claim files, and `claims git-setup`, which installs them.
+"""`claims git-setup`, which installs git's drivers for claim files, and the diff side of them.
 
-The diff driver prints what changed in a claim (value and change kind, source, quote) above
-the plain text diff. The merge driver merges claim files field by field: changes to different
-fields merge cleanly, two different new values for one field are a conflict.
+The textconv driver gives git a claim file's text with its meaning below it, so `git diff`
+stays git's own with every option. The external diff driver (not installed; for one-off use)
+prints the change kind above the plain diff. The merge driver is in gitmerge.py.
 """
 
 from __future__ import annotations
 
 import shlex
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import gitio
 from .diffing import ClaimDiff, compare_claims
-from .editing import QUOTED_FIELDS
 from .errors import DataError
-from .escaping import one_line
 from .files import atomic_write, read_text
 from .history import SourceCache, claim_id_of, parse_claim_blob
-from .model import CLAIM_FIELDS, Source
+from .model import Source
 from .repo import ClaimsRepo, find_root
-from .yamlio import MISSING, parse_mapping, same_value, take_keys
 
 DRIVER = "claims"
 ATTRIBUTES = "claims/*.yaml diff=claims merge=claims"
@@ -36,13 +33,50 @@ def driver_command() -> str:
     return f"{shlex.quote(sys.executable)} -m claimkit"
 
 
-def setup_config() -> dict[str, str]:
+# Both drivers run through a small shell function that falls back to git's own behaviour when
+# the tool is missing or broken (a moved virtual environment, a failed upgrade): git prints one
+# warning per git command and goes on with its plain diff or its line merge, never stopping.
+_WARN = (
+    'w() { m="$(git rev-parse --git-dir 2>/dev/null || echo /tmp)/claims-driver-warned"; '
+    '[ "$(cat "$m" 2>/dev/null)" = "$PPID" ] || { echo "warning: the claims git driver '
+    "($1) failed; git goes on without it. Run 'claims git-setup' again.\" >&2; "
+    'echo "$PPID" > "$m" 2>/dev/null; }; }; '
+)
+
+
+def textconv_command() -> str:
+    # Its own small module, not the CLI: git runs it once for every version it has not cached.
+    command = f"{shlex.quote(sys.executable)} -m claimkit.textconv"
+    return (
+        f'{_WARN}t() {{ o=$({command} "$1" 2>/dev/null) && printf \'%s\\n\' "$o" '
+        f'&& return; w {shlex.quote(command)}; cat "$1"; }}; t'
+    )
+
+
+def merge_command() -> str:
     command = driver_command()
+    return (
+        f'{_WARN}f() {{ {command} merge-driver --marker-size "$1" "$2" "$3" "$4" "$5"; '
+        "r=$?; [ $r -eq 0 ] && return 0; "
+        "[ $r -eq 1 ] && grep -q \"^$(printf \"%$1s\" '' | tr ' ' '<')\" \"$3\" && return 1; "
+        f"w {shlex.quote(command)}; "
+        'git merge-file -L ours -L base -L theirs --marker-size="$1" "$3" "$2" "$4" '
+        "&& return 0; return 1; }; f %L %O %A %B %P"
+    )
+
+
+def setup_config() -> dict[str, str]:
     return {
-        f"diff.{DRIVER}.command": f"{command} diff-driver",
-        f"merge.{DRIVER}.name": "claims: field-wise three-way merge of claim files",
-        f"merge.{DRIVER}.driver": f"{command} merge-driver --marker-size %L %O %A %B %P",
+        f"diff.{DRIVER}.textconv": textconv_command(),
+        f"diff.{DRIVER}.cachetextconv": "true",
+        f"merge.{DRIVER}.name": "claims: three-way merge of claim files, a reading as one unit",
+        f"merge.{DRIVER}.driver": merge_command(),
     }
+
+
+# Set by earlier versions of git-setup: an external diff command replaces git's own patch.
+OLD_KEYS = (f"diff.{DRIVER}.command",)
+TEXTCONV_CACHE = f"refs/notes/textconv/{DRIVER}"
 
 
 def git_setup(repo: ClaimsRepo) -> list[str]:
@@ -60,6 +94,14 @@ def git_setup(repo: ClaimsRepo) -> list[str]:
             if git.config_get(key) != value:
                 git.config_set(key, value)
                 changed.append(key)
+        for key in OLD_KEYS:
+            if git.config_get(key) is not None:
+                git.run("config", "--local", "--unset-all", key)
+                changed.append(f"-{key}")
+        if f"diff.{DRIVER}.textconv" in changed:
+            # git keys its cache by the command too, but a cache made while the tool was
+            # broken holds plain text under the same command: start afresh.
+            git.run("update-ref", "-d", TEXTCONV_CACHE, ok_codes=(1,))
     if ATTRIBUTES not in (line.strip() for line in text.splitlines()):
         if text and not text.endswith("\n"):
             text += "\n"
@@ -97,7 +139,7 @@ def _read_side(name: str) -> str | None:
     return data.decode("utf-8", errors="replace")
 
 
-def _sources_near(path: str) -> SourceCache | None:
+def sources_near(path: str) -> SourceCache | None:
     """Source metadata from the working tree of the repository holding `path`, if there is one."""
     try:
         return SourceCache(ClaimsRepo(find_root(Path.cwd() / Path(path).parent)))
@@ -132,132 +174,10 @@ def semantic(change: FileChange) -> FileChange:
     old, old_error = parse(change.old_text, f"a/{change.path}")
     new, new_error = parse(change.new_text, f"b/{change.new_path}")
     diff = compare_claims(claim_id_of(change.new_path), old, new, old_error or new_error)
-    sources = _sources_near(change.new_path)
+    sources = sources_near(change.new_path)
     return replace(
         change,
         diff=diff,
         old_source=sources.get(old.source) if sources and old else None,
         new_source=sources.get(new.source) if sources and new else None,
     )
-
-
-# The merge driver -----------------------------------------------------------------------------
-
-
-@dataclass
-class MergeResult:
-    text: str
-    conflicts: list[str] = field(default_factory=list)  # the fields both sides set differently
-    ours_source: str | None = None
-    theirs_source: str | None = None
-    line_merged: bool = False  # fell back to git's line merge (a side is not a claim mapping)
-
-
-def _parse(text: str, where: str) -> dict:
-    if not text.strip():
-        return {}
-    return parse_mapping(text, where).data
-
-
-def merge_claims(
-    base: str, ours: str, theirs: str, *, path: str = "claim", marker_size: int = 7
-) -> MergeResult:
-    """Three-way merge of one claim file by field, keeping the comments of both sides."""
-    if ours == theirs or base == theirs:
-        return MergeResult(ours)
-    if base == ours:
-        return MergeResult(theirs)
-    try:
-        o, a, b = (_parse(t, f"{side} {path}") for t, side in
-                   ((base, "base"), (ours, "ours"), (theirs, "theirs")))  # fmt: skip
-        if not a or not b:
-            raise DataError(path, 1, 1, "empty", "merge")
-    except DataError:
-        return _line_merge(base, ours, theirs, marker_size)
-    # Named on marker lines and in the message: one line each, whatever the files hold.
-    ours_source, theirs_source = (
-        None if side.get("source") is None else one_line(str(side["source"])) for side in (a, b)
-    )
-    changes, remove, conflicts = [], [], []
-    for key in dict.fromkeys([*a, *b, *o]):
-        was, mine, yours = o.get(key, MISSING), a.get(key, MISSING), b.get(key, MISSING)
-        if same_value(mine, yours) or same_value(yours, was):
-            continue  # both agree, or only ours changed it: ours has it already
-        if same_value(mine, was):
-            (remove if yours is MISSING else changes).append(key)
-        else:
-            conflicts.append(key)
-    order = list(dict.fromkeys([*b, *CLAIM_FIELDS]))
-
-    def merge(take: list[str], drop: list[str]) -> str:
-        return take_keys(ours, theirs, take, drop, order=order, quoted=QUOTED_FIELDS, path=path)
-
-    merged = merge(list(changes), remove)
-    if not conflicts:
-        # git's line merge keeps both sides' comments; use it when it means the same thing.
-        lines, count = gitio.merge_file(
-            base.encode(), ours.encode(), theirs.encode(), ("ours", "base", "theirs")
-        )
-        line_text = lines.decode("utf-8", errors="replace")
-        try:
-            if count == 0 and same_value(_parse(line_text, path), _parse(merged, path)):
-                merged = line_text
-        except DataError:
-            pass
-        return MergeResult(merged, [], ours_source, theirs_source)
-    theirs_take = list(changes) + [k for k in conflicts if k in b]
-    theirs_drop = remove + [k for k in conflicts if k not in b]
-    other = merge(theirs_take, theirs_drop)
-    labels = (f"ours ({_source_words(ours_source)})", f"theirs ({_source_words(theirs_source)})")
-    text = _with_markers(merged, other, labels, marker_size)
-    return MergeResult(text, conflicts, ours_source, theirs_source)
-
-
-def _source_words(source) -> str:
-    return f"source {source}" if source else "no source"
-
-
-def _with_markers(ours: str, theirs: str, labels: tuple[str, str], size: int) -> str:
-    """One text from two that differ in places, each difference between conflict markers."""
-    import difflib
-
-    mine, yours = ours.splitlines(keepends=True), theirs.splitlines(keepends=True)
-    out = []
-    matcher = difflib.SequenceMatcher(None, mine, yours, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            out += mine[i1:i2]
-            continue
-        out.append(f"{'<' * size} {labels[0]}\n")
-        out += [line if line.endswith("\n") else line + "\n" for line in mine[i1:i2]]
-        out.append(f"{'=' * size}\n")
-        out += [line if line.endswith("\n") else line + "\n" for line in yours[j1:j2]]
-        out.append(f"{'>' * size} {labels[1]}\n")
-    return "".join(out)
-
-
-def _line_merge(base: str, ours: str, theirs: str, marker_size: int) -> MergeResult:
-    data, count = gitio.merge_file(
-        base.encode(), ours.encode(), theirs.encode(), ("ours", "base", "theirs"), marker_size
-    )
-    conflicts = [f"{count} line conflict{'s' * (count != 1)}"] if count else []
-    return MergeResult(data.decode("utf-8", errors="replace"), conflicts, line_merged=True)
-
-
-def merge_claim_files(
-    base: Path, ours: Path, theirs: Path, path: str, marker_size: int = 7
-) -> tuple[bytes, MergeResult]:
-    """The merge driver's work on git's three files: the merged bytes and how it went."""
-    from .files import read_bytes
-
-    sides = [read_bytes(file, str(file)) for file in (base, ours, theirs)]
-    try:
-        texts = [data.decode("utf-8") for data in sides]
-    except UnicodeDecodeError:
-        data, count = gitio.merge_file(
-            sides[0], sides[1], sides[2], ("ours", "base", "theirs"), marker_size
-        )
-        conflicts = [f"{count} line conflict{'s' * (count != 1)}"] if count else []
-        return data, MergeResult("", conflicts, line_merged=True)
-    result = merge_claims(*texts, path=path, marker_size=marker_size)
-    return result.text.encode("utf-8"), result

@@ -664,6 +664,11 @@ class GitHistory:
         value = self.run("config", "--local", "--get", key, ok_codes=(1,))
         return value.rstrip("\n") if value else None
 
+    def config_value(self, key: str) -> str | None:
+        """A setting from every config git reads here (system, global, repository)."""
+        value = self.run("config", "--get", key, ok_codes=(1,))
+        return value.rstrip("\n") if value else None
+
     def config_set(self, key: str, value: str) -> None:
         self.run("config", "--local", key, value)
 
@@ -864,7 +869,12 @@ def blob_id(data: bytes) -> str:
 
 
 def merge_file(
-    base: bytes, ours: bytes, theirs: bytes, labels: tuple[str, str, str], marker_size: int = 7
+    base: bytes,
+    ours: bytes,
+    theirs: bytes,
+    labels: tuple[str, str, str],
+    marker_size: int = 7,
+    style: str = "merge",
 ) -> tuple[bytes, int]:
     """git's own line-based three-way merge: the merged bytes and the number of conflicts."""
     import tempfile
@@ -880,6 +890,7 @@ def merge_file(
         runner.update_environment(**SAFE_ENV)
         status, out, err = runner.execute(
             ["git", *SAFE_OPTIONS, "merge-file", "-p", f"--marker-size={marker_size}",
+             *([f"--{style}"] if style in ("diff3", "zdiff3") else []),
              "-L", labels[0], "-L", labels[1], "-L", labels[2], *names],
             with_extended_output=True, with_exceptions=False, strip_newline_in_stdout=False,
             stdout_as_string=False,
@@ -889,3 +900,19 @@ def merge_file(
         message = text.strip().splitlines()
         raise RepoError(f"git merge-file failed: {message[-1] if message else status}")
     return out, status
+
+
+def commit_details(git: GitHistory, shas: list[str]) -> dict[str, tuple[str, str, str]]:
+    """For each commit: its committer date (ISO 8601), author name and subject, in one git call."""
+    if not shas:
+        return {}
+    out = git.run_bytes(
+        "log", "--no-walk=unsorted", "--stdin", "--format=%H%x1f%cI%x1f%an%x1f%s%x1e",
+        input="".join(f"{sha}\n" for sha in shas).encode(),
+    ).decode("utf-8", "replace")  # fmt: skip
+    details = {}
+    for record in out.split("\x1e"):
+        fields = record.strip("\n").split("\x1f")
+        if len(fields) == 4:
+            details[fields[0]] = (fields[1], fields[2], fields[3])
+    return details

@@ -23,8 +23,32 @@ claims/*.yaml text eol=lf
 """
 
 
-def init_repository(path: Path) -> list[str]:
-    """Create what a claims repository needs at `path`; return what was created."""
+WORKFLOW = ".github/workflows/claims.yml"
+PRE_COMMIT = ".pre-commit-config.yaml"
+
+
+def default_install_spec() -> str:
+    """This very version of the tool, pinned, as pip takes it."""
+    from importlib.metadata import version
+
+    return f"claimkit=={version('claimkit')}"
+
+
+def template(name: str, install: str) -> str:
+    """A CI file from the package's templates, installing the tool from `install`."""
+    if not install or any(c in install for c in '"\n\r'):
+        raise UsageError(f"--install-from {install!r}: give a pip requirement or a git URL")
+    text = resources.files("claimkit").joinpath("templates", name).read_text(encoding="utf-8")
+    return text.replace("@CLAIMKIT@", install)
+
+
+def init_repository(path: Path, install: str | None = None) -> list[str]:
+    """Create what a claims repository needs at `path`; return what was created.
+
+    `install` is what the CI workflow and the pre-commit hook install the tool from (default:
+    this version, pinned).
+    """
+    install = install or default_install_spec()
     path.mkdir(parents=True, exist_ok=True)
     created = []
     for folder in (CLAIMS_DIR, SEEDS_DIR, "schema"):
@@ -41,6 +65,11 @@ def init_repository(path: Path) -> list[str]:
         if not target.exists():
             atomic_write(target, resources.files("claimkit").joinpath("schema", name).read_bytes())
             created.append(f"schema/{name}")
+    for target, name in ((WORKFLOW, "claims.yml"), (PRE_COMMIT, "pre-commit-config.yaml")):
+        if not (path / target).exists():
+            (path / target).parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path / target, template(name, install).encode("utf-8"))
+            created.append(target)
     attributes = path / ".gitattributes"
     if not attributes.exists():
         atomic_write(attributes, GITATTRIBUTES.encode())

@@ -391,6 +391,15 @@ def _blocks(text: str, doc: Document) -> tuple[list[str], dict[str, tuple[int, i
     return lines, blocks
 
 
+def key_texts(text: str, path: str = "<text>") -> dict[str, str]:
+    """Each top-level key's own lines as written (comments on them included); {} if unsure."""
+    found = _blocks(text, parse_mapping(text, path))
+    if found is None:
+        return {}
+    lines, blocks = found
+    return {key: "".join(lines[start:end]) for key, (start, end, _) in blocks.items()}
+
+
 def _styled(old: Any, new: Any, key: str, quoted: Collection[str]) -> Any:
     """`new` in the style `old` was written in (quoted, block list), so an edit reads like the file."""
     from ruamel.yaml.comments import CommentedSeq

@@ -30,13 +30,34 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+ANNOTATIONS_PER_LEVEL = 10  # GitHub shows this many annotations of each level per step
+
+
 def report_github(report) -> str:
-    """GitHub workflow commands: one annotation per problem."""
-    return "\n".join(
-        f"::{p.severity} file={_escape_property(p.path)},line={p.line},col={p.column},"
-        f"title={_escape_property(p.rule)}::{_escape_data(p.message)}"
-        for p in report.problems
-    )
+    """GitHub workflow commands, grouped per file as yamllint does: one annotation per problem,
+    up to GitHub's limit per level; the rest as plain log lines, with a count of them."""
+    lines, shown, plain = [], {}, {}
+    for path in dict.fromkeys(p.path for p in report.problems):
+        lines.append(f"::group::{_escape_data(path)}")
+        for p in (p for p in report.problems if p.path == path):
+            where = f"{p.line}:{p.column}"
+            if shown.get(p.severity, 0) < ANNOTATIONS_PER_LEVEL:
+                shown[p.severity] = shown.get(p.severity, 0) + 1
+                lines.append(
+                    f"::{p.severity} file={_escape_property(p.path)},line={p.line},"
+                    f"col={p.column},title={_escape_property(p.rule)}::"
+                    f"{where} {_escape_data(p.message)} [{p.rule}]"
+                )
+            else:
+                plain[p.severity] = plain.get(p.severity, 0) + 1
+                lines.append(f"  {where} {p.severity} {p.message} [{p.rule}]")
+        lines.append("::endgroup::")
+    for severity, count in plain.items():
+        lines.append(
+            f"{count} more {severity}{'s' * (count != 1)} in the log above, not as annotations "
+            f"(GitHub shows {ANNOTATIONS_PER_LEVEL} per level)"
+        )
+    return "\n".join(lines)
 
 
 def emit_check(fmt: str, report) -> None:

@@ -294,7 +294,9 @@ def review_json(review) -> str:
 def merge_message(path: str, result) -> str:
     if result.line_merged:
         return f"claims: {path}: not a claim mapping on every side; merged by line: {result.conflicts[0]}"
-    return (
-        f"claims: conflict in {path}: {', '.join(result.conflicts)} set differently by ours "
-        f"(source {result.ours_source}) and theirs (source {result.theirs_source})"
-    )
+    sides = f"ours (source {result.ours_source}) and theirs (source {result.theirs_source})"
+    if "reading" in result.conflicts:
+        fields = [f for f in result.conflicts if f != "reading"]
+        also = f"; also {', '.join(fields)} set differently" if fields else ""
+        return f"claims: conflict of readings in {path}: {sides} cite different articles{also}"
+    return f"claims: conflict in {path}: {', '.join(result.conflicts)} set differently by {sides}"

@@ -230,3 +230,28 @@ def claim_schema(context, item: Item) -> list[Problem]:
 def source_schema(context, item: Item) -> list[Problem]:
     """The source metadata matches the shipped JSON Schema (`schema/source.schema.json`)."""
     return list(_check("source.schema.json", item))
+
+
+def schema_drift(root) -> list[Problem]:
+    """The repository's schema/ must equal the schema `check` validates with, or editors and
+    `check` would judge files by different rules."""
+    problems = []
+    for name in ("claim.schema.json", "source.schema.json"):
+        local = root / "schema" / name
+        if not local.is_file():
+            continue  # a repository without schema/ leaves editors without one; nothing differs
+        shipped = resources.files("claimkit").joinpath("schema", name).read_bytes()
+        try:
+            same = json.loads(local.read_bytes()) == json.loads(shipped)
+        except (OSError, ValueError):
+            same = False
+        if not same:
+            problems.append(
+                Problem(
+                    f"schema/{name}", 1, 1, "error",
+                    "differs from the schema `claims check` validates with; "
+                    "copy it from the installed claims (`claims init` writes it) or update claims",
+                    "schema-drift",
+                )
+            )  # fmt: skip
+    return problems

@@ -1,0 +1,240 @@
+"""The export as databases: SQLite built with sqlite-utils (keys, full-text search, views, and
+a metadata file Datasette reads), and Parquet for DuckDB, Spark and other engines.
+
+The rows are export.py's; this module only gives them a home. See docs/export.md.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+from pathlib import Path
+from typing import Any
+
+from .export import CLAIM_FIELDS, EXPORT_VERSION, SOURCE_FIELDS, VERSION_FIELDS, Export
+from .files import replacing
+
+COMMIT_FIELDS = ("sha", "recorded", "subject", "author")
+INTEGERS = {"position", "versions", "contested", "out_of_order"}
+NOT_NULL = {
+    "sources": {"versions"},
+    "claims": {"versions", "contested"},
+    "versions": {"claim", "position", "change", "commit_sha", "recorded", "out_of_order"},
+    "commits": {"recorded"},
+}
+SEARCHED = {"versions": ["quote", "note", "title", "value"], "sources": ["title", "outlet"]}
+INDEXES = {
+    "versions": [("claim", "position"), ("source",), ("change",), ("published_lower",),
+                 ("commit_sha",)],
+    "claims": [("event",)],
+}  # fmt: skip
+
+# The story of each claim: every version beside the one before it in publication order.
+STORY_VIEW = """
+select v.claim, v.position, v.published, v.source, v.title, v.change,
+       p.value as previous_value, v.value, v.modality, v.quote, v.note,
+       v.commit_sha, c.subject as commit_subject, v.recorded
+from versions v
+left join versions p on p.claim = v.claim and p.position = v.position - 1
+left join commits c on c.sha = v.commit_sha
+order by v.claim, v.position
+"""
+CONTRADICTIONS_VIEW = """
+select claim, position, previous_value, value, source, title, published, quote
+from story where change = 'contradicted'
+"""
+
+DESCRIPTIONS = {
+    "claims": "One row per claim, as its latest committed readable version has it.",
+    "sources": "The articles: every source in seeds/ and any a version cites.",
+    "versions": "Every version of every claim in history, in story order (by publication).",
+    "commits": "The commits that recorded versions.",
+    "story": "Each claim's story: every version beside the value it followed.",
+    "contradictions": "Every version whose value contradicts the one before it.",
+}
+COLUMNS = {
+    "versions": {
+        "position": "The version's place in the claim's story order, from 1",
+        "value": "The value as one line of text",
+        "value_data": "The value as JSON",
+        "value_lower": "For a date value, the first day it may denote",
+        "value_upper": "For a date value, the last day it may denote",
+        "change": "first-report, corroborated, refined, broadened, contradicted, changed, edited or unreadable",
+        "detail": "What changed, e.g. 2025-08 -> 2025-09-18; NULL when nothing to say",
+        "published": "The source's published date (EDTF)",
+        "commit_sha": "The commit that recorded the version",
+        "recorded": "When that commit was made",
+        "out_of_order": "1 when recorded after a version published later",
+        "error": "Why the file at that commit does not parse; NULL when it does",
+    },
+    "claims": {"contested": "1 when some version contradicts the one before it"},
+    "commits": {"recorded": "The committer date", "subject": "The commit message's first line"},
+}  # fmt: skip
+QUERIES = {
+    "every_contradiction": {
+        "title": "Every contradiction",
+        "description": "Each version that contradicts the one before it, with both values.",
+        "sql": "select * from contradictions order by claim, position",
+    },
+    "story_of_a_claim": {
+        "title": "The story of one claim",
+        "sql": "select * from story where claim = :claim order by position",
+    },
+    "search_quotes": {
+        "title": "Search quotes, notes and titles",
+        "sql": (
+            "select versions.claim, versions.position, versions.value, versions.quote, "
+            "versions.title from versions join versions_fts on versions_fts.rowid = versions.rowid "
+            "where versions_fts match :words order by rank"
+        ),
+    },
+    "what_each_article_changed": {
+        "title": "What each article changed",
+        "sql": "select source, change, count(*) as versions from versions "
+        "group by source, change order by source",
+    },
+}
+
+
+def _column_types(fields: tuple[str, ...]) -> dict[str, type]:
+    return {name: int if name in INTEGERS else str for name in fields}
+
+
+def _cells(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """A row as SQLite cells: value_data as JSON text, booleans as 0 and 1, None as NULL."""
+    cells = {}
+    for name in fields:
+        value = row.get(name)
+        if name == "value_data" and value is not None:
+            value = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        elif isinstance(value, bool):
+            value = int(value)
+        cells[name] = value
+    return cells
+
+
+def write_sqlite(export: Export, path: Path) -> None:
+    """Write the export as a new SQLite database at `path`, atomically (built in a temporary
+    file beside it and renamed over it)."""
+    import sqlite3
+
+    import sqlite_utils
+
+    with replacing(path) as tmp:
+        db = sqlite_utils.Database(tmp)
+        try:
+            _build(db, export)
+        except sqlite3.OperationalError as err:  # a full disk, an unwritable folder
+            raise OSError(errno.EIO, f"SQLite: {err}", str(path)) from None
+        finally:
+            db.close()
+
+
+def _build(db, export: Export) -> None:
+    tables = [
+        ("commits", COMMIT_FIELDS, export.commits, "sha", []),
+        ("sources", SOURCE_FIELDS, export.sources, "id", []),
+        ("claims", CLAIM_FIELDS, export.claims, "id", [("source", "sources", "id")]),
+        ("versions", ("id", *VERSION_FIELDS), export.versions, "id",
+         [("claim", "claims", "id"), ("source", "sources", "id"),
+          ("commit_sha", "commits", "sha")]),
+    ]  # fmt: skip
+    for name, fields, rows, pk, keys in tables:
+        types = _column_types(fields)
+        if name == "versions":
+            types["id"] = int
+        db[name].create(types, pk=pk, foreign_keys=keys, not_null=NOT_NULL.get(name, set()))
+        numbered = (
+            ({"id": n, **row} for n, row in enumerate(rows, 1)) if name == "versions" else rows
+        )
+        db[name].insert_all((_cells(row, fields) for row in numbered), batch_size=500)
+    for name, indexes in INDEXES.items():
+        for columns in indexes:
+            db[name].create_index(list(columns), f"{name}_{'_'.join(columns)}",
+                                  unique=columns == ("claim", "position"))  # fmt: skip
+    for name, columns in SEARCHED.items():
+        db[name].enable_fts(columns, create_triggers=False, tokenize="unicode61")
+    db.create_view("story", STORY_VIEW.strip())
+    db.create_view("contradictions", CONTRADICTIONS_VIEW.strip())
+    db.execute(f"PRAGMA user_version = {EXPORT_VERSION}")
+    db.conn.commit()
+
+
+def metadata(database: str) -> dict[str, Any]:
+    """What Datasette shows about the export: descriptions, facets and canned queries."""
+    tables: dict[str, Any] = {}
+    for name, description in DESCRIPTIONS.items():
+        tables[name] = {"description": description}
+        if name in COLUMNS:
+            tables[name]["columns"] = COLUMNS[name]
+    tables["versions"]["facets"] = ["change", "claim", "source", "modality", "event"]
+    tables["claims"]["facets"] = ["event", "type", "contested"]
+    tables["versions"]["sort"] = "id"
+    tables["sources"]["label_column"] = "id"  # a title may be NULL; the id never is
+    return {
+        "title": "claims",
+        "description": "Every version of every claim, from `claims export --format sqlite`.",
+        "databases": {database: {"tables": tables, "queries": QUERIES}},
+    }
+
+
+def metadata_path(path: Path) -> Path:
+    """Where the metadata of the database at `path` goes: beside it, `NAME.metadata.yml`."""
+    return path.with_name(f"{path.stem}.metadata.yml")
+
+
+def metadata_yaml(path: Path) -> str:
+    from .yamlio import dump_mapping
+
+    return dump_mapping(
+        metadata(path.stem),
+        header=f"# Datasette metadata: datasette {path.name} -m {metadata_path(path).name}\n",
+    )
+
+
+PARQUET_DATES = {"value_lower", "value_upper", "published_lower", "published_upper"}
+
+
+def write_parquet(export: Export, path: Path) -> None:
+    """The version rows, with each commit's subject and author, as one Parquet file at `path`,
+    atomically. Date bounds are dates, `recorded` a timestamp, booleans booleans."""
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    commits = {row["sha"]: row for row in export.commits}
+    fields = [*VERSION_FIELDS, "commit_subject", "commit_author"]
+    columns: dict[str, list] = {name: [] for name in fields}
+    for row in export.versions:
+        commit = commits.get(row["commit_sha"], {})
+        for name in VERSION_FIELDS:
+            value = row[name]
+            if name == "value_data" and value is not None:
+                value = json.dumps(value, ensure_ascii=False, allow_nan=False)
+            elif name in PARQUET_DATES and value is not None:
+                value = dt.date.fromisoformat(value)
+            elif name == "recorded":
+                value = dt.datetime.fromisoformat(value)
+            columns[name].append(value)
+        columns["commit_subject"].append(commit.get("subject"))
+        columns["commit_author"].append(commit.get("author"))
+
+    def kind(name: str):
+        if name == "position":
+            return pa.int32()
+        if name == "out_of_order":
+            return pa.bool_()
+        if name in PARQUET_DATES:
+            return pa.date32()
+        if name == "recorded":
+            return pa.timestamp("s", tz="UTC")
+        return pa.string()
+
+    schema = pa.schema(
+        [pa.field(name, kind(name), nullable=name not in NOT_NULL["versions"]) for name in fields],
+        metadata={"export_version": str(EXPORT_VERSION)},
+    )
+    table = pa.table(columns, schema=schema)
+    with replacing(path) as tmp:
+        pq.write_table(table, tmp)
