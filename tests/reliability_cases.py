@@ -364,10 +364,11 @@ def markers_are_the_drivers_own(root: Path, outside: Path, result) -> None:
     merged = (outside / "ours.yaml").read_text(encoding="utf-8").splitlines()
     starts = [line for line in merged if line.startswith("<<<<<<<")]
     ends = [line for line in merged if line.startswith(">>>>>>>")]
-    # Two conflicts (value and source), each between the driver's own markers, one line each.
-    assert len(starts) == len(ends) == 2, merged
-    assert all(line.startswith("<<<<<<< ours (source a2\\n>>>>>>> ") for line in starts), merged
-    assert set(ends) == {">>>>>>> theirs (source a3)"}, merged
+    # Each conflict between the driver's own markers; the forged ones stay inside a label.
+    assert starts and len(starts) == len(ends), merged
+    assert all(line.startswith("<<<<<<< ours") for line in starts), merged
+    assert all(line.startswith(">>>>>>> theirs") for line in ends), merged
+    assert "<<<<<<< forged" not in merged and ">>>>>>> theirs (source a3)" not in merged
 
 
 def bad_file_names(root: Path, outside: Path) -> None:
@@ -885,7 +886,8 @@ def merge_sides_plain(root: Path, outside: Path) -> None:
 def long_markers(root: Path, outside: Path, result) -> None:
     merged = (outside / "ours.yaml").read_text(encoding="utf-8").splitlines()
     assert [line[:121] for line in merged if line.startswith("<")] == ["<" * 120 + " "], merged
-    assert ">" * 120 + " theirs (source a2)" in merged, merged
+    assert [line[:121] for line in merged if line.startswith(">")] == [">" * 120 + " "], merged
+    assert "=" * 120 in merged, merged
 
 
 MERGE = ["merge-driver", "{outside}/base.yaml", "{outside}/ours.yaml", "{outside}/theirs.yaml"]
