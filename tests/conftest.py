@@ -34,6 +34,16 @@ def isolated_git(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("CLAIMS_DEBUG", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def no_vocabulary():
+    """Comparisons read the vocabulary of the repository last opened: start each test without."""
+    from claimkit.types import vocabulary
+
+    vocabulary.use(vocabulary.EMPTY)
+    yield
+    vocabulary.use(vocabulary.EMPTY)
+
+
 def source_files(
     source_id: str, text: str, published: str, title: str = "A title"
 ) -> dict[str, str]:

@@ -63,9 +63,10 @@ def test_export_json_rows(claims, story):
     first = data["versions"][0]
     assert list(first) == [
         "claim", "position", "event", "property", "type", "value", "value_data", "value_lower",
-        "value_upper", "modality", "change", "detail", "source", "title", "published",
-        "published_lower", "published_upper", "commit_sha", "recorded", "out_of_order", "quote",
-        "time_expression", "note", "error",
+        "value_upper", "amount_lower", "amount_upper", "value_unit", "modality", "change",
+        "detail", "source", "title",
+        "published", "published_lower", "published_upper", "commit_sha", "recorded",
+        "out_of_order", "quote", "time_expression", "note", "also", "error",
     ]  # fmt: skip
     assert first["title"] == "Set to meet in Alaska" and first["published"] == "2025-08-08"
     assert first["quote"] == "scheduled to meet next Friday in Alaska"

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from claimkit.findings import CLAIMS, ERROR, SOURCES, WARNING, Item, Problem, rule
-from claimkit.rules import CLAIM_RULES, RULES, SOURCE_RULES, rule_table
+from claimkit.findings import CLAIMS, DECLARATIONS, ERROR, SOURCES, WARNING, Item, Problem, rule
+from claimkit.rules import CLAIM_RULES, DECLARATION_RULES, RULES, SOURCE_RULES, rule_table
 from conftest import claim_text, write_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,11 +25,11 @@ def test_the_rule_table_in_the_docs_is_current():
 
 
 def test_every_rule_declares_id_severity_files_and_says_what_it_checks():
-    assert set(CLAIM_RULES) | set(SOURCE_RULES) == set(RULES)
+    assert set(CLAIM_RULES) | set(SOURCE_RULES) | set(DECLARATION_RULES) == set(RULES)
     for declared in RULES:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", declared.id)
         assert declared.severity in (ERROR, WARNING)
-        assert declared.files in (CLAIMS, SOURCES)
+        assert declared.files in (CLAIMS, SOURCES, DECLARATIONS)
         assert len(declared.description) > 10, declared.id
 
 

@@ -29,7 +29,7 @@ from typing import Any
 from . import __version__
 from .files import atomic_write
 
-FORMAT = 1
+FORMAT = 2  # 2: claim rows hold also and superseded_by
 FOLDER = "claims-cache"
 # A file whose stat data is this close to the moment the cache was written may have changed
 # again within the same timestamp: it is read again rather than trusted (git's racy-clean rule).

@@ -18,8 +18,9 @@ from .findings import (  # noqa: F401 (the names other modules take from here)
     Rule,
 )
 from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo
-from .rules import CLAIM_RULES, SOURCE_RULES
+from .rules import CLAIM_RULES, DECLARATION_RULES, SOURCE_RULES
 from .rules.schema import schema_drift
+from .types.vocabulary import VOCABULARY_FILE
 from .yamlio import Document, load_mapping
 
 
@@ -53,6 +54,9 @@ def collect_files(repo: ClaimsRepo, paths: Iterable[Path]) -> tuple[list[Path], 
 
 def check_files(repo: ClaimsRepo, paths: Iterable[Path] = ()) -> Report:
     claim_files, source_files = collect_files(repo, paths)
+    # claims/_vocabulary.yaml holds declarations, checked by their own rules.
+    declarations = [f for f in claim_files if f.name == VOCABULARY_FILE]
+    claim_files = [f for f in claim_files if f.name != VOCABULARY_FILE]
     context = Context(repo)
     problems: list[Problem] = schema_drift(repo.root)
     misnamed = [f for f in repo.misnamed_claim_files() if f in claim_files or not paths]
@@ -63,10 +67,15 @@ def check_files(repo: ClaimsRepo, paths: Iterable[Path] = ()) -> Report:
         )
         problems.append(Problem(repo.relative(file), 1, 1, ERROR, message, "file-name"))
     claim_files = [f for f in claim_files if f not in misnamed]
-    for files, rules in ((claim_files, CLAIM_RULES), (source_files, SOURCE_RULES)):
+    for files, rules in (
+        (declarations, DECLARATION_RULES),
+        (claim_files, CLAIM_RULES),
+        (source_files, SOURCE_RULES),
+    ):
         for file in files:
             problems.extend(check_file(context, file, rules))
-    return Report(sorted(problems), len(claim_files) + len(source_files) + len(misnamed))
+    checked = len(declarations) + len(claim_files) + len(source_files)
+    return Report(sorted(problems), checked + len(misnamed))
 
 
 def check_file(context: Context, file: Path, rules: Iterable[Rule]) -> Iterator[Problem]:

@@ -184,6 +184,24 @@ def main(ctx: click.Context, repo: Path | None, color: str, no_pager: bool):
     ctx.obj = {"repo": repo}
 
 
+class TypeChoice(click.Choice):
+    """The value types of the registry, read only when a command needs them: importing the
+    types at start-up would slow every command."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self):
+        from .types import NAMES
+
+        return NAMES
+
+    @choices.setter
+    def choices(self, value) -> None:
+        pass  # always the registry's
+
+
 @main.command()
 @click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option(
@@ -223,8 +241,8 @@ def init(ctx: click.Context, path: Path | None, install: str | None):
     "--type",
     "kind",
     required=True,
-    type=click.Choice(["date", "place", "people", "text", "number", "boolean"]),
-    help="The value's type.",
+    type=TypeChoice(),
+    help="The value's type (docs/format.md describes each).",
 )
 @click.option("--value", "values", multiple=True, help="The value; repeat for place and people.")
 @click.option(
@@ -249,12 +267,11 @@ def new(ctx, claim_id, event, prop, kind, values, modality, source, quote):
     what is still missing.
     """
     from .scaffold import new_claim
+    from .types import REGISTRY
     from .values import value_from_words
 
     repo = open_repo(ctx)
-    value = (
-        value_from_words(kind, values) if values else ([] if kind in ("place", "people") else "")
-    )
+    value = value_from_words(kind, values) if values else REGISTRY[kind].empty
     path = new_claim(
         repo, claim_id, event=event, prop=prop, kind=kind, value=value,
         modality=modality, source=source, quote=quote,
@@ -266,13 +283,15 @@ def new(ctx, claim_id, event, prop, kind, values, modality, source, quote):
 @click.option(
     "--as-of", "as_of", metavar="DATE", help="Each claim as the press had it by DATE (EDTF)."
 )
+@click.option("--all", "show_all", is_flag=True, help="Show retired claims too.")
 @format_option("text", "json")
 @click.pass_context
-def list_claims(ctx, as_of, fmt):
+def list_claims(ctx, as_of, show_all, fmt):
     """List every claim: value, modality, source, versions in history, and whether contested.
 
     A claim is contested when some version contradicts the one before it in publication
-    order. With --as-of, each claim is shown as of the latest version whose source was
+    order, or some version contradicts itself (it has `also`). Retired claims (those with
+    `superseded_by`) are left out unless --all. With --as-of, each claim is shown as of the latest version whose source was
     published by DATE; claims not yet reported by then are left out. History is read in
     one pass over `git log -- claims/`.
     """
@@ -294,7 +313,10 @@ def list_claims(ctx, as_of, fmt):
             claim = bad.attempt(repo.load_claim, claim_id)
             if claim is None:
                 continue
+        if claim.superseded_by and not show_all:
+            continue
         versions, contested = (found.versions, found.contested) if found else (0, False)
+        contested = contested or bool(claim.also)
         rows.append((claim, f"claims/{claim_id}.yaml", versions, contested))
     render.emit_list(fmt, rows)
     bad.finish()

@@ -58,7 +58,7 @@ def record(
 
     Edits claims/ID.yaml in place: value, source and quote are replaced, the modality too when
     given; --time-expression and --note belong to the article they were read from, so those of
-    the previous version are removed unless given again. Every other line of the file, comments
+    the previous version are removed unless given again, and so is `also`. Every other line of the file, comments
     included, stays byte for byte. The result must pass every `claims check` rule (a quote not
     found in the article is refused) before the file is replaced, atomically. A file with
     uncommitted changes is refused unless --force.

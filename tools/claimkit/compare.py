@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from .dates import DateRange, parse_date
+from . import types
 from .model import Claim
-from .quotes import normalise
+from .types import base
+from .types import date as date_type
 from .values import value_text
 
-
-@lru_cache(maxsize=8192)
-def _key(text: str) -> str:
-    """A name or place as compared: normalised and case-folded. The same few names recur in
-    every version of a claim, so each is worked out once."""
-    return normalise(text).casefold()
-
-
-SAME = "same"
-REFINED = "refined"
-BROADENED = "broadened"
-CONTRADICTED = "contradicted"
-OVERLAPPING = "overlapping"
-CHANGED = "changed"
+# Comparison and the relations live with the value types; they are named here too.
+SAME, REFINED, BROADENED, CONTRADICTED, OVERLAPPING, CHANGED = (
+    base.SAME, base.REFINED, base.BROADENED, base.CONTRADICTED, base.OVERLAPPING, base.CHANGED
+)  # fmt: skip
+Comparison = base.Comparison
+compare_dates = date_type.compare_dates
 
 # Change kinds of a version against the chronologically previous one.
 FIRST_REPORT = "first-report"
@@ -34,76 +25,12 @@ EDITED = "edited"
 CHANGE_KINDS = (FIRST_REPORT, CORROBORATED, REFINED, BROADENED, CONTRADICTED, CHANGED, EDITED)
 
 
-@dataclass(frozen=True)
-class Comparison:
-    relation: str  # same, refined, broadened, contradicted, overlapping or changed
-    added: tuple[str, ...] = ()  # people only
-    removed: tuple[str, ...] = ()
-
-
-def _bounds(value: DateRange) -> tuple[dt.date, dt.date]:
-    return value.lower or dt.date.min, value.upper or dt.date.max
-
-
-def compare_dates(old: DateRange, new: DateRange) -> Comparison:
-    """By EDTF bounds: inside is refined, around is broadened, apart is contradicted."""
-    (old_lo, old_hi), (new_lo, new_hi) = _bounds(old), _bounds(new)
-    if (old_lo, old_hi) == (new_lo, new_hi):
-        if old.uncertain == new.uncertain:
-            return Comparison(SAME)
-        return Comparison(REFINED if old.uncertain else BROADENED)
-    if new_hi < old_lo or new_lo > old_hi:
-        return Comparison(CONTRADICTED)
-    if old_lo <= new_lo and new_hi <= old_hi:
-        return Comparison(REFINED)
-    if new_lo <= old_lo and old_hi <= new_hi:
-        return Comparison(BROADENED)
-    return Comparison(OVERLAPPING)
-
-
-def _place(value: list) -> list[str]:
-    return [_key(str(part)) for part in value]
-
-
-def compare_places(old: list, new: list) -> Comparison:
-    """Places run broad to narrow: a longer path that starts with the old one refines it."""
-    old_path, new_path = _place(old), _place(new)
-    if old_path == new_path:
-        return Comparison(SAME)
-    if new_path[: len(old_path)] == old_path:
-        return Comparison(REFINED)
-    if old_path[: len(new_path)] == new_path:
-        return Comparison(BROADENED)
-    return Comparison(CONTRADICTED)
-
-
-def compare_people(old: list, new: list) -> Comparison:
-    """People are a set: say who was added and who removed."""
-    old_names = {_key(str(n)): str(n) for n in old}
-    new_names = {_key(str(n)): str(n) for n in new}
-    if old_names.keys() == new_names.keys():
-        return Comparison(SAME)
-    added = tuple(sorted(new_names[k] for k in new_names.keys() - old_names.keys()))
-    removed = tuple(sorted(old_names[k] for k in old_names.keys() - new_names.keys()))
-    return Comparison(CHANGED, added, removed)
-
-
 def compare_values(kind: str, old: Any, new: Any) -> Comparison:
-    """Compare two values of one claim type; values that do not parse compare as text."""
-    try:
-        if kind == "date":
-            return compare_dates(parse_date(old), parse_date(new))
-        if kind == "place" and isinstance(old, list) and isinstance(new, list):
-            return compare_places(old, new)
-        if kind == "people" and isinstance(old, list) and isinstance(new, list):
-            return compare_people(old, new)
-    except ValueError:
-        pass
-    if kind == "text" and isinstance(old, str) and isinstance(new, str):
-        return Comparison(SAME if normalise(old) == normalise(new) else CHANGED)
-    if kind == "boolean" and old != new:
-        return Comparison(CONTRADICTED)
-    return Comparison(SAME if old == new else CHANGED)
+    """Compare two values of one claim type; an unknown type compares by equality."""
+    value_type = types.get(kind)
+    if value_type is None:
+        return Comparison(SAME if old == new else CHANGED)
+    return value_type.compare(old, new)
 
 
 def contradicts(kind: str, old: Any, new: Any) -> bool:
@@ -117,22 +44,28 @@ class Change:
 
 
 def describe_change(old: Any, new: Any, kind: str, comparison: Comparison) -> str:
+    value_type = types.get(kind)
+    if value_type is not None:
+        return value_type.describe(old, new, comparison)
     if comparison.relation == SAME:
         return ""
-    if comparison.added or comparison.removed:
-        parts = []
-        if comparison.added:
-            parts.append("added " + ", ".join(comparison.added))
-        if comparison.removed:
-            parts.append("removed " + ", ".join(comparison.removed))
-        return "; ".join(parts)
     return f"{value_text(old, kind)} -> {value_text(new, kind)}"
+
+
+def also_said(claim: Claim) -> str:
+    """'the article also says X' for a self-contradictory reading; empty otherwise."""
+    others = [
+        value_text(entry.get("value"), claim.type)
+        for entry in (claim.also or [])
+        if isinstance(entry, dict)
+    ]
+    return f"the article also says: {'; '.join(others)}" if others else ""
 
 
 def change_between(previous: Claim | None, current: Claim) -> Change:
     """The change kind of `current` against the chronologically previous version."""
     if previous is None:
-        return Change(FIRST_REPORT, "")
+        return Change(FIRST_REPORT, also_said(current))
     notes = []
     if previous.type != current.type:
         detail = f"type {previous.type} -> {current.type}"
@@ -145,6 +78,8 @@ def change_between(previous: Claim | None, current: Claim) -> Change:
         notes.append(value_detail)
     if previous.modality != current.modality:
         notes.append(f"modality {previous.modality} -> {current.modality}")
+    if also := also_said(current):
+        notes.append(also)
     detail = "; ".join(notes)
     if previous.source == current.source:
         return Change(EDITED, detail)

@@ -13,6 +13,7 @@ from .history import (
     all_versions,
     chronological,
     claim_id_of,
+    is_claim_file,
     parse_claim,
     parse_claim_blob,
 )
@@ -82,7 +83,7 @@ def diff_revisions(
         new_label = new_rev
     diffs = []
     for path in sorted(old_blobs.keys() | new_blobs.keys()):
-        if not path.endswith(".yaml") or old_blobs.get(path) == new_blobs.get(path):
+        if not is_claim_file(path) or old_blobs.get(path) == new_blobs.get(path):
             continue
         old, old_error = _parse(
             git.read_blob(old_blobs[path]) if path in old_blobs else None, f"{path}@{old_rev}"

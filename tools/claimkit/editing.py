@@ -130,7 +130,8 @@ def record(
 
     The value, source and quote are replaced; the modality too when given (else it is kept);
     time_expression and note belong to the article they were read from, so they are set when
-    given and otherwise removed. Nothing is written unless every claim rule passes.
+    given and otherwise removed; `also` (the previous article's other statements) is removed.
+    Nothing is written unless every claim rule passes.
     """
     with GitHistory(repo.root) as git, exclusive_lock(git.git_path(WRITE_LOCK)):
         # Everything from reading the file to committing it happens under the lock, so two
@@ -162,7 +163,7 @@ def record(
         }  # fmt: skip
         if modality is not None:
             changes["modality"] = modality
-        remove = []
+        remove = ["also"]  # the previous article's other statements are not this one's
         for name, given in (("time_expression", time_expression), ("note", note)):
             if given is not None and given.strip():
                 changes[name] = given

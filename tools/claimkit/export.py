@@ -15,27 +15,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import types
 from .compare import CONTRADICTED
-from .dates import DateRange, parse_date
+from .dates import DateRange
 from .history import Version, chronological
 from .model import Source
 from .quotes import quote_text
+from .types.base import EXPORT_COLUMNS
 from .values import value_text
 
 EXPORT_VERSION = 1  # bumped when a field changes meaning or goes away; new fields do not bump it
 
 VERSION_FIELDS = (
     "claim", "position", "event", "property", "type",
-    "value", "value_data", "value_lower", "value_upper",
-    "modality", "change", "detail",
+    "value", "value_data", "value_lower", "value_upper", "amount_lower", "amount_upper",
+    "value_unit", "modality", "change", "detail",
     "source", "title", "published", "published_lower", "published_upper",
     "commit_sha", "recorded", "out_of_order",
-    "quote", "time_expression", "note", "error",
+    "quote", "time_expression", "note", "also", "error",
 )  # fmt: skip
 CLAIM_FIELDS = (
     "id", "event", "property", "type", "value", "value_data", "modality", "source",
-    "versions", "contested", "first_published", "last_published",
+    "versions", "contested", "first_published", "last_published", "superseded_by",
 )  # fmt: skip
+JSON_TEXT_FIELDS = ("value_data", "also", "superseded_by")  # lists and mappings, as JSON text
 SOURCE_FIELDS = (
     "id", "title", "outlet", "url", "published", "published_lower", "published_upper",
     "published_basis", "sha256", "path", "versions",
@@ -60,18 +63,14 @@ def _bounds(date: DateRange | None) -> tuple[str | None, str | None]:
     )
 
 
-def _date_or_none(text: Any) -> DateRange | None:
-    try:
-        return parse_date(text)
-    except ValueError:
-        return None
-
-
 def version_row(version: Version, position: int) -> dict[str, Any]:
     """One version as a flat row; `position` is its place in the claim's story order, from 1."""
     claim, source = version.claim, version.source
     kind = claim.type if claim else None
-    value_lower, value_upper = _bounds(_date_or_none(claim.value) if kind == "date" else None)
+    value_type = types.get(kind) if claim else None
+    columns = dict.fromkeys(EXPORT_COLUMNS)
+    if value_type is not None:
+        columns.update(value_type.columns(claim.value))
     published_lower, published_upper = _bounds(version.published)
     return {
         "claim": version.claim_id,
@@ -81,8 +80,7 @@ def version_row(version: Version, position: int) -> dict[str, Any]:
         "type": kind,
         "value": value_text(claim.value, kind) if claim else None,
         "value_data": claim.value if claim else None,
-        "value_lower": value_lower,
-        "value_upper": value_upper,
+        **{name: columns[name] for name in EXPORT_COLUMNS},
         "modality": claim.modality if claim else None,
         "change": version.change,
         "detail": version.detail or None,
@@ -97,6 +95,7 @@ def version_row(version: Version, position: int) -> dict[str, Any]:
         "quote": quote_text(claim.quote) if claim else None,
         "time_expression": claim.time_expression if claim else None,
         "note": claim.note if claim else None,
+        "also": claim.also if claim else None,
         "error": version.error,
     }
 
@@ -117,9 +116,11 @@ def claim_row(claim_id: str, story: list[Version]) -> dict[str, Any]:
         "modality": latest.modality if latest else None,
         "source": latest.source if latest else None,
         "versions": len(story),
-        "contested": any(v.change == CONTRADICTED for v in story),
+        # Contradicted by a later article, or contradicting itself (`also`).
+        "contested": any(v.change == CONTRADICTED or (v.claim and v.claim.also) for v in story),
         "first_published": min(lowers).isoformat() if lowers else None,
         "last_published": max(lowers).isoformat() if lowers else None,
+        "superseded_by": latest.superseded_by if latest else None,
     }
 
 
@@ -224,7 +225,7 @@ def _csv_cell(name: str, value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if name == "value_data":
+    if name in JSON_TEXT_FIELDS:
         return json.dumps(value, ensure_ascii=False, allow_nan=False)
     return str(value)
 

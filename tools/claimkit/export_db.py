@@ -16,6 +16,8 @@ from .files import replacing
 
 COMMIT_FIELDS = ("sha", "recorded", "subject", "author")
 INTEGERS = {"position", "versions", "contested", "out_of_order"}
+FLOATS = {"amount_lower", "amount_upper"}
+JSON_TEXT = {"value_data", "also", "superseded_by"}  # lists and mappings, as JSON text
 NOT_NULL = {
     "sources": {"versions"},
     "claims": {"versions", "contested"},
@@ -59,6 +61,10 @@ COLUMNS = {
         "value_data": "The value as JSON",
         "value_lower": "For a date value, the first day it may denote",
         "value_upper": "For a date value, the last day it may denote",
+        "amount_lower": "For a quantity or number, its lower bound (in value_unit); NULL if open",
+        "amount_upper": "For a quantity or number, its upper bound (in value_unit); NULL if open",
+        "value_unit": "A quantity's time unit (minute, hour, ...); NULL for a count",
+        "also": "The article's other, incompatible statements on the claim, as JSON",
         "change": "first-report, corroborated, refined, broadened, contradicted, changed, edited or unreadable",
         "detail": "What changed, e.g. 2025-08 -> 2025-09-18; NULL when nothing to say",
         "published": "The source's published date (EDTF)",
@@ -67,7 +73,10 @@ COLUMNS = {
         "out_of_order": "1 when recorded after a version published later",
         "error": "Why the file at that commit does not parse; NULL when it does",
     },
-    "claims": {"contested": "1 when some version contradicts the one before it"},
+    "claims": {
+        "contested": "1 when some version contradicts the one before it, or itself",
+        "superseded_by": "The claims that replace a retired one, as JSON",
+    },
     "commits": {"recorded": "The committer date", "subject": "The commit message's first line"},
 }  # fmt: skip
 QUERIES = {
@@ -97,7 +106,7 @@ QUERIES = {
 
 
 def _column_types(fields: tuple[str, ...]) -> dict[str, type]:
-    return {name: int if name in INTEGERS else str for name in fields}
+    return {name: int if name in INTEGERS else float if name in FLOATS else str for name in fields}
 
 
 def _cells(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
@@ -105,7 +114,7 @@ def _cells(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
     cells = {}
     for name in fields:
         value = row.get(name)
-        if name == "value_data" and value is not None:
+        if name in JSON_TEXT and value is not None:
             value = json.dumps(value, ensure_ascii=False, allow_nan=False)
         elif isinstance(value, bool):
             value = int(value)
@@ -210,8 +219,10 @@ def write_parquet(export: Export, path: Path) -> None:
         commit = commits.get(row["commit_sha"], {})
         for name in VERSION_FIELDS:
             value = row[name]
-            if name == "value_data" and value is not None:
+            if name in JSON_TEXT and value is not None:
                 value = json.dumps(value, ensure_ascii=False, allow_nan=False)
+            elif name in FLOATS and value is not None:
+                value = float(value)
             elif name in PARQUET_DATES and value is not None:
                 value = dt.date.fromisoformat(value)
             elif name == "recorded":
@@ -227,6 +238,8 @@ def write_parquet(export: Export, path: Path) -> None:
             return pa.bool_()
         if name in PARQUET_DATES:
             return pa.date32()
+        if name in FLOATS:
+            return pa.float64()
         if name == "recorded":
             return pa.timestamp("s", tz="UTC")
         return pa.string()

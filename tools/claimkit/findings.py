@@ -19,6 +19,7 @@ from .yamlio import Document, load_mapping
 
 CLAIMS = "claims"  # claim files, claims/<id>.yaml
 SOURCES = "sources"  # source metadata, seeds/**/<id>.yaml
+DECLARATIONS = "declarations"  # claims/_vocabulary.yaml: categories and people
 ERROR = "error"
 WARNING = "warning"
 MAX_TEXT_BYTES = 64 * 1024 * 1024  # a 20 MB article, or a saved page several times its text
@@ -140,7 +141,7 @@ class Rule:
 
     id: str
     severity: str
-    files: str  # CLAIMS or SOURCES
+    files: str  # CLAIMS, SOURCES or DECLARATIONS
     check: Callable[[Context, Item], Iterable[Problem]]
 
     @property
@@ -154,7 +155,7 @@ class Rule:
 
 def rule(rule_id: str, severity: str, files: str) -> Callable[[Callable], Rule]:
     """Declare a check as a rule: `@rule("quote-verbatim", ERROR, CLAIMS)`."""
-    if severity not in (ERROR, WARNING) or files not in (CLAIMS, SOURCES):
+    if severity not in (ERROR, WARNING) or files not in (CLAIMS, SOURCES, DECLARATIONS):
         raise ValueError(f"rule {rule_id}: severity {severity!r}, files {files!r}")
 
     def declare(check: Callable) -> Rule:

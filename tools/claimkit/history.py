@@ -21,6 +21,7 @@ from .gitio import EarlyFileLog, FileRevision, GitHistory
 from .model import CLAIM_FIELDS, Claim, Source
 from .repo import CLAIMS_DIR, ClaimsRepo, claim_from_document, claim_from_document_check
 from .sources import SourceCache
+from .types import vocabulary
 from .yamlio import parse_mapping, prepare_parser
 
 UNREADABLE = "unreadable"
@@ -137,7 +138,12 @@ SUMMARY_FILE = "summary.json"
 
 
 def is_claim_file(path: str) -> bool:
-    return path.endswith(".yaml") and path.count("/") == 1 and path.startswith(CLAIMS_DIR + "/")
+    return (
+        path.endswith(".yaml")
+        and path.count("/") == 1
+        and path.startswith(CLAIMS_DIR + "/")
+        and not path.startswith(CLAIMS_DIR + "/_")  # declarations, not a claim
+    )
 
 
 ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -418,7 +424,10 @@ def _overview(repo: ClaimsRepo, git: GitHistory, day: dt.date | None) -> dict[st
     index = history_index(repo, git, sources)
     store = sources.store
     summary: dict = {}
-    if store is not None and (found := store.read(SUMMARY_FILE, index.key)) is not None:
+    # Whether a claim is contested also depends on the declared vocabulary (progressions,
+    # aliases), which may change without a commit.
+    summary_key = {**index.key, "vocabulary": vocabulary.fingerprint()}
+    if store is not None and (found := store.read(SUMMARY_FILE, summary_key)) is not None:
         try:
             summary = json.loads(found[1])
         except ValueError:
@@ -451,7 +460,7 @@ def _overview(repo: ClaimsRepo, git: GitHistory, day: dt.date | None) -> dict[st
     if changed and store is not None:
         summary = {claim_id: summary[claim_id] for claim_id in result}
         body = json.dumps(summary, ensure_ascii=False, separators=(",", ":")).encode()
-        store.write(SUMMARY_FILE, index.key, body)
+        store.write(SUMMARY_FILE, summary_key, body)
     sources.save()
     return result
 
@@ -508,7 +517,8 @@ def chronological(versions: list[Version]) -> list[Version]:
 
 
 def is_contested(story: list[list | None]) -> bool:
-    """Whether some version contradicts the readable one before it, in story order.
+    """Whether some version contradicts the readable one before it, or itself (`also`), in
+    story order.
 
     `story`: each version's claim fields (CLAIM_FIELDS order), None where unreadable. The
     same answer as looking for a `contradicted` change in chronological(), without building
@@ -516,9 +526,12 @@ def is_contested(story: list[list | None]) -> bool:
     sources that compare as contradicted.
     """
     previous = None
+    also = CLAIM_FIELDS.index("also")
     for fields in story:
         if fields is None:
             continue
+        if len(fields) > also and fields[also]:
+            return True  # a reading that contradicts itself
         if (
             previous is not None
             and previous[3] == fields[3]

@@ -9,14 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from .dates import DateRange, parse_date_or_none
+from .types import NAMES
 
 CLAIM_FIELDS = (
     "id", "event", "property", "type", "value", "modality", "source", "quote",
-    "time_expression", "note",
+    "time_expression", "note", "also", "superseded_by",
 )  # fmt: skip
 REQUIRED_CLAIM_FIELDS = CLAIM_FIELDS[:8]
 SOURCE_FIELDS = ("id", "title", "outlet", "url", "published", "published_basis", "sha256")
-TYPES = ("date", "place", "people", "text", "number", "boolean")
+TYPES = NAMES  # from the value-type registry (types/)
 MODALITIES = ("asserted", "scheduled", "alleged", "denied")
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 SOURCE_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
@@ -40,9 +41,17 @@ class Claim:
     value: Any
     modality: str
     source: str
-    quote: str
+    quote: str | list[str]  # one quote, or several
     time_expression: str | None = None
     note: str | None = None
+    # The article's other, incompatible statements on this claim: {value, quote, modality?,
+    # note?} each. A reading that has them contradicts itself.
+    also: list[dict] | None = None
+    superseded_by: list[str] | None = None  # the claims that replace this one: it is retired
+
+    @property
+    def retired(self) -> bool:
+        return bool(self.superseded_by)
 
     @classmethod
     def from_data(cls, data: dict) -> Claim:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .errors import DataError, NotFound, RepoError, UsageError
 from .model import Claim, Source, is_claim_id, is_source_id
+from .types import vocabulary
 from .yamlio import Document, load_mapping
 
 CLAIMS_DIR = "claims"
@@ -32,6 +33,10 @@ class ClaimsRepo:
     source_folders: dict[str, os.stat_result] = field(default_factory=dict, repr=False)
     _folders_inside: dict[str, bool] = field(default_factory=dict, repr=False)
     _resolved_root: Path | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        # Comparisons read the declared categories and people of the repository in use.
+        vocabulary.use(vocabulary.load(self.claims_dir))
 
     @classmethod
     def open(cls, path: Path | None = None, *, search_up: bool = True) -> ClaimsRepo:

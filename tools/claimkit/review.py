@@ -18,7 +18,14 @@ from .compare import contradicts
 from .diffing import ClaimDiff, compare_claims
 from .files import atomic_write
 from .gitio import GitHistory
-from .history import SourceCache, Version, claim_id_of, claim_versions, parse_claim_blob
+from .history import (
+    SourceCache,
+    Version,
+    claim_id_of,
+    claim_versions,
+    is_claim_file,
+    parse_claim_blob,
+)
 from .model import Source, is_claim_id
 from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo
 
@@ -105,7 +112,7 @@ def review_range(
     claim_paths = [
         path
         for _status, path in git.changed_files(base_commit, head_commit, CLAIMS_DIR)
-        if path.endswith(".yaml") and path.count("/") == 1
+        if is_claim_file(path)
     ]
     changed_sources: dict[str, tuple[str, str]] = {}  # id -> (status, metadata path)
     for status, path in git.changed_files(base_commit, head_commit, SEEDS_DIR):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..values import value_text
+from ..quotes import quote_text
+from ..values import value_text, value_text_with_bounds
 from . import shapes, terminal
 from .text import PAD, table, wrap
 
@@ -38,7 +39,18 @@ def claim_text(claim, width: int | None = None) -> str:
     """Field by field; long values wrap under themselves."""
     lines = []
     for name, value in claim.to_data().items():
-        lines += wrap(value_text(value, claim.type), width, " " * 16, f"{name:16}")
+        if name == "value":
+            shown = value_text_with_bounds(value, claim.type)
+        elif name == "also":  # the article's other statements, each with its quote
+            shown = "; ".join(
+                f'{value_text(s.get("value"), claim.type)} "{quote_text(s.get("quote"))}"'
+                if isinstance(s, dict)
+                else str(s)
+                for s in value
+            )
+        else:
+            shown = quote_text(value) if name == "quote" else value_text(value)
+        lines += wrap(shown, width, " " * 16, f"{name:16}")
     return "\n".join(lines)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..compare import SAME, compare_values
 from ..model import CLAIM_FIELDS
 from ..quotes import quote_list, quote_text
-from ..values import value_text
+from ..values import value_text, value_text_with_bounds
 from . import shapes, terminal
 from .text import code, plural, problem_line, truncate
 from .text import md as _md
@@ -29,7 +29,7 @@ def value_line(diff) -> str:
         return f"{value_text(old.value, old.type)} -> {value_text(new.value, kind)} ({diff.change})"
     comparison = compare_values(kind, old.value, new.value)
     extra = f"; added {', '.join(comparison.added)}" if comparison.added else ""
-    extra += f"; removed {', '.join(comparison.removed)}" if comparison.removed else ""
+    extra += f"; not named again: {', '.join(comparison.removed)}" if comparison.removed else ""
     if comparison.relation == SAME:
         return f"{value_text(new.value, kind)} ({diff.change})"
     return f"{value_text(old.value, kind)} -> {value_text(new.value, kind)} ({diff.change}{extra})"
@@ -42,7 +42,7 @@ def other_field_lines(diff) -> list[str]:
     old, new = diff.old.to_data(), diff.new.to_data()
     lines = []
     for name in CLAIM_FIELDS:
-        if name in ("value", "source", "quote") or old.get(name) == new.get(name):
+        if name in ("value", "source", "quote", "also") or old.get(name) == new.get(name):
             continue
         before = value_text(old.get(name)) if name in old else "(none)"
         after = value_text(new.get(name)) if name in new else "(none)"
@@ -243,7 +243,8 @@ def review_markdown(review) -> str:
                     lines.append(f"| {label} | (none) | | |")
                 else:
                     lines.append(
-                        f"| {label} | {_md(value_text(claim.value, kind))} | {_md(claim.modality)} "
+                        f"| {label} | {_md(value_text_with_bounds(claim.value, kind))} "
+                        f"| {_md(claim.modality)} "
                         f"| {code(claim.source)} |"
                     )
             lines.append("")
@@ -261,6 +262,15 @@ def review_markdown(review) -> str:
                 lines.append("")
                 lines.append(f"> {_md(quote_text(diff.new.quote))}")
                 lines.append("")
+                for entry in diff.new.also or []:
+                    if isinstance(entry, dict):
+                        said = _md(value_text(entry.get("value"), kind))
+                        lines += [
+                            f"**The article also says:** {said}",
+                            "",
+                            f"> {_md(quote_text(entry.get('quote')))}",
+                            "",
+                        ]
         if item.contradicted:
             lines.append("**Contradicts earlier versions:**")
             lines.append("")

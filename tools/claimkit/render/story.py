@@ -59,15 +59,15 @@ def log_text(claim_id: str, versions: list, truncated: bool, width: int | None =
             lines.append(f"  {change} {version.detail}")
         else:
             value = value_text(claim.value, kind)
-            detail = (
-                f"  ({version.detail})"
-                if version.detail and version.change != "first-report"
-                else ""
-            )
+            detail = f"  ({version.detail})" if version.detail else ""
             line = wrap(f"{value}  [{claim.modality}]{detail}", width, " " * 16, " " * 16, True)
             lines += [f"  {change} {line[0][16:]}", *line[1:]]
             for quote in quote_list(claim.quote):
                 lines += wrap(f'"{quote}"', width, "   ", "  ")
+            for said in claim.also or []:  # the article's other statement: its own quotes
+                if isinstance(said, dict):
+                    for quote in quote_list(said.get("quote")):
+                        lines += wrap(f'"{quote}"', width, "    ", "  also: ")
             if claim.time_expression:
                 lines += wrap(claim.time_expression, width, "    ", "  time expression: ")
             if claim.note:
@@ -94,7 +94,7 @@ def log_markdown(claim_id: str, versions: list, truncated: bool) -> str:
     for v in versions:
         c = v.claim
         value = value_text(c.value, kind) if c else ""
-        if v.detail and v.change != "first-report":
+        if v.detail:
             value += f" ({v.detail})"
         order = " (recorded out of order)" if v.out_of_order else ""
         lines.append(

@@ -7,20 +7,22 @@ claimkit.rules`), and a test keeps it current.
 Errors are faults in the record; warnings are findings about the articles themselves.
 """
 
-from ..findings import CLAIMS, ERROR, SOURCES, Rule
+from ..findings import CLAIMS, DECLARATIONS, ERROR, SOURCES, Rule
 from .identity import claim_id_matches_file, source_id_matches_file
 from .quote import quote_verbatim
 from .schema import claim_schema, source_schema
 from .sources import sha256_matches, source_exists, source_text_exists
 from .text import control_characters, source_control_characters
 from .time_sense import time_sense
-from .values import published_parses, value_parses
+from .values import published_parses, superseded_exists, value_parses
+from .vocabulary import vocabulary_file
 
 RULES: tuple[Rule, ...] = (
     claim_schema,
     control_characters,
     claim_id_matches_file,
     value_parses,
+    superseded_exists,
     source_exists,
     quote_verbatim,
     time_sense,
@@ -30,9 +32,11 @@ RULES: tuple[Rule, ...] = (
     published_parses,
     source_text_exists,
     sha256_matches,
+    vocabulary_file,
 )
 CLAIM_RULES = tuple(r for r in RULES if r.files == CLAIMS)
 SOURCE_RULES = tuple(r for r in RULES if r.files == SOURCES)
+DECLARATION_RULES = tuple(r for r in RULES if r.files == DECLARATIONS)
 
 # Reported while a file is read, before any rule runs (yamlio, files): a file that breaks one
 # is not checked further.
@@ -40,7 +44,7 @@ READING_RULES = (
     "duplicate-key", "yaml-anchor", "yaml-alias", "yaml-tag", "yaml-documents", "yaml-mapping",
     "yaml-depth", "yaml-key", "yaml-syntax", "yaml-number", "encoding", "file-size", "file-type", "file-name",
 )  # fmt: skip
-FILE_WORDS = {CLAIMS: "claims/", SOURCES: "seeds/"}
+FILE_WORDS = {CLAIMS: "claims/", SOURCES: "seeds/", DECLARATIONS: "claims/_vocabulary.yaml"}
 
 
 def rule_table() -> str:

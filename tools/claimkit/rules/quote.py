@@ -11,12 +11,11 @@ from ..quotes import closest_passage, fragments, missing_fragment, normalise, qu
 
 @rule("quote-verbatim", ERROR, CLAIMS)
 def quote_verbatim(context, item: Item):
-    """Each quote is in the source text (whitespace runs and curly quotes normalised, nothing
-    else); an elided quote's fragments occur in that order; a quote not found is shown with
-    the closest passage and the words that differ."""
-    value = item.doc.data.get("quote")
+    """Each quote (and each `also` statement's) is in the source text (whitespace runs and
+    curly quotes normalised, nothing else); an elided quote's fragments occur in that order; a
+    quote not found is shown with the closest passage and the words that differ."""
     source_id = item.doc.data.get("source")
-    quotes = quote_list(value)
+    quotes = list(_quotes(item.doc.data))
     if not quotes or not isinstance(source_id, str):
         return []
     found = context.source_doc(source_id)
@@ -31,14 +30,28 @@ def quote_verbatim(context, item: Item):
             )
         ]
     problems = []
-    several = isinstance(value, list)
-    for index, quote in enumerate(quotes):
-        keys = ("quote", index) if several else ("quote",)
-        label = f"quote {index + 1}" if several else "quote"
+    for keys, label, quote in quotes:
         message = problem_with(quote, text, source_id, label)
         if message:
             problems.append(item.problem(keys, message, "quote-verbatim"))
     return problems
+
+
+def _quotes(data: dict):
+    """(keys, label, quote) for every quote of the reading: its own, then each `also`
+    statement's."""
+    places = [(("quote",), "quote", data.get("quote"))]
+    also = data.get("also")
+    for index, entry in enumerate(also if isinstance(also, list) else []):
+        if isinstance(entry, dict):
+            places.append((("also", index, "quote"), f"also {index + 1} quote", entry.get("quote")))
+    for keys, label, value in places:
+        several = isinstance(value, list)
+        for index, quote in enumerate(quote_list(value)):
+            if several:
+                yield keys + (index,), f"{label} {index + 1}", quote
+            else:
+                yield keys, label, quote
 
 
 def problem_with(quote: str, text: str, source_id: str, label: str = "quote") -> str | None:

@@ -13,11 +13,11 @@ from functools import cache
 from importlib import resources
 from string import Template
 
-from ..compare import CONTRADICTED, FIRST_REPORT
+from ..compare import CONTRADICTED
 from ..dates import DateRange
 from ..history import Version
-from ..quotes import quote_list
-from ..values import value_text
+from ..quotes import quote_list, quote_text
+from ..values import value_text, value_text_with_bounds
 from .layout import CONTRADICTION, KINDS, Mark, Page, e
 from .svg import chart, glyph
 
@@ -60,16 +60,20 @@ def _entry(mark: Mark, kind: str) -> str:
         parts.append(f'<p class="error">{e(v.error or "unreadable")}</p>')
     else:
         claim = v.claim
-        detail = (
-            f' <span class="detail">({e(v.detail)})</span>'
-            if v.detail and v.change != FIRST_REPORT
-            else ""
-        )
+        detail = f' <span class="detail">({e(v.detail)})</span>' if v.detail else ""
         parts.append(
-            f'<p class="entry-value"><strong>{e(value_text(claim.value, kind))}</strong>{detail} '
+            f'<p class="entry-value"><strong>{e(value_text_with_bounds(claim.value, kind))}</strong>'
+            f"{detail} "
             f'<span class="modality">{e(claim.modality)}</span></p>'
         )
         parts.extend(f"<blockquote>{e(quote)}</blockquote>" for quote in quote_list(claim.quote))
+        for said in claim.also or []:  # the article contradicts itself: its other statement
+            if isinstance(said, dict):
+                parts.append(
+                    f'<p class="meta">the article also says: <strong>'
+                    f"{e(value_text(said.get('value'), kind))}</strong> "
+                    f"“{e(quote_text(said.get('quote')))}”</p>"
+                )
         if claim.time_expression:
             parts.append(f'<p class="meta">time expression: “{e(claim.time_expression)}”</p>')
         if claim.note:

@@ -6,8 +6,8 @@ import datetime as dt
 
 from ..compare import CONTRADICTED, CORROBORATED, EDITED, FIRST_REPORT
 from ..history import UNREADABLE
-from ..quotes import quote_list
-from ..values import value_text
+from ..quotes import quote_list, quote_text
+from ..values import value_text, value_text_with_bounds
 from .layout import (
     AXIS,
     CONTRADICTION,
@@ -140,10 +140,16 @@ def tooltip(mark: Mark, kind: str) -> str:
         lines.append(v.error or "unreadable")
         return "\n".join(lines)
     claim = v.claim
-    lines.append(f"{value_text(claim.value, kind)} [{claim.modality}]")
-    if v.detail and v.change != FIRST_REPORT:
+    lines.append(f"{value_text_with_bounds(claim.value, kind)} [{claim.modality}]")
+    if v.detail:
         lines.append(f"change: {v.detail}")
     lines.extend(f"“{quote}”" for quote in quote_list(claim.quote))
+    for said in claim.also or []:
+        if isinstance(said, dict):
+            lines.append(
+                f"the article also says: {value_text(said.get('value'), kind)} "
+                f"“{quote_text(said.get('quote'))}”"
+            )
     title = v.source.display_title if v.source else "source metadata missing"
     lines.append(f"source {claim.source}: {title}")
     if mark.warning:
