@@ -1079,6 +1079,8 @@ FAULTS_AND_HOSTILE = """## Faults
 | a stale or held `.git/index.lock` | `record --commit` says so in one line (exit 5); the claim file and the index are as they were (`tests/test_record.py::test_record_with_a_held_index_lock_fails_cleanly`) |
 | a commit that git refuses | the claim file is put back as it was and nothing stays staged (`test_a_failed_commit_leaves_the_file_as_it_was`) |
 | two `claims record --commit` at once, on two claims or on one | they run in turn under an advisory lock in the git directory; each lands, or fails cleanly in one line; history holds every landed version and no commit holds another's edit (`test_two_records_at_once_*`, real processes, three rounds each) |
+| `add-source --commit` and `record --commit` at once | both take the same write lock: both land, and each commit holds only its own files (`test_add_source_and_record_at_once_commit_only_their_own_files`, three rounds) |
+| `record --commit` killed with SIGKILL: as the file is written, as the commit begins, as the index takes the new blob, or after growing delays (18 rounds) | the commit is built from plumbing, the index first and HEAD last, so a kill leaves the old state, the new commit, or the file written and staged; the next `record` says so in one line (exit 5) with how to finish it (`git commit -- <file>`) or undo it (`git restore --staged --worktree -- <file>`), and doing so leaves a clean repository that passes check; a stale `.git/index.lock` is named with when it is safe to remove (`test_a_killed_record_leaves_a_state_the_next_run_explains`) |
 
 ## Hostile repositories
 
@@ -1092,6 +1094,12 @@ reading command, and checks that the marker never appears (`test_hostile_reposit
 Another records every process the commands start and checks that none goes through a shell
 (`test_no_command_invokes_a_shell`). A claim or source path that resolves through a symlink or
 `..` outside the repository is refused.
+
+Writing commands (`record --commit`, `add-source --commit`) commit through git's plumbing: files
+hashed with `--no-filters`, the tree written from a private index, `commit-tree --no-gpg-sign`, HEAD
+moved by `update-ref` with hooks off, and every configured filter driver switched off while the
+index is written. A clean filter, `gpg.program` with `commit.gpgSign`, hooks and fsmonitor, each set
+to leave a marker, never run (the matrix case above).
 """
 
 if __name__ == "__main__":

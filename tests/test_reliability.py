@@ -616,3 +616,97 @@ def test_two_records_at_once_on_one_claim_lose_no_update(story, round):
     assert len(history) == before + len(landed)
     assert sorted(history[before:]) == sorted(f"value: {v}" for v in landed)
     assert git(story, "status", "--porcelain") == ""
+
+
+def add_source_process(root: Path, article: Path) -> subprocess.Popen:
+    argv = [sys.executable, "-m", "claimkit", "-C", str(root), "add-source", str(article),
+            "--published", "2025-08-20", "--title", "Another", "--commit"]  # fmt: skip
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize("round", range(3))
+def test_add_source_and_record_at_once_commit_only_their_own_files(story, tmp_path, round):
+    article = tmp_path / f"a{round + 4}.txt"
+    article.write_text(f"Article number {round + 4}.\n", encoding="utf-8")
+    first = add_source_process(story, article)
+    second = record_process(story, "summit-date", "2025-09-18", "a3", "on September 18, 2025")
+    results = [(p.wait(timeout=60), p.stderr.read()) for p in (first, second)]
+    assert [code for code, _ in results] == [0, 0], results
+    assert git(story, "status", "--porcelain") == ""
+    changed = {
+        tuple(sorted(git(story, "show", "--name-only", "--format=", c).split()))
+        for c in git(story, "log", "-2", "--format=%H").split()
+    }
+    assert changed == {
+        (f"seeds/a{round + 4}.txt", f"seeds/a{round + 4}.yaml"),
+        ("claims/summit-date.yaml",),
+    }
+
+
+# kill -9 during record --commit -------------------------------------------------------------------
+
+KILL_ROUNDS = 18
+
+
+def file_written(root: Path, before: bytes):
+    return lambda: (root / "claims" / "summit-date.yaml").read_bytes() != before
+
+
+def commit_begun(root: Path, before: bytes):
+    return lambda: (root / ".git" / "claims-commit.index").exists()
+
+
+def index_updated(root: Path, before: bytes):
+    index = root / ".git" / "index"
+    stamp = index.stat().st_mtime_ns
+    return lambda: index.stat().st_mtime_ns != stamp and file_written(root, before)()
+
+
+# Moments to kill at: as soon as the file is written, as the commit begins, as the index takes
+# the new blob, or after a delay that grows each round.
+TRIGGERS = (file_written, commit_begun, index_updated, None)
+
+
+def kill_when(child: subprocess.Popen, moment, n: int) -> None:
+    deadline = time.monotonic() + (30 if moment else 0.05 + 0.1 * n)
+    while time.monotonic() < deadline and child.poll() is None:
+        if moment is not None and moment():
+            break
+        time.sleep(0.0005)
+    child.send_signal(signal.SIGKILL)
+
+
+def test_a_killed_record_leaves_a_state_the_next_run_explains(claims, story):
+    """Kill `record --commit` at spread-out moments; whatever it leaves, the next record says
+    what happened and how to go on, and doing what it says gives a clean repository."""
+    readings = [("2025-09-18", "a3", "on September 18, 2025"), ("2025-08", "a2", "in August")]
+    outcomes: dict[str, int] = {}
+    for n in range(KILL_ROUNDS):
+        value, source, quote = readings[n % 2]
+        before = (story / "claims" / "summit-date.yaml").read_bytes()
+        child = record_process(story, "summit-date", value, source, quote)
+        trigger = TRIGGERS[n % len(TRIGGERS)]
+        kill_when(child, trigger(story, before) if trigger else None, n)
+        child.wait(timeout=30)
+        lock = story / ".git" / "index.lock"
+        if lock.exists():
+            result = claims("record", "summit-date", "--source", source, "--value", value,
+                            "--quote", quote, "--commit", repo=story)  # fmt: skip
+            assert result.exit_code == 5 and "index.lock exists" in result.stderr, result.output
+            assert "remove the file if no git process is running" in result.stderr
+            lock.unlink()
+            outcomes["stale lock"] = outcomes.get("stale lock", 0) + 1
+        if git(story, "status", "--porcelain"):
+            result = claims("record", "summit-date", "--source", source, "--value", value,
+                            "--quote", quote, "--commit", repo=story)  # fmt: skip
+            assert result.exit_code == 5, result.output
+            assert "finish it with `git commit -- claims/summit-date.yaml`" in result.stderr
+            git(story, "commit", "-q", "-m", "Finish an interrupted record", "--",
+                "claims/summit-date.yaml")  # fmt: skip
+            outcomes["written, not committed"] = outcomes.get("written, not committed", 0) + 1
+        else:
+            outcomes["clean"] = outcomes.get("clean", 0) + 1
+        assert git(story, "status", "--porcelain") == ""
+        assert claims("check", repo=story).exit_code == 0
+    # The moments above reach the state between writing and committing, not only the ends.
+    assert outcomes.get("written, not committed", 0) >= 1, outcomes

@@ -694,7 +694,9 @@ class GitHistory:
         parent = self.run(
             "rev-parse", "--verify", "--quiet", "HEAD^{commit}", ok_codes=(1,)
         ).strip()
+        # Callers hold the write lock: a leftover of this file or its lock is a killed run's.
         private = self.git_path("claims-commit.index")
+        Path(f"{private}.lock").unlink(missing_ok=True)
         env = {"GIT_INDEX_FILE": str(private)}
         try:
             if parent:
