@@ -890,6 +890,80 @@ def long_markers(root: Path, outside: Path, result) -> None:
     assert "=" * 120 in merged, merged
 
 
+def run_claims(root: Path, *argv: str) -> None:
+    """The tool as a separate process, with the test's environment (its own HOME)."""
+    import sys
+
+    subprocess.run(
+        [sys.executable, "-m", "claimkit", "-C", str(root), *argv], check=True, capture_output=True
+    )
+
+
+def cache_folder(root: Path) -> Path:
+    return root / ".git" / "claims-cache"
+
+
+def linked_cache(root: Path, outside: Path) -> None:
+    target = outside / "elsewhere"
+    target.mkdir()
+    (target / "precious.txt").write_text("keep me\n", encoding="utf-8")
+    cache_folder(root).symlink_to(target)
+
+
+def elsewhere_untouched(root: Path, outside: Path, result) -> None:
+    assert sorted(p.name for p in (outside / "elsewhere").iterdir()) == ["precious.txt"]
+    assert (outside / "elsewhere" / "precious.txt").read_text(encoding="utf-8") == "keep me\n"
+
+
+def special_cache_files(root: Path, outside: Path) -> None:
+    folder = cache_folder(root)
+    folder.mkdir()
+    os.mkfifo(folder / "history.jsonl")
+    (folder / "sources.json").symlink_to("/dev/zero")
+    (folder / "seeds.json").symlink_to(outside / "secret.json")
+    (outside / "secret.json").write_text("{}\n", encoding="utf-8")
+
+
+def secret_untouched(root: Path, outside: Path, result) -> None:
+    assert (outside / "secret.json").read_text(encoding="utf-8") == "{}\n"
+    assert not (root / ".git" / "claims-cache").is_symlink()
+
+
+def forged_cache(root: Path, outside: Path) -> None:
+    """A cache edited by hand, its checksum recomputed the way the header once named it."""
+    import hashlib
+    import json
+
+    run_claims(root, "list")
+    forged = 0
+    for path in cache_folder(root).iterdir():
+        data = path.read_bytes()
+        head, _, body = data.partition(b"\n")
+        if b'"2025-08"' not in body:
+            continue
+        header = json.loads(head)
+        body = body.replace(b'"2025-08"', b'"1999-01"')
+        header["sha1"] = hashlib.sha1(body).hexdigest()
+        path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+        forged += 1
+    assert forged, "the cache held no value to forge"
+
+
+def no_forged_value(root: Path, outside: Path, result) -> None:
+    assert "1999-01" not in result.stdout and "2025-08" in result.stdout, result.stdout[:800]
+
+
+def replaced_after_caching(root: Path, outside: Path) -> None:
+    run_claims(root, "list")
+    old = run_git(root, "rev-parse", f"HEAD:{CLAIM}").strip()
+    text = run_git(root, "cat-file", "-p", old).replace("value: 2025-08\n", "value: 2025-07\n")
+    new = subprocess.run(
+        ["git", "-C", str(root), "hash-object", "-w", "--stdin"],
+        input=text.encode(), capture_output=True, check=True,
+    ).stdout.decode().strip()  # fmt: skip
+    run_git(root, "replace", old, new)
+
+
 MERGE = ["merge-driver", "{outside}/base.yaml", "{outside}/ours.yaml", "{outside}/theirs.yaml"]
 
 CASES += [
@@ -1005,6 +1079,37 @@ CASES += [
         "refused in one line (exit 5) naming the lock and when it is safe to remove it",
         [Try(RECORD[:-1] + ["--commit"], 5, "index.lock exists")],
         setup=lambda root, outside: (root / ".git" / "index.lock").write_text(""),
+    ),
+    Case(
+        "the cache folder a symbolic link to another folder",
+        "maintenance --clear-cache removes the link, never what it points at; list writes nothing through it (exit 0)",
+        [Try(["maintenance", "--clear-cache"], 0, ""), Try(["list"], 0, "summit-date")],
+        setup=linked_cache,
+        writes=True,  # the link in the cache's place goes; nothing else may
+        after=elsewhere_untouched,
+    ),
+    Case(
+        "a FIFO, a link to /dev/zero and a link out of the repository in the cache folder",
+        "never opened: the cache is rebuilt around them and every command finishes (exit 0)",
+        [Try(argv, 0, "") for argv in (["list"], ["log", "summit-date"], ["export"], ["sources"])],
+        setup=special_cache_files,
+        writes=True,  # the cache's own files are replaced
+        after=secret_untouched,
+    ),
+    Case(
+        "a cache file edited by hand, its SHA-1 recomputed",
+        "not the cache's own (its HMAC, under a key outside the repository, fails): rebuilt, and the true value shown (exit 0)",
+        [Try(["export"], 0, ""), Try(["list"], 0, ""), Try(["log", "summit-date"], 0, "")],
+        setup=forged_cache,
+        writes=True,  # the forged cache is rebuilt
+        after=no_forged_value,
+    ),
+    Case(
+        "git replace of a claim blob after the cache was written",
+        "the cache is keyed on replace refs and grafts: the replaced value shows (exit 0)",
+        [Try(["log", "summit-date"], 0, "2025-07"), Try(["export"], 0, "2025-07")],
+        setup=replaced_after_caching,
+        writes=True,  # the cache is rebuilt
     ),
     Case(
         "the merge driver with conflict-marker-size=120",

@@ -218,7 +218,12 @@ class HistoryIndex:
 
 
 def history_key(repo: ClaimsRepo, git: GitHistory) -> dict:
-    return {"head": git.head, "prefix": git.prefix, "shallow": git.shallow_boundary()}
+    from .cache import repository_state
+
+    return {
+        "head": git.head, "prefix": git.prefix, "shallow": git.shallow_boundary(),
+        **repository_state(git),
+    }  # fmt: skip
 
 
 def history_index(repo: ClaimsRepo, git: GitHistory, sources: SourceCache) -> HistoryIndex:
