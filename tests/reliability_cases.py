@@ -969,7 +969,7 @@ MERGE = ["merge-driver", "{outside}/base.yaml", "{outside}/ours.yaml", "{outside
 CASES += [
     Case(
         "a branch whose seeds tree holds ../../…/victim.yaml, cited by a claim, reviewed",
-        "review writes nothing outside its own temporary folder; the path is reported and the review is not ready (exit 1)",
+        "a tree path git would refuse to check out (an empty, `.`, `..` or `.git` part) is no file of any commit the tool reads; review writes nothing outside its temporary folder (and refuses any path that would leave it); the claim's source is not found: not ready (exit 1)",
         [Try(["review", "HEAD..evil"], 1, "not ready")],
         setup=traversing_branch,
         after=victim_untouched,

@@ -108,6 +108,13 @@ def index_lock_message(lock: str) -> str:
     )
 
 
+def safe_path(path: str) -> bool:
+    """Whether a path from a tree is one git itself would check out: no empty, `.` or `..`
+    component and no `.git` folder (a hand-made tree may hold any name; git refuses them)."""
+    parts = path.split("/")
+    return all(part not in ("", ".", "..") and part.lower() != ".git" for part in parts)
+
+
 def refusal(path: Path, stderr: bytes | str) -> RepoError | None:
     """The error for a repository git will not read (dubious ownership, a broken git
     directory); None when there is simply no repository there."""
@@ -591,7 +598,8 @@ class GitHistory:
         changes = []
         for line in output.splitlines():
             status, _, path = line.partition("\t")
-            changes.append((status[0], self.claims_path(path)))
+            if safe_path(path):  # a name git would refuse to check out is no file of ours
+                changes.append((status[0], self.claims_path(path)))
         return sorted(changes, key=lambda change: change[1])
 
     def merge_base(self, first: str, second: str) -> str:
@@ -616,7 +624,7 @@ class GitHistory:
             if not path:
                 continue
             mode, kind, blob = meta.split()
-            if kind == "blob" and mode in ("100644", "100755"):
+            if kind == "blob" and mode in ("100644", "100755") and safe_path(path):
                 files.append((self.claims_path(path), blob))
         return files
 
