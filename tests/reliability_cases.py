@@ -373,7 +373,7 @@ def markers_are_the_drivers_own(root: Path, outside: Path, result) -> None:
 
 def bad_file_names(root: Path, outside: Path) -> None:
     body = (root / CLAIM).read_text(encoding="utf-8")
-    for name in ("UPPER", ".x", "a b", "caf\u00e9"):
+    for name in ("UPPER", ".x", "a b", "caf\u00e9", "tab\there", "new\nline", "quote\"d"):
         (root / "claims" / f"{name}.yaml").write_text(body, encoding="utf-8")
     commit_all(root, "Files with names that are not ids")
 
@@ -645,13 +645,15 @@ CASES += [
         ],  # fmt: skip
     ),
     Case(
-        "claim files named UPPER.yaml, .x.yaml, 'a b.yaml', café.yaml",
+        "claim files named UPPER.yaml, .x.yaml, 'a b.yaml', café.yaml, and names git quotes (a tab, a newline, a double quote)",
         "check: an error for each, naming its path (exit 1) [file-name]; list and sources leave them out (exit 0); review says not ready",
         [
             Try(["check"], 1, "claims/UPPER.yaml:1:1: error: file name 'UPPER.yaml' is not"),
             Try(["check"], 1, "claims/.x.yaml:1:1: error"),
             Try(["check"], 1, "claims/a b.yaml:1:1: error"),
             Try(["check"], 1, "claims/caf\u00e9.yaml:1:1: error"),
+            Try(["check"], 1, "claims/tab\\there.yaml:1:1: error"),
+            Try(["check"], 1, "claims/new\\nline.yaml:1:1: error"),
             Try(["list"], 0, "summit-date"),
             Try(["sources"], 0, "a2"),
             Try(["review", "HEAD~1..HEAD"], 1, "not ready"),
