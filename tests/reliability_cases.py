@@ -373,7 +373,7 @@ def markers_are_the_drivers_own(root: Path, outside: Path, result) -> None:
 
 def bad_file_names(root: Path, outside: Path) -> None:
     body = (root / CLAIM).read_text(encoding="utf-8")
-    for name in ("UPPER", ".x", "a b", "caf\u00e9", "tab\there", "new\nline", "quote\"d"):
+    for name in ("UPPER", ".x", "a b", "caf\u00e9", "tab\there", "new\nline", 'quote"d'):
         (root / "claims" / f"{name}.yaml").write_text(body, encoding="utf-8")
     commit_all(root, "Files with names that are not ids")
 

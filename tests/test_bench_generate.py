@@ -61,7 +61,7 @@ def test_the_repository_passes_check_and_has_a_manifest(claims, built):
 
 
 def test_commit_graph_with_bloom_filters(built):
-    from claimkit.gitio import read_commit_graph
+    from claimkit.commitgraph import read_commit_graph
 
     _, repo = built
     graph = read_commit_graph(repo / ".git" / "objects" / "info")

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from claimkit import cache, history
+from claimkit import cache, history, history_cache
 from conftest import date_claim, git, source_files, write_files
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -58,7 +58,7 @@ def test_cold_warm_and_uncached_answers_agree(claims, generated):
     assert not cache_dir(generated).exists()
     assert answers(claims, generated, reads) == expected  # cold: fills the cache
     names = sorted(p.name for p in cache_dir(generated).iterdir())
-    assert names == ["history.jsonl", "seeds.json", "sources.json", "summary.json"]
+    assert names == ["history.jsonl", "seeds.json", "sources.json"]
     assert answers(claims, generated, reads) == expected  # warm
 
 
@@ -94,8 +94,6 @@ def test_a_tampered_cache_is_not_trusted(claims, generated):
     tampered = data.replace(b'"asserted"', b'"denied"')
     assert tampered != data
     file.write_bytes(tampered)
-    summary = cache_dir(generated) / "summary.json"
-    summary.write_bytes(summary.read_bytes().replace(b"false", b"true"))
     assert claims(*argv, repo=generated).stdout == expected
     assert file.read_bytes() == data  # rebuilt from git
 
@@ -186,8 +184,8 @@ def test_sources_read_by_another_process_give_the_same_answer(claims, generated,
         forks.append(1)
         return real_fork()
 
-    monkeypatch.setattr(history, "PARALLEL_MIN_COMMITS", 1)
-    monkeypatch.setattr(history.os, "fork", fork)
+    monkeypatch.setattr(history_cache, "PARALLEL_MIN_COMMITS", 1)
+    monkeypatch.setattr(history_cache.os, "fork", fork)
     argv = ("list", "--as-of", "2010-06-30", "--format", "json")
     expected = uncached(claims, generated, *argv)
     assert claims(*argv, repo=generated).stdout == expected
@@ -196,10 +194,10 @@ def test_sources_read_by_another_process_give_the_same_answer(claims, generated,
 
 
 def versions_of(repo: Path) -> dict:
-    from claimkit.gitio import GitHistory
+    from claimkit.gitio import GitSession
     from claimkit.repo import ClaimsRepo
 
-    with GitHistory(repo) as git:
+    with GitSession(repo) as git:
         histories = history.all_versions(ClaimsRepo.open(repo), git)
     return {
         claim_id: [(v.commit, v.order, v.blob, v.claim, v.source) for v in versions]

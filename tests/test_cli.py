@@ -94,7 +94,7 @@ def test_list_text_and_json(claims, repo):
     text = claims("list", repo=repo)
     assert text.exit_code == 0
     assert text.stdout.splitlines()[2:] == [
-        "summit-date   date    2025-08-15          scheduled   a1        1",
+        "summit-date   date    2025-08-15          scheduled   a1        1           consistent: 2025-08-15",
         "summit-place  place   Alaska > Anchorage  scheduled   a1        0",
     ]
     data = json.loads(claims("list", "--format", "json", repo=repo).stdout)
@@ -109,7 +109,7 @@ def test_list_text_and_json(claims, repo):
         "source": "a1",
         "quote": "in Alaska",
         "versions": 0,
-        "contested": False,
+        "standing": None,
     }
 
 

@@ -66,7 +66,7 @@ def test_export_json_rows(claims, story):
         "value_upper", "amount_lower", "amount_upper", "value_unit", "modality", "change",
         "detail", "source", "title",
         "published", "published_lower", "published_upper", "commit_sha", "recorded",
-        "out_of_order", "quote", "time_expression", "note", "also", "error",
+        "out_of_order", "uncertain_order", "quote", "time_expression", "note", "also", "error",
     ]  # fmt: skip
     assert first["title"] == "Set to meet in Alaska" and first["published"] == "2025-08-08"
     assert first["quote"] == "scheduled to meet next Friday in Alaska"
@@ -84,7 +84,8 @@ def test_export_json_claims_and_sources(claims, story):
          c["last_published"])
         for c in data["claims"]
     ] == [
-        ("summit-date", "2025-08", "a2", 3, True, "2025-08-08", "2025-08-24"),
+        # The current value is the story's end (a3), though a2 was recorded last.
+        ("summit-date", "2025-09-18", "a3", 3, True, "2025-08-08", "2025-08-24"),
         ("summit-location", "Alaska > Anchorage", "a3", 2, False, "2025-08-08", "2025-08-24"),
     ]  # fmt: skip
     assert [(s["id"], s["published_lower"], s["published_upper"], s["path"], s["versions"])
@@ -447,12 +448,12 @@ def test_timeline_hover_and_list_say_quote_and_source(claims, story):
 
 
 def test_timeline_draws_uncertain_dates_as_bars(claims, story):
-    from claimkit.gitio import GitHistory
+    from claimkit.gitio import GitSession
     from claimkit.history import all_versions
     from claimkit.repo import ClaimsRepo
     from claimkit.timeline import build_page
 
-    with GitHistory(story) as history:
+    with GitSession(story) as history:
         histories = all_versions(ClaimsRepo.open(story), history)
     page = build_page(histories, sources=3)
     date_lane = page.lanes[0]
@@ -481,12 +482,12 @@ def test_timeline_labels_never_overlap(claims, make_repo):
         )
         history.append({**source_files(source, "x\n", "2025-08-08"), "claims/outcome.yaml": claim})
     repo = make_repo(history)
-    from claimkit.gitio import GitHistory
+    from claimkit.gitio import GitSession
     from claimkit.history import all_versions
     from claimkit.repo import ClaimsRepo
     from claimkit.timeline import CHAR_WIDTH, build_page
 
-    with GitHistory(repo) as history_:
+    with GitSession(repo) as history_:
         page = build_page(all_versions(ClaimsRepo.open(repo), history_), sources=6)
     lane = page.lanes[0]
     spans = {}

@@ -28,11 +28,13 @@ def test_log_orders_by_published_date_and_names_change_kinds(claims, story):
 
 def test_log_json_shape(claims, story):
     data = log_json(claims, story, "summit-date")
-    assert set(data) == {"claim", "truncated", "versions"}
+    assert set(data) == {"claim", "truncated", "standing", "versions"}
+    assert data["standing"]["state"] == "contested"
     assert data["claim"] == "summit-date" and data["truncated"] is False
     first = data["versions"][0]
     assert set(first) == {"commit", "recorded", "source", "title", "published", "value", "modality",
-                          "change", "detail", "quote", "out_of_order"}  # fmt: skip
+                          "change", "detail", "quote", "out_of_order", "edits",
+                          "uncertain_order"}  # fmt: skip
     assert first["title"] == "Set to meet in Alaska"
     assert first["published"] == "2025-08-08"
     assert first["value"] == "2025-08-15"
@@ -50,7 +52,11 @@ def test_place_refinement(claims, story):
 
 def test_log_text(claims, story):
     text = claims("log", "summit-date", repo=story).stdout
-    assert text.startswith("summit-date  3 versions\n\n2025-08-08  a1  Set to meet in Alaska\n")
+    assert text.startswith(
+        "summit-date  3 versions\ncontested: 2025-08-15 (a1, a2) vs 2025-09-18 (a3)\n\n"
+        "2025-08-08  a1  Set to meet in Alaska\n"
+    )
+    assert "order uncertain against a2\n" in text  # 2025-08-15/.. overlaps a3's week
     assert "  first-report  2025-08-15  [scheduled]\n" in text
     assert '  "scheduled to meet next Friday in Alaska"\n  time expression: next Friday\n' in text
     assert "2025-08-15/..  a2  They met\n" in text
@@ -62,15 +68,16 @@ def test_log_text(claims, story):
 def test_log_markdown(claims, story):
     text = claims("log", "summit-date", "--format", "markdown", repo=story).stdout
     assert (
-        "| 2025-08-24/2025-08-31 (2025-08-24 to 2025-08-31) | a3 | contradicted | 2025-09-18 (2025-08 -> 2025-09-18) | asserted | on September 18, 2025 |"
+        "| 2025-08-24/2025-08-31 (2025-08-24 to 2025-08-31) | a3 | contradicted (order uncertain against a2) | 2025-09-18 (2025-08 -> 2025-09-18) | asserted | on September 18, 2025 |"
         in text
     )
 
 
 def test_log_by_recorded_reverse_limit_and_dates(claims, story):
     recorded = log_json(claims, story, "summit-date", "--by", "recorded")
+    # Recording order, but every change kind is the story's: a2 broadens a1, whenever recorded.
     assert [(v["source"], v["change"]) for v in recorded["versions"]] == [
-        ("a1", "first-report"), ("a3", "contradicted"), ("a2", "contradicted"),
+        ("a1", "first-report"), ("a3", "contradicted"), ("a2", "broadened"),
     ]  # fmt: skip
     assert recorded["versions"][2]["out_of_order"] is True
     reverse = log_json(claims, story, "summit-date", "--reverse", "-n", "1")
@@ -94,8 +101,17 @@ def test_edited_version_keeps_its_source(claims, story):
         },
     )
     git(story, "commit", "-qam", "Fix quote")
+    # A second reading of a3 is an edit of a3's version, not a version of its own.
     versions = log_json(claims, story, "summit-date")["versions"]
-    assert versions[-1]["change"] == "edited" and versions[-1]["detail"] == ""
+    assert [(v["source"], v["change"], v["edits"]) for v in versions] == [
+        ("a1", "first-report", 0), ("a2", "broadened", 0), ("a3", "contradicted", 1),
+    ]  # fmt: skip
+    assert versions[-1]["quote"].startswith("met for a summit")
+    readings = log_json(claims, story, "summit-date", "--all-readings")["versions"]
+    assert [(v["source"], v["change"], v["detail"]) for v in readings] == [
+        ("a1", "first-report", ""), ("a2", "broadened", "2025-08-15 -> 2025-08; modality scheduled -> asserted"),
+        ("a3", "contradicted", "2025-08 -> 2025-09-18"), ("a3", "edited", ""),
+    ]  # fmt: skip
 
 
 def test_unreadable_version_is_shown_not_fatal(claims, story):
@@ -127,7 +143,9 @@ def test_renamed_claim_keeps_its_history(claims, story):
     )
     git(story, "commit", "-qam", "Rename")
     versions = log_json(claims, story, "summit-day")["versions"]
-    assert len(versions) == 4
+    assert len(versions) == 3  # the renamed file's reading of a3 is an edit of a3's version
+    readings = log_json(claims, story, "summit-day", "--all-readings")["versions"]
+    assert len(readings) == 4
 
 
 def test_shallow_clone_says_history_is_truncated(claims, story, tmp_path):
@@ -190,10 +208,14 @@ def test_bad_revisions(claims, story, rev, message):
 
 def test_list_shows_versions_contested_and_as_of(claims, story):
     data = json.loads(claims("list", "--format", "json", repo=story).stdout)["claims"]
-    assert [(c["id"], c["versions"], c["contested"]) for c in data] == [
-        ("summit-date", 3, True),
-        ("summit-location", 2, False),
+    assert [(c["id"], c["versions"], c["standing"]["state"]) for c in data] == [
+        ("summit-date", 3, "contested"),
+        ("summit-location", 2, "consistent"),
     ]
+    assert data[1]["standing"]["value"] == ["Alaska", "Anchorage"]
+    assert [(g["text"], g["sources"]) for g in data[0]["standing"]["groups"]] == [
+        ("2025-08-15", ["a1", "a2"]), ("2025-09-18", ["a3"]),
+    ]  # fmt: skip
     early = json.loads(
         claims("list", "--as-of", "2025-08-20", "--format", "json", repo=story).stdout
     )["claims"]
@@ -210,7 +232,16 @@ def test_diff_working_tree_and_revisions(claims, story):
     )
     result = claims("diff", "--exit-code", repo=story)
     assert result.exit_code == 1
-    assert result.stdout == "summit-date: 2025-08 -> 2025-09 (edited)  [a2 -> a2]\n"
+    # The file changes a2's reading; the kind is the version's against its story predecessor
+    # (a1), and the diff says what the edit does to the story.
+    assert result.stdout == (
+        "summit-date: 2025-08 -> 2025-09 (contradicted)  [a2 -> a2]\n"
+        "  2025-08-15 -> 2025-09; modality scheduled -> asserted\n"
+        "  edits a2's version (an article read again)\n"
+        "  recorded out of story order: 2025-09 precedes a3's version; the current value stays "
+        "2025-09-18\n"
+        "  effect on a3: contradicted -> refined (2025-09 -> 2025-09-18)\n"
+    )
     between = json.loads(claims("diff", "HEAD~2..HEAD~1", "--format", "json", repo=story).stdout)
     assert [(d["claim"], d["change"]) for d in between["claims"]] == [
         ("summit-date", "contradicted"),

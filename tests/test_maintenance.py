@@ -9,7 +9,8 @@ import subprocess
 
 import pytest
 from claimkit import gitio
-from claimkit.gitio import GitHistory, read_commit_graph
+from claimkit.commitgraph import read_commit_graph
+from claimkit.gitio import GitSession
 from conftest import assert_one_line_error, claim_text, date_claim, git, write_files
 
 
@@ -62,7 +63,7 @@ def test_maintenance_clears_the_cache(claims, story):
 
 
 def test_maintenance_refuses_a_read_only_repository(claims, story, monkeypatch):
-    monkeypatch.setattr(GitHistory, "can_write", lambda self: False)
+    monkeypatch.setattr(GitSession, "can_write", lambda self: False)
     assert_one_line_error(claims("maintenance", repo=story), "cannot write", code=4)
 
 
@@ -94,7 +95,7 @@ def test_short_histories_and_opted_out_repositories_are_left_alone(claims, story
 
 
 def test_a_read_only_repository_is_read_without_writing(claims, story, long_history, monkeypatch):
-    monkeypatch.setattr(GitHistory, "can_write", lambda self: False)
+    monkeypatch.setattr(GitSession, "can_write", lambda self: False)
     result = claims("log", "summit-date", "--format", "json", repo=story)
     assert result.exit_code == 0 and len(json.loads(result.stdout)["versions"]) == 3
     assert graph_of(story) is None
@@ -104,7 +105,7 @@ def test_a_failing_write_never_fails_the_read(claims, story, long_history, monke
     def refuse(self, rebuild):
         raise gitio.RepoError("git commit-graph failed: disk full")
 
-    monkeypatch.setattr(GitHistory, "write_commit_graph", refuse)
+    monkeypatch.setattr(GitSession, "write_commit_graph", refuse)
     result = claims("log", "summit-date", "--format", "json", repo=story)
     assert result.exit_code == 0 and len(json.loads(result.stdout)["versions"]) == 3
 
@@ -148,7 +149,7 @@ def test_renames_are_followed_as_git_follows_them(story, graph):
     git(story, "commit", "-qam", "Rename again")
     if graph:
         git(story, "commit-graph", "write", "--reachable", "--changed-paths")
-    with GitHistory(story) as history:
+    with GitSession(story) as history:
         found = history.file_log("claims/summit-when.yaml")
     assert [r.commit for r in found] == follow_log(story, "claims/summit-when.yaml")
     assert [r.status for r in found].count("R") == 2 and found[-1].status == "A"

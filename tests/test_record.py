@@ -182,11 +182,25 @@ def test_record_on_a_new_untracked_claim_is_a_first_report(claims, repo):
     assert new.exit_code == 0, new.output
     args = ("summit-host", "--source", "a1", "--value", "Donald Trump", "--quote",
             "U.S. President Donald Trump", "--commit")  # fmt: skip
-    assert_one_line_error(claims("record", *args, repo=repo), "(untracked)", code=EXIT_CONFLICT)
-    result = claims("record", *args, "--force", repo=repo)
+    # A skeleton from `new` reports nothing yet: completing it needs no --force.
+    result = claims("record", *args, repo=repo)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("summit-host: Donald Trump (first-report) [a1]\n")
     assert git(repo, "show", "--name-status", "--format=", "HEAD") == "A\tclaims/summit-host.yaml\n"
+
+
+def test_record_commit_force_commits_a_file_that_already_reads_so(claims, repo):
+    assert claims("record", *RECORD_A2, repo=repo).exit_code == 0  # written, not committed
+    commits = int(git(repo, "rev-list", "--count", "HEAD"))
+    result = claims("record", *RECORD_A2, "--commit", "--force", repo=repo)
+    assert result.exit_code == 0, result.output
+    head = git(repo, "rev-parse", "HEAD").strip()
+    assert result.stdout.startswith(
+        "summit-date: 2025-08-15 -> 2025-09-18 (contradicted) [a2]\n"
+        f"committed {head[:12]}: claims/summit-date.yaml (it already read so)\n"
+    )
+    assert int(git(repo, "rev-list", "--count", "HEAD")) == commits + 1
+    assert git(repo, "status", "--porcelain") == ""
 
 
 def test_record_twice_writes_nothing_the_second_time(claims, repo):

@@ -19,7 +19,7 @@ import pytest
 from claimkit.compare import compare_values
 from claimkit.errors import ClaimsError, DataError
 from claimkit.files import atomic_write
-from claimkit.yamlio import parse_mapping, update_mapping
+from claimkit.yamlio import edit_mapping, parse_mapping
 from conftest import A2, claim_text, date_claim, git, write_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -439,7 +439,7 @@ def test_round_trip_edit_changes_only_the_edited_field(above, beside):
             else line
         )
     text = "\n".join(lines) + "\n"
-    updated = update_mapping(text, {"value": "2025-09-18"})
+    updated = edit_mapping(text, {"value": "2025-09-18"})
     changed = [
         (a, b) for a, b in zip(text.splitlines(), updated.splitlines(), strict=True) if a != b
     ]

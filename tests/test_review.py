@@ -61,10 +61,7 @@ def test_review_of_a_branch_that_records_a_new_article(claims, story):
     head = git(story, "rev-parse", "a3").strip()
     result = claims("review", "main..a3", repo=story)
     assert result.exit_code == 0, result.output
-    history = {
-        source: git(story, "log", "--format=%H", f"--grep=Record {source}", "main").strip()
-        for source in ("a1", "a2")
-    }
+    date_commit = git(story, "rev-parse", "a3~1").strip()
     assert result.stdout == (
         "## Claims review `main..a3`\n"
         "\n"
@@ -84,10 +81,17 @@ def test_review_of_a_branch_that_records_a_new_article(claims, story):
         "\n"
         "> on September 18, 2025\n"
         "\n"
-        "**Contradicts earlier versions:**\n"
+        "**Standing at head:** contested: 2025-08-15 (a1, a2) vs 2025-09-18 (a3)\n"
         "\n"
-        f"- 2025-08-15 from `a1` (published 2025-08-08; commit `{history['a1'][:12]}`)\n"
-        f"- 2025-08 from `a2` (published 2025-08-10; commit `{history['a2'][:12]}`)\n"
+        "**Readings this branch adds** (at their place in the story):\n"
+        "\n"
+        f"- 2025-09-18 from `a3` (published 2025-08-24/2025-08-31; commit `{date_commit[:12]}`): "
+        "**contradicted** (2025-08 -> 2025-09-18; modality scheduled -> asserted)\n"
+        "  > on September 18, 2025\n"
+        "  - finding (time sense): source a3 published by 2025-08-31, reports as past an event "
+        "on 2025-09-18\n"
+        "  - contradicts 2025-08-15 from `a1` (published earlier, 2025-08-08)\n"
+        "  - contradicts 2025-08 from `a2` (published earlier, 2025-08-10)\n"
         "\n"
         "**Check:**\n"
         "\n"
@@ -108,16 +112,22 @@ def test_review_of_a_branch_that_records_a_new_article(claims, story):
         "\n"
         "> in Anchorage, Alaska\n"
         "\n"
-        "**Contradicts earlier versions:**\n"
+        # a2's Alaska agrees with both sides, so it takes neither.
+        "**Standing at head:** contested: Alaska > Juneau (a1) vs Alaska > Anchorage (a3)\n"
         "\n"
-        f"- Alaska > Juneau from `a1` (published 2025-08-08; commit `{history['a1'][:12]}`)\n"
+        "**Readings this branch adds** (at their place in the story):\n"
+        "\n"
+        f"- Alaska > Anchorage from `a3` (published 2025-08-24/2025-08-31; commit `{head[:12]}`): "
+        "**refined** (Alaska -> Alaska > Anchorage; modality scheduled -> asserted)\n"
+        "  > in Anchorage, Alaska\n"
+        "  - contradicts Alaska > Juneau from `a1` (published earlier, 2025-08-08)\n"
         "\n"
         "### Sources\n"
         "\n"
         "- `a3` added “Summit in Anchorage”, published 2025-08-24/2025-08-31\n"
         "\n"
         "**Verdict:** ready, with findings to read: 2 claims changed, 1 source changed; "
-        "0 errors; 1 warning; 2 contradicting an earlier version.\n"
+        "0 errors; 1 warning; 2 contradicting another version.\n"
     )
 
 
@@ -129,7 +139,17 @@ def test_review_json_shape(claims, story):
     assert data["verdict"]["status"] == "ready-with-findings"
     date = data["claims"][0]
     assert set(date) == {"claim", "change", "detail", "old", "new", "error", "path", "source",
-                         "contradicts", "problems"}  # fmt: skip
+                         "contradicts", "problems", "standing", "readings", "notes"}  # fmt: skip
+    [added] = date["readings"]
+    assert (added["source"], added["change"], added["superseded"], added["quote"]) == (
+        "a3",
+        "contradicted",
+        False,
+        "on September 18, 2025",
+    )
+    assert [(c["source"], c["published_side"]) for c in added["contradicts"]] == [
+        ("a1", "earlier"), ("a2", "earlier"),
+    ]  # fmt: skip
     assert (date["claim"], date["change"], date["path"]) == (
         "summit-date",
         "contradicted",
@@ -167,7 +187,7 @@ def test_review_lists_errors_and_fails(claims, story):
     )
     assert result.stdout.endswith(
         "**Verdict:** not ready: 2 claims changed, 1 source changed; 2 errors; 1 warning; "
-        "2 contradicting an earlier version.\n"
+        "2 contradicting another version.\n"
     )
 
 
@@ -181,7 +201,7 @@ def test_review_output_file_and_github_step_summary(claims, story, tmp_path, mon
     assert json.loads(out.read_text())["range"] == "main..a3"
     text = summary.read_text()
     assert text.startswith("# Earlier step\n## Claims review `main..a3`\n")
-    assert text.endswith("2 contradicting an earlier version.\n\n")
+    assert text.endswith("2 contradicting another version.\n\n")
 
 
 def test_three_dots_review_from_the_merge_base(claims, story):
@@ -201,7 +221,7 @@ def test_review_with_no_claim_changes(claims, story):
     assert result.exit_code == 0
     assert result.stdout.endswith(
         "No claim or source changed.\n\n**Verdict:** nothing to review: 0 claims changed; "
-        "0 errors; 0 warnings; 0 contradicting an earlier version.\n"
+        "0 errors; 0 warnings; 0 contradicting another version.\n"
     )
 
 

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
 import pytest
-from claimkit.compare import CONTRADICTED
 from claimkit.errors import DataError
-from claimkit.history import Version, chronological, is_contested
-from claimkit.model import CLAIM_FIELDS, Claim, Source
 from claimkit.repo import ClaimsRepo
 from claimkit.rules.schema import compile_shortcut, shortcut, validator
 from claimkit.yamlio import parse_mapping
@@ -101,50 +97,6 @@ def test_the_shipped_schemas_are_within_the_shortcut():
     for name in ("claim.schema.json", "source.schema.json"):
         text = resources.files("claimkit").joinpath("schema", name).read_text(encoding="utf-8")
         assert compile_shortcut(json.loads(text)) is not None
-
-
-# is_contested answers what chronological() would ---------------------------------------------
-
-VALUE_BY_TYPE = {
-    "date": st.sampled_from(
-        ["2025-08", "2025-08-15", "2025-09-18", "2025-08-11/2025-08-17", "bad"]
-    ),
-    "place": st.lists(st.sampled_from(["Alaska", "Anchorage", "Texas"]), min_size=1, max_size=2),
-    "people": st.lists(st.sampled_from(["Ann", "Bo", "Cy"]), min_size=1, max_size=2, unique=True),
-    "text": st.sampled_from(["met", "did not meet"]),
-    "boolean": st.booleans(),
-}
-
-
-@st.composite
-def histories(draw):
-    versions = []
-    for order in range(draw(st.integers(0, 6))):
-        kind = draw(st.sampled_from(sorted(VALUE_BY_TYPE)))
-        claim = None
-        if draw(st.integers(0, 5)):
-            claim = Claim("c", "e", "p", kind, draw(VALUE_BY_TYPE[kind]), "asserted",
-                          draw(st.sampled_from(["s1", "s2", "s3"])), "q")  # fmt: skip
-        published = draw(st.sampled_from(["2025-08-01", "2025-08-02", "2025-08", "x", None]))
-        source = Source("s", "t", None, None, published, "b", "0", Path("s.yaml"))
-        versions.append(Version("c", f"{order:040d}", "r", "p", "b", order, claim, None, source))
-    return versions
-
-
-@settings(max_examples=400, deadline=None)
-@given(histories())
-def test_is_contested_agrees_with_chronological(versions):
-    story = sorted(versions, key=lambda v: (v.published_key(), v.order))
-    fields = [[getattr(v.claim, n) for n in CLAIM_FIELDS] if v.claim else None for v in story]
-    expected = any(v.change == CONTRADICTED for v in chronological(versions))
-    assert is_contested(fields) == expected
-
-
-def test_is_contested_can_say_yes():
-    first = Claim("c", "e", "p", "date", "2025-08-15", "asserted", "s1", "q")
-    assert is_contested([[getattr(first, n) for n in CLAIM_FIELDS],
-                         [getattr(replace(first, value="2025-09-18", source="s2"), n)
-                          for n in CLAIM_FIELDS]])  # fmt: skip
 
 
 # Parsing without positions gives the same data and the same refusals -------------------------

@@ -143,28 +143,16 @@ def test_list_on_a_terminal(story):
         "modality",
         "source",
         "versions",
-        "contested",
+        "standing",
     ]
-    # contested is the one cell in colour
-    assert lines[2].split() == [
-        "summit-date",
-        "date",
-        "2025-08",
-        "asserted",
-        "a2",
-        "3",
-        "\x1b[31m\x1b[1myes\x1b[0m",
-    ]
+    # The current value is the story's end (a3), though a2 was recorded last; a contested
+    # standing is the one cell in colour, and the first to give way on a narrow terminal.
+    assert lines[2].split() == ["summit-date", "date", "2025-09-18", "asserted", "a3", "3",
+                                "\x1b[31m\x1b[1mcontested:", "2025-08-1…\x1b[0m"]  # fmt: skip
     assert lines[3].split() == [
-        "summit-location",
-        "place",
-        "Alaska",
-        ">",
-        "Anchorage",
-        "asserted",
-        "a3",
-        "2",
-    ]
+        "summit-location", "place", "Alaska", ">", "Anchorage", "asserted", "a3", "2",
+        "consistent:", "Alaska", ">…",
+    ]  # fmt: skip
 
 
 def test_sources_on_a_terminal(story):
@@ -178,8 +166,8 @@ def test_sources_on_a_terminal(story):
 def test_show_on_a_terminal(story):
     out = ok(on_terminal("show", "summit-date", repo=story))
     assert "summit-date" in out
-    assert "2025-08" in out
-    assert "in August" in out
+    assert "value           2025-09-18" in out
+    assert "the file holds the reading from a2 (2025-08)" in out
 
 
 def test_blame_on_a_terminal(story):
@@ -197,7 +185,10 @@ def test_diff_on_a_terminal(story):
 
 def test_check_on_a_terminal(story):
     out = ok(on_terminal("check", repo=story))
-    assert out == "0 errors, 0 warnings in 5 files\n"
+    # The file holds a2's reading; a3's version, the story's end, keeps its finding.
+    assert out.endswith(
+        "reports as past an event on 2025-09-18 [time-sense]\n0 errors, 1 warning in 5 files\n"
+    )
 
 
 def test_review_on_a_terminal(story):
@@ -369,7 +360,7 @@ def test_colour_off_a_terminal(claims, story, monkeypatch, options, env, coloure
     assert result.exit_code == 0
     assert (COLOUR in result.stdout) is coloured
     listing = claims(*options, "list", repo=story).stdout
-    assert ("\x1b[31m\x1b[1myes\x1b[0m" in listing) is coloured  # contested, in red
+    assert ("\x1b[31m\x1b[1mcontested: " in listing) is coloured  # a contested standing, in red
 
 
 def test_colour_marks_check_errors_and_warnings(repo):

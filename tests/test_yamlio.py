@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from claimkit.errors import DataError
 from claimkit.files import read_text
-from claimkit.yamlio import parse_mapping, update_mapping
+from claimkit.yamlio import edit_mapping, parse_mapping
 
 
 def refused(text: str) -> DataError:
@@ -99,7 +99,7 @@ def test_round_trip_update_keeps_comments_order_and_style():
         'quote: "scheduled to meet next Friday in Alaska"\n'
         "note: old\n"
     )
-    updated = update_mapping(
+    updated = edit_mapping(
         text, {"value": "2025-09-18", "time_expression": "next Friday"}, remove=("note",)
     )
     assert updated == (

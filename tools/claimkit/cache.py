@@ -5,8 +5,6 @@ keep their own) holds these files, each a header line and a body:
 
 - `history.jsonl`: every version of every claim as parsed from its blob, keyed by the HEAD
   commit (which fixes every version reachable from it) and the shallow boundary;
-- `summary.json`: per claim, whether it is contested, with the publication dates it was
-  worked out from, keyed like the history;
 - `sources.json`: each source's parsed metadata, keyed by its file's stat data the way git's
   index keys the work tree, and not trusted for a file changed just before it was written;
 - `seeds.json`: the listing of seeds/, keyed by the stat data of its folders.

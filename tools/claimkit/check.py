@@ -52,7 +52,7 @@ def collect_files(repo: ClaimsRepo, paths: Iterable[Path]) -> tuple[list[Path], 
     return sorted(set(claims)), sorted(set(sources))
 
 
-def check_files(repo: ClaimsRepo, paths: Iterable[Path] = ()) -> Report:
+def check_files(repo: ClaimsRepo, paths: Iterable[Path] = (), history: bool = True) -> Report:
     claim_files, source_files = collect_files(repo, paths)
     # claims/_vocabulary.yaml holds declarations, checked by their own rules.
     declarations = [f for f in claim_files if f.name == VOCABULARY_FILE]
@@ -74,8 +74,27 @@ def check_files(repo: ClaimsRepo, paths: Iterable[Path] = ()) -> Report:
     ):
         for file in files:
             problems.extend(check_file(context, file, rules))
+    if history:
+        problems.extend(_story_findings(repo, claim_files))
     checked = len(declarations) + len(claim_files) + len(source_files)
     return Report(sorted(problems), checked + len(misnamed))
+
+
+def _story_findings(repo: ClaimsRepo, claim_files: list[Path]) -> list[Problem]:
+    """Findings about the articles behind every story version of the checked claims."""
+    from .model import Claim, is_claim_id
+    from .story_findings import story_findings
+
+    wanted = {}
+    for file in claim_files:
+        if file.parent != repo.claims_dir or not is_claim_id(file.stem):
+            continue
+        try:
+            on_disk = Claim.from_data(load_mapping(file, repo.relative(file)).data)
+        except (DataError, TypeError):
+            on_disk = None
+        wanted[file.stem] = (repo.relative(file), on_disk)
+    return story_findings(repo, wanted)
 
 
 def check_file(context: Context, file: Path, rules: Iterable[Rule]) -> Iterator[Problem]:

@@ -8,13 +8,42 @@ from pathlib import Path
 
 import click
 
-from .errors import EXIT_REPO, EXIT_USAGE, ClaimsError
+from .errors import (
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_REPO,
+    EXIT_USAGE,
+    ClaimsError,
+)
 
-EXIT_INTERNAL = 70
+# Commands defined in other modules, loaded only when one of them runs (or help lists them):
+# module -> the commands it registers on `main` when imported.
+MODULE_COMMANDS = {
+    "cli_edit": (
+        "record", "commit", "quote", "add-source", "review", "git-setup", "diff-driver",
+        "merge-driver", "textconv",
+    ),
+    "cli_export": ("export", "timeline"),
+    "cli_maintenance": ("maintenance",),
+}  # fmt: skip
+COMMAND_MODULES = {name: module for module, names in MODULE_COMMANDS.items() for name in names}
 
 
 class ClaimsGroup(click.Group):
-    """Turns the core's errors, and click's own, into one-line messages and exit codes."""
+    """Turns the core's errors, and click's own, into one-line messages and exit codes; loads
+    the commands of MODULE_COMMANDS when they are asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, name: str):
+        module = COMMAND_MODULES.get(name)
+        if module is not None and name not in self.commands:
+            import importlib
+
+            importlib.import_module(f".{module}", __package__)  # registers its commands
+        return super().get_command(ctx, name)
 
     def main(self, *args, **kwargs):
         kwargs["standalone_mode"] = False
@@ -29,7 +58,7 @@ class ClaimsGroup(click.Group):
         except click.ClickException as err:
             fail(err.format_message(), err.exit_code)
         except click.Abort:
-            fail("aborted", 130)
+            fail("aborted", EXIT_INTERRUPTED)
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context):
@@ -40,7 +69,7 @@ class ClaimsGroup(click.Group):
         except ClaimsError as err:
             fail(str(err), err.exit_code)
         except KeyboardInterrupt:
-            fail("interrupted", 130)
+            fail("interrupted", EXIT_INTERRUPTED)
         except BrokenPipeError:
             # The reader went away (`claims log x | head`): not an error worth a message.
             sys.stderr.close()
@@ -287,61 +316,29 @@ def new(ctx, claim_id, event, prop, kind, values, modality, source, quote):
 @format_option("text", "json")
 @click.pass_context
 def list_claims(ctx, as_of, show_all, fmt):
-    """List every claim: value, modality, source, versions in history, and whether contested.
+    """List every claim: current value, modality, source, versions in its story, and standing.
 
-    A claim is contested when some version contradicts the one before it in publication
-    order, or some version contradicts itself (it has `also`). Retired claims (those with
-    `superseded_by`) are left out unless --all. With --as-of, each claim is shown as of the latest version whose source was
-    published by DATE; claims not yet reported by then are left out. History is read in
-    one pass over `git log -- claims/`.
+    A claim's current value is its story's last version: the latest-published article's
+    reading, whatever order the articles were recorded in. Its standing is consistent (with
+    the most specific value every version agrees with) or contested (the groups of
+    incompatible values, with the sources behind each; a reading with `also` contradicts
+    itself). Retired claims (those with `superseded_by`) are left out unless --all. With
+    --as-of, each claim is shown as of the latest version whose source was published by
+    DATE; claims not yet reported by then are left out. History is read in one pass over
+    `git log -- claims/`.
     """
     from .dates import date_argument
+    from .queries import listing
     from .render import listing as render
 
     repo = open_repo(ctx)
     day = date_argument(as_of, end=True) if as_of else None
-    overviews = read_overview(repo, day, required=day is not None)
-    rows = []
     bad = BadFiles()
-    for claim_id in sorted(overviews) if day else repo.claim_ids():
-        found = overviews.get(claim_id)
-        if day:
-            if found is None or found.as_of is None:
-                continue
-            claim = found.as_of
-        else:
-            claim = bad.attempt(repo.load_claim, claim_id)
-            if claim is None:
-                continue
-        if claim.superseded_by and not show_all:
-            continue
-        versions, contested = (found.versions, found.contested) if found else (0, False)
-        contested = contested or bool(claim.also)
-        rows.append((claim, f"claims/{claim_id}.yaml", versions, contested))
+    rows = listing(repo, day, bad.attempt)
+    if not show_all:
+        rows = [row for row in rows if not getattr(row[0], "superseded_by", None)]
     render.emit_list(fmt, rows)
     bad.finish()
-
-
-def read_overview(repo, day, required: bool = True) -> dict:
-    """Every claim's overview (history.overview); outside git (when not required) none."""
-    from .gitio import GitHistory, is_git_repository
-    from .history import overview
-
-    if not required and not is_git_repository(repo.root):
-        return {}
-    with GitHistory(repo.root) as git:
-        return overview(repo, git, day)
-
-
-def read_all_history(repo, required: bool = True) -> dict:
-    """Every claim's versions; outside git (when not required) an empty history."""
-    from .gitio import GitHistory, is_git_repository
-    from .history import all_versions
-
-    if not required and not is_git_repository(repo.root):
-        return {}
-    with GitHistory(repo.root) as git:
-        return all_versions(repo, git)
 
 
 @main.command()
@@ -353,23 +350,12 @@ def sources(ctx, fmt):
     A source supports a claim when any version of the claim in history cites it (outside
     git, when the claim file cites it now).
     """
+    from .queries import citing_sources
     from .render import listing as render
 
     repo = open_repo(ctx)
-    citing: dict[str, set[str]] = {}
-    histories = read_all_history(repo, required=False)
-    for claim_id, versions in histories.items():
-        for version in versions:
-            if version.claim:
-                citing.setdefault(version.claim.source, set()).add(claim_id)
     bad = BadFiles()
-    for claim_id in repo.claim_ids():
-        claim = bad.attempt(repo.load_claim, claim_id)
-        if claim is not None:
-            citing.setdefault(claim.source, set()).add(claim_id)
-    loaded = [bad.attempt(repo.load_source, source_id) for source_id in sorted(repo.source_paths())]
-    ordered = sorted(filter(None, loaded), key=lambda s: (s.published_key(), s.id))
-    rows = [(s, sorted(citing.get(s.id, ()))) for s in ordered]
+    rows = citing_sources(repo, bad.attempt)
     render.emit_sources(fmt, rows, lambda s: repo.relative(s.path))
     bad.finish()
 
@@ -383,23 +369,19 @@ def sources(ctx, fmt):
 def show(ctx, claim_id, rev, as_of, fmt):
     """Show one claim: now, at a commit (--at REV), or as the press had it (--as-of DATE).
 
-    --as-of picks the latest version, in publication order, whose source was published on
-    or before DATE (by the lower bound of an uncertain publication date).
+    Now is the story's last version (the latest-published article's reading) with the
+    claim's standing; when the file on disk holds another reading (an older article recorded
+    last, or an uncommitted edit), a note says which. --as-of picks the latest version, in
+    publication order, whose source was published on or before DATE (by the lower bound of
+    an uncertain publication date), and names the sources that may or may not have been
+    published by then.
     """
-    from .errors import UsageError
     from .render import listing as render
-    from .show import claim_as_of, claim_at, claim_now
+    from .show import show_claim
 
-    if rev and as_of:
-        raise UsageError("--at and --as-of cannot be combined")
     repo = open_repo(ctx)
-    if rev:
-        claim, raw = claim_at(repo, claim_id, rev)
-    elif as_of:
-        claim, raw = claim_as_of(repo, claim_id, as_of)
-    else:
-        claim, raw = claim_now(repo, claim_id)
-    render.emit_show(fmt, claim, raw, repo.relative(repo.claim_path(claim_id)))
+    shown = show_claim(repo, claim_id, rev, as_of)
+    render.emit_show(fmt, shown, repo.relative(repo.claim_path(claim_id)))
 
 
 @main.command()
@@ -439,7 +421,7 @@ def check(ctx, paths, fmt, strict, hook):
         fmt = "github"  # as yamllint does: GitHub's own format inside GitHub Actions
     render.emit_check(fmt, report)
     if report.errors or (strict and report.warnings):
-        sys.exit(1)
+        sys.exit(EXIT_FINDINGS)
 
 
 @main.command()
@@ -462,48 +444,37 @@ def check(ctx, paths, fmt, strict, hook):
 @click.option(
     "--until", metavar="DATE", help="Only versions from sources published on or before DATE."
 )
+@click.option(
+    "--all-readings",
+    is_flag=True,
+    help="List every reading, the edits of an article's version too.",
+)
 @click.pass_context
-def log(ctx, claim_id, fmt, by, reverse, limit, since, until):
-    """Every version of a claim, in the order the press reported it.
+def log(ctx, claim_id, fmt, by, reverse, limit, since, until, all_readings):
+    """Every version of a claim, in the order the press reported it: its story.
 
+    One version per article: an article read again (a second commit citing the same source)
+    is an edit of its version, shown once and marked edited; --all-readings lists the edits.
     Each version shows its source's published date and title, the change kind against the
-    previous version (first-report, corroborated, refined, broadened, contradicted, changed,
-    edited), the value and what changed in it, the modality and the quote. A version recorded
-    after one from a later-published source is marked as recorded out of order.
+    previous version in the story (first-report, corroborated, refined, broadened,
+    contradicted, changed), the value and what changed in it, the modality and the quote. A
+    version recorded after one from a later-published source is marked as recorded out of
+    order; one whose publication interval overlaps another's says its order is uncertain.
+    The first line after the header gives the claim's standing.
     """
+    from .dates import date_argument
+    from .queries import claim_log
+
     repo = open_repo(ctx)
-    path = repo.claim_path(claim_id)  # validates the id before it reaches git
-    from .gitio import EarlyFileLog, GitHistory
-
-    # git walks the history while the modules that read its answer load.
-    with EarlyFileLog(repo.root, repo.relative(path)) as early:
-        from .dates import date_argument
-        from .history import claim_versions, ordered, published_between
-
-        first = date_argument(since, end=False) if since else None
-        last = date_argument(until, end=True) if until else None
-        with GitHistory(repo.root, early) as git:
-            versions = claim_versions(repo, git, claim_id, early=early)
-            truncated = git.is_shallow()
-    if not versions:
-        repo.load_claim_document(claim_id)  # unknown id: the error names close matches
-        raise_no_history(claim_id)
-    story = ordered(versions, by)
-    if first or last:
-        story = published_between(story, first, last)
-    if reverse:
-        story.reverse()
-    if limit is not None:
-        story = story[:limit]
+    first = date_argument(since, end=False) if since else None
+    last = date_argument(until, end=True) if until else None
+    found = claim_log(
+        repo, claim_id, by=by, first=first, last=last, reverse=reverse, limit=limit,
+        all_readings=all_readings,
+    )  # fmt: skip
     from .render.story import emit_log
 
-    emit_log(fmt, claim_id, story, truncated)
-
-
-def raise_no_history(claim_id: str):
-    from .errors import NotFound
-
-    raise NotFound(f"claim {claim_id!r} has no committed version yet (commit it first)")
+    emit_log(fmt, claim_id, found.versions, found.truncated, found.standing)
 
 
 @main.command()
@@ -527,25 +498,11 @@ def diff(ctx, revisions, source_pair, fmt, exit_code):
     claim as it stood after article S1 against after article S2, in publication order. Each
     differing claim shows old -> new value, change kind and sources.
     """
-    from .diffing import diff_revisions, diff_sources
-    from .errors import UsageError
-    from .gitio import GitHistory
-
-    if len(revisions) == 1 and ".." in revisions[0] and "..." not in revisions[0]:
-        revisions = tuple(revisions[0].split("..", 1))
-    if len(revisions) > 2:
-        raise UsageError("diff takes at most two revisions")
-    if source_pair and revisions:
-        raise UsageError("--sources cannot be combined with revisions")
-    repo = open_repo(ctx)
-    with GitHistory(repo.root) as git:
-        if source_pair:
-            diffs = diff_sources(repo, git, *source_pair)
-        else:
-            old = revisions[0] if revisions else "HEAD"
-            new = revisions[1] if len(revisions) == 2 else None
-            diffs = diff_revisions(repo, git, old, new)
+    from .queries import claim_diffs
     from .render.story import emit_diff
+
+    repo = open_repo(ctx)
+    diffs = claim_diffs(repo, revisions, source_pair)
 
     bad = BadFiles()
     for broken in (d for d in diffs if d.broken):
@@ -554,7 +511,7 @@ def diff(ctx, revisions, source_pair, fmt, exit_code):
     emit_diff(fmt, diffs)
     bad.finish()
     if exit_code and diffs:
-        sys.exit(1)
+        sys.exit(EXIT_FINDINGS)
 
 
 @main.command()
@@ -563,21 +520,8 @@ def diff(ctx, revisions, source_pair, fmt, exit_code):
 @click.pass_context
 def blame(ctx, claim_id, fmt):
     """For each field of a claim, the version that last set it: commit, date, source."""
-    from .diffing import blame as blame_fields
-    from .gitio import GitHistory
-    from .history import claim_versions
-
-    repo = open_repo(ctx)
-    repo.claim_path(claim_id)
-    with GitHistory(repo.root) as git:
-        versions = claim_versions(repo, git, claim_id)
-    if not versions:
-        repo.load_claim_document(claim_id)
-        raise_no_history(claim_id)
+    from .queries import claim_blame
     from .render.story import emit_blame
 
-    emit_blame(fmt, claim_id, blame_fields(versions))
-
-
-# Commands defined in other modules register themselves on `main` when imported.
-from . import cli_more  # noqa: E402,F401
+    repo = open_repo(ctx)
+    emit_blame(fmt, claim_id, claim_blame(repo, claim_id))

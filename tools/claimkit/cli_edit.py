@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from .cli import complete_claim_ids, complete_source_ids, format_option, main, open_repo, output
+from .errors import EXIT_FINDINGS
 
 MODALITY = click.Choice(["asserted", "scheduled", "alleged", "denied"])
 
@@ -76,6 +77,27 @@ def record(
         time_expression=time_expression, note=note, force=force, commit=commit,
     )  # fmt: skip
     emit_recorded(fmt, recorded)
+
+
+@main.command("commit")
+@click.option("--dry-run", is_flag=True, help="Say what would be committed, and commit nothing.")
+@format_option("text", "json")
+@click.pass_context
+def commit_command(ctx, dry_run, fmt):
+    """Commit the uncommitted claim files: one commit per article they cite.
+
+    Groups every claim file that differs from HEAD by its source and makes one commit per
+    source, in publication order, holding the claim files and the source's own files when
+    they are new or changed. Each message names the article and each claim's change in the
+    story (with its effect on the next article's version, and whether it was recorded out of
+    story order); the trailers name the source and the claims. Every file must pass the
+    claim rules first; other staged work is left staged. The commits run no git hooks.
+    """
+    from .committing import commit_articles
+    from .render.review import emit_commits
+
+    repo = open_repo(ctx)
+    emit_commits(fmt, commit_articles(repo, dry_run=dry_run))
 
 
 @main.command("quote")
@@ -186,14 +208,11 @@ def review(ctx, revisions, fmt, output_file, comment_file):
     from . import ci
     from .errors import UsageError
     from .files import atomic_write
-    from .gitio import GitHistory
     from .render import review as render_review
-    from .review import parse_range, review_range
+    from .review import review_revisions
 
-    base, head, merge_base = parse_range(revisions)
     repo = open_repo(ctx)
-    with GitHistory(repo.root) as git:
-        result = review_range(repo, git, base, head, merge_base)
+    result = review_revisions(repo, revisions)
     markdown = render_review.review_markdown(result)
     text = render_review.review_json(result) + "\n" if fmt == "json" else markdown
     if output_file is not None:
@@ -219,7 +238,7 @@ def review(ctx, revisions, fmt, output_file, comment_file):
         except OSError as err:
             raise UsageError(f"GITHUB_STEP_SUMMARY {summary}: {err.strerror}") from None
     if result.errors:
-        sys.exit(1)
+        sys.exit(EXIT_FINDINGS)
 
 
 @main.command("git-setup")
@@ -307,4 +326,4 @@ def merge_driver(base, ours, theirs, path, marker_size):
     atomic_write(ours, data)
     if result.conflicts:
         click.echo(render_review.merge_message(display, result), err=True)
-        sys.exit(1)
+        sys.exit(EXIT_FINDINGS)

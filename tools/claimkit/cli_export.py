@@ -43,28 +43,6 @@ def write_output(path: Path, write) -> None:
         raise UsageError(f"cannot write {path}: {err.strerror or err}") from None
 
 
-def read_history(repo):
-    """Every claim's versions and whether the history is cut short, from one pass over git."""
-    from .gitio import GitHistory
-    from .history import all_versions, source_cache
-
-    with GitHistory(repo.root) as git:
-        sources = source_cache(repo, git)  # backed by the cache under .git/claims-cache
-        histories = all_versions(repo, git, sources)
-        truncated = git.is_shallow() if histories else False
-        head = git.resolve("HEAD") if git.has_commits() else None
-    return histories, sources, truncated, head
-
-
-def commit_details(repo, histories) -> dict[str, tuple[str, str, str]]:
-    """Date, author and subject of every commit that recorded a version."""
-    from .gitio import GitHistory, commit_details
-
-    shas = list(dict.fromkeys(v.commit for versions in histories.values() for v in versions))
-    with GitHistory(repo.root) as git:
-        return commit_details(git, shas)
-
-
 @main.command("export")
 @format_option(
     "json",
@@ -106,10 +84,10 @@ def export(ctx, fmt, output):
     repo = open_repo(ctx)
     if output is not None:
         check_output(repo, output)
-    from .history import collector_paused
+    from .queries import collector_paused, commit_details, whole_history
 
     with collector_paused():  # every version becomes a row: no cycles, many objects
-        histories, source_cache, truncated, _head = read_history(repo)
+        histories, source_cache, truncated, _head = whole_history(repo)
         sources = {source_id: source_cache.get(source_id) for source_id in repo.source_paths()}
         commits = commit_details(repo, histories) if fmt in ("sqlite", "parquet") else None
         data = exporting.build(
@@ -174,7 +152,9 @@ def timeline(ctx, event, output):
         check_output(repo, output)
     elif sys.stdout.isatty():
         raise UsageError("the timeline is an HTML page: give --output FILE.html or redirect it")
-    histories, _sources, truncated, head = read_history(repo)
+    from .queries import whole_history
+
+    histories, _sources, truncated, head = whole_history(repo)
     if not histories:
         raise NotFound(
             "no claim has a committed version yet: nothing to draw (commit claims first)"

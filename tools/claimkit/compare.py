@@ -18,11 +18,8 @@ SAME, REFINED, BROADENED, CONTRADICTED, OVERLAPPING, CHANGED = (
 Comparison = base.Comparison
 compare_dates = date_type.compare_dates
 
-# Change kinds of a version against the chronologically previous one.
-FIRST_REPORT = "first-report"
-CORROBORATED = "corroborated"
-EDITED = "edited"
-CHANGE_KINDS = (FIRST_REPORT, CORROBORATED, REFINED, BROADENED, CONTRADICTED, CHANGED, EDITED)
+# Change kinds of a version against the one before it in the story: one table, in kinds.py.
+from .kinds import CHANGE_KINDS, CORROBORATED, EDITED, FIRST_REPORT  # noqa: E402,F401
 
 
 def compare_values(kind: str, old: Any, new: Any) -> Comparison:

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from .compare import change_between
 from .errors import DataError, NotFound, RepoError, UsageError
 from .files import read_bytes
-from .gitio import GitHistory, blob_id
+from .gitio import GitSession, blob_id
 from .history import (
     Version,
     all_versions,
     chronological,
     claim_id_of,
+    claim_versions,
     is_claim_file,
     parse_claim,
     parse_claim_blob,
@@ -30,6 +31,7 @@ class ClaimDiff:
     detail: str
     error: str | None = None
     broken: bool = False  # the working tree's file does not parse: `error` says where
+    notes: tuple[str, ...] = ()  # the new reading's effect on the story
 
 
 def compare_claims(
@@ -57,7 +59,7 @@ def _parse(data: bytes | None, display: str) -> tuple[Claim | None, str | None]:
 
 
 def diff_revisions(
-    repo: ClaimsRepo, git: GitHistory, old_rev: str, new_rev: str | None
+    repo: ClaimsRepo, git: GitSession, old_rev: str, new_rev: str | None
 ) -> list[ClaimDiff]:
     """Claims that differ between two revisions, or between a revision and the working tree.
 
@@ -100,8 +102,38 @@ def diff_revisions(
             continue
         if old == new:
             continue
-        diffs.append(compare_claims(claim_id_of(path), old, new, old_error or new_error))
+        found = compare_claims(claim_id_of(path), old, new, old_error or new_error)
+        if old is not None and new is not None and not found.error:
+            found = _in_story(repo, git, found, old_commit, new_commit if new_rev else None, path)
+        diffs.append(found)
     return diffs
+
+
+def _in_story(repo, git, found: ClaimDiff, old_commit: str, new_commit: str | None, path: str):
+    """The diff's change kind at the new reading's place in the story (against its story
+    predecessor, not the file it replaced), with its effect on the story's other versions."""
+    from .editing import placement_notes
+    from .history import source_cache
+    from .story import Version, build_story, place
+
+    sources = source_cache(repo, git)
+    claim_id, new = found.claim_id, found.new
+    before_readings = claim_versions(repo, git, claim_id, sources, old_commit)
+    if new_commit is not None:
+        after_readings = claim_versions(repo, git, claim_id, sources, new_commit)
+    else:
+        reading = Version(claim_id, "", "", path, "", len(before_readings), new, None,
+                          sources.get(new.source))  # fmt: skip
+        after_readings = [*before_readings, reading]
+    if not after_readings or not isinstance(new.source, str):
+        return found
+    placed = place(build_story(claim_id, before_readings), build_story(claim_id, after_readings),
+                   new.source)  # fmt: skip
+    if placed.version is None or placed.version.claim is None:
+        return found
+    version = placed.version
+    return ClaimDiff(claim_id, found.old, new, version.change, version.detail,
+                     notes=placement_notes(placed))  # fmt: skip
 
 
 def source_order(histories: dict[str, list[Version]]) -> list[str]:
@@ -116,7 +148,7 @@ def source_order(histories: dict[str, list[Version]]) -> list[str]:
     return sorted(first_seen, key=first_seen.__getitem__)
 
 
-def diff_sources(repo: ClaimsRepo, git: GitHistory, first: str, second: str) -> list[ClaimDiff]:
+def diff_sources(repo: ClaimsRepo, git: GitSession, first: str, second: str) -> list[ClaimDiff]:
     """Every claim as it stood after article `first` vs after article `second`, in publication order."""
     histories = all_versions(repo, git)
     order = source_order(histories)

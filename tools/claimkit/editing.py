@@ -17,7 +17,7 @@ from .dates import parse_date, parse_date_or_none
 from .errors import CheckFailed, ConflictError, DataError, UsageError
 from .escaping import one_line
 from .files import atomic_write, decode_utf8, exclusive_lock, read_bytes, read_text
-from .gitio import GitHistory
+from .gitio import GitSession
 from .model import CLAIM_FIELDS, MODALITIES, TYPES, Claim, Source, is_source_id
 from .quotes import (
     NearMatch,
@@ -50,6 +50,7 @@ class Recorded:
     warnings: tuple[Problem, ...] = ()
     written: bool = True
     commit: str | None = None
+    notes: tuple[str, ...] = ()  # the reading's effect on the story beyond its own change
 
 
 def refuse_problems(problems: list[Problem]) -> None:
@@ -68,9 +69,11 @@ def describe_status(status: str) -> str:
     return ", ".join(dict.fromkeys(STATUS_WORDS.get(c, "changed") for c in status if c != " "))
 
 
-def refuse_uncommitted(git: GitHistory, display: str) -> None:
+def refuse_uncommitted(git: GitSession, display: str, skeleton: bool = False) -> None:
+    """Refuse a file with uncommitted changes, except a new skeleton (`claims new`'s) that
+    reports nothing yet: completing it is what it was made for."""
     status = git.status(display)
-    if status:
+    if status and not (skeleton and status[0] in "?A"):
         # Also what an interrupted `record --commit` leaves (killed between writing the file and
         # committing it): say how to finish that record, or undo it.
         raise ConflictError(
@@ -93,12 +96,15 @@ def commit_subject(claim_id: str, old: Claim | None, new: Claim, change: Change)
     return f"{claim_id}: {values} ({change.kind}) [{new.source}]"
 
 
-def commit_message(claim_id: str, old: Claim | None, new: Claim, change: Change) -> str:
+def commit_message(
+    claim_id: str, old: Claim | None, new: Claim, change: Change, notes: tuple[str, ...] = ()
+) -> str:
     body = []
     if old is not None and old.modality != new.modality:
         body.append(f"modality: {one_line(str(old.modality))} -> {new.modality}")
     for quote in quote_list(new.quote):
         body.append(f'quote: "{one_line(" ".join(quote.split()))}"')
+    body.extend(one_line(note) for note in notes)
     trailers = [f"Claim: {claim_id}", f"Source: {new.source}"]
     return "\n\n".join(
         [commit_subject(claim_id, old, new, change), "\n".join(body), "\n".join(trailers)]
@@ -133,7 +139,7 @@ def record(
     given and otherwise removed; `also` (the previous article's other statements) is removed.
     Nothing is written unless every claim rule passes.
     """
-    with GitHistory(repo.root) as git, exclusive_lock(git.git_path(WRITE_LOCK)):
+    with GitSession(repo.root) as git, exclusive_lock(git.git_path(WRITE_LOCK)):
         # Everything from reading the file to committing it happens under the lock, so two
         # records at once run in turn and neither commits the other's edit.
         path = repo.claim_path(claim_id)
@@ -171,7 +177,7 @@ def record(
                 remove.append(name)
 
         if not force:
-            refuse_uncommitted(git, display)
+            refuse_uncommitted(git, display, skeleton=not doc.data.get("source"))
         if commit:
             git.refuse_if_locked()
         new_text = edit_mapping(
@@ -180,13 +186,20 @@ def record(
         new_doc = parse_mapping(new_text, display)
         problems = check_document(repo, path, new_doc)
         refuse_problems(problems)
-        old = claim_from_document(doc) if doc.data.get("source") else None
         new = claim_from_document(new_doc)
-        change = change_between(old, new)
-        message = commit_message(claim_id, old, new, change)
+        # Against the committed story, never the file on disk: the reading's place by publication.
+        old, change, notes = story_effect(repo, git, claim_id, display, new)
+        message = commit_message(claim_id, old, new, change, notes)
         warnings = tuple(p for p in problems if p.severity != ERROR)
         if new_text == text:
-            return Recorded(claim_id, display, old, new, change, message, warnings, written=False)
+            if not (commit and git.status(display)):
+                return Recorded(
+                    claim_id, display, old, new, change, message, warnings, False, None, notes
+                )
+            # The file already reads so but is not committed: --commit commits it as it is.
+            sha = git.commit_paths([display], message)
+            return Recorded(claim_id, display, old, new, change, message, warnings, False, sha,
+                            notes)  # fmt: skip
         atomic_write(path, new_text.encode("utf-8"))
         sha = None
         if commit:
@@ -196,7 +209,53 @@ def record(
                 atomic_write(path, text.encode("utf-8"))  # all or nothing: the file as it was
                 raise
 
-        return Recorded(claim_id, display, old, new, change, message, warnings, commit=sha)
+        return Recorded(
+            claim_id, display, old, new, change, message, warnings, commit=sha, notes=notes
+        )
+
+
+def story_effect(
+    repo: ClaimsRepo, git: GitSession, claim_id: str, display: str, new: Claim
+) -> tuple[Claim | None, Change, tuple[str, ...]]:
+    """A new reading's story predecessor, its change kind against it, and notes on its effect:
+    recorded out of story order (the current value stays), and a successor whose kind changes."""
+    from .history import claim_versions
+    from .story import Version, build_story, place
+
+    readings = claim_versions(repo, git, claim_id) if git.has_commits() else []
+    source = repo.load_source(new.source)
+    reading = Version(claim_id, "", "", display, "", len(readings), new, None, source)
+    before = build_story(claim_id, readings)
+    after = build_story(claim_id, [*readings, reading])
+    placed = place(before, after, new.source)
+    version = placed.version
+    old = placed.predecessor.claim if placed.predecessor else None
+    change = Change(version.change, version.detail) if version else change_between(old, new)
+    return old, change, placement_notes(placed)
+
+
+def placement_notes(placed) -> tuple[str, ...]:
+    """`recorded out of story order: …` and `effect on …` lines for a placed reading."""
+    notes = []
+    version, current = placed.version, placed.current_after
+    if version is None or version.claim is None:
+        return ()
+    if placed.edit:
+        notes.append(f"edits {version.claim.source}'s version (an article read again)")
+    if placed.out_of_order and current is not None and current.claim is not None:
+        value = value_text(version.claim.value, version.claim.type)
+        current_value = value_text(current.claim.value, current.claim.type)
+        notes.append(
+            f"recorded out of story order: {short(value)} precedes "
+            f"{current.claim.source}'s version; the current value stays {short(current_value)}"
+        )
+    successor = placed.successor
+    if successor is not None and successor.claim is not None:
+        now = successor.change + (f" ({successor.detail})" if successor.detail else "")
+        was = placed.successor_was
+        effect = f"{was} -> {now}" if was and was != successor.change else f"stays {now}"
+        notes.append(f"effect on {successor.claim.source}: {effect}")
+    return tuple(notes)
 
 
 def resolve_time_expression(
@@ -352,7 +411,7 @@ def add_source(
     refuse_problems(sorted(source_schema(context, item) + published_parses(context, item)))
 
     with ExitStack() as held:
-        git = held.enter_context(GitHistory(repo.root)) if commit else None
+        git = held.enter_context(GitSession(repo.root)) if commit else None
         if git is not None:
             # The lock record --commit holds: neither commits while the other has staged a file.
             held.enter_context(exclusive_lock(git.git_path(WRITE_LOCK)))

@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import types
-from .compare import CONTRADICTED
 from .dates import DateRange
-from .history import Version, chronological
 from .model import Source
 from .quotes import quote_text
+from .story import Story, Version, build_story
 from .types.base import EXPORT_COLUMNS
 from .values import value_text
 
@@ -31,12 +30,12 @@ VERSION_FIELDS = (
     "value", "value_data", "value_lower", "value_upper", "amount_lower", "amount_upper",
     "value_unit", "modality", "change", "detail",
     "source", "title", "published", "published_lower", "published_upper",
-    "commit_sha", "recorded", "out_of_order",
+    "commit_sha", "recorded", "out_of_order", "uncertain_order",
     "quote", "time_expression", "note", "also", "error",
 )  # fmt: skip
 CLAIM_FIELDS = (
     "id", "event", "property", "type", "value", "value_data", "modality", "source",
-    "versions", "contested", "first_published", "last_published", "superseded_by",
+    "versions", "contested", "standing", "first_published", "last_published", "superseded_by",
 )  # fmt: skip
 JSON_TEXT_FIELDS = ("value_data", "also", "superseded_by")  # lists and mappings, as JSON text
 SOURCE_FIELDS = (
@@ -92,6 +91,7 @@ def version_row(version: Version, position: int) -> dict[str, Any]:
         "commit_sha": version.commit,
         "recorded": version.recorded,
         "out_of_order": version.out_of_order,
+        "uncertain_order": ", ".join(version.uncertain) or None,
         "quote": quote_text(claim.quote) if claim else None,
         "time_expression": claim.time_expression if claim else None,
         "note": claim.note if claim else None,
@@ -100,10 +100,13 @@ def version_row(version: Version, position: int) -> dict[str, Any]:
     }
 
 
-def claim_row(claim_id: str, story: list[Version]) -> dict[str, Any]:
-    """A claim as its latest committed readable version has it, with a summary of its history."""
-    readable = sorted((v for v in story if v.claim), key=lambda v: v.order)
-    latest = readable[-1].claim if readable else None
+def claim_row(claim_id: str, told: Story) -> dict[str, Any]:
+    """A claim as its story's last version has it, with its standing and a summary."""
+    from .render.listing import standing_text
+
+    story = told.versions
+    current = told.current
+    latest = current.claim if current else None
     # By the lower bound of each source's published date, the day the story order goes by.
     lowers = [v.published.lower for v in story if v.published and v.published.lower]
     return {
@@ -116,8 +119,8 @@ def claim_row(claim_id: str, story: list[Version]) -> dict[str, Any]:
         "modality": latest.modality if latest else None,
         "source": latest.source if latest else None,
         "versions": len(story),
-        # Contradicted by a later article, or contradicting itself (`also`).
-        "contested": any(v.change == CONTRADICTED or (v.claim and v.claim.also) for v in story),
+        "contested": told.standing.contested,
+        "standing": standing_text(told.standing),
         "first_published": min(lowers).isoformat() if lowers else None,
         "last_published": max(lowers).isoformat() if lowers else None,
         "superseded_by": latest.superseded_by if latest else None,
@@ -160,9 +163,9 @@ def build(
     versions: list[dict[str, Any]] = []
     claims: list[dict[str, Any]] = []
     for claim_id in sorted(histories):
-        story = chronological(histories[claim_id])
-        versions.extend(version_row(v, position) for position, v in enumerate(story, 1))
-        claims.append(claim_row(claim_id, story))
+        told = build_story(claim_id, histories[claim_id])
+        versions.extend(version_row(v, position) for position, v in enumerate(told.versions, 1))
+        claims.append(claim_row(claim_id, told))
     citing: dict[str, int] = {}
     for row in versions:
         if row["source"] is not None:

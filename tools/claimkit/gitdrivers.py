@@ -89,7 +89,7 @@ def git_setup(repo: ClaimsRepo) -> list[str]:
         raise DataError(".gitattributes", 1, 1, "is a link; refused to write through it", "links")
     text = read_text(attributes, ".gitattributes") if attributes.exists() else ""
     changed = []
-    with gitio.GitHistory(repo.root) as git:
+    with gitio.GitSession(repo.root) as git:
         for key, value in setup_config().items():
             if git.config_get(key) != value:
                 git.config_set(key, value)

@@ -1,4 +1,6 @@
-"""All git access in one place: the only module that imports `git` or runs it.
+"""All git access: this module (a session on one repository), with gitstream.py (the
+streaming whole-history reader) and commitgraph.py (git's commit-graph files, read); no other
+module imports `git` or runs it.
 
 Reading never runs anything the repository being read could configure: hooks, fsmonitor,
 pagers, external diff and textconv programs are switched off on every call, and paths are
@@ -8,15 +10,13 @@ always passed after `--`.
 from __future__ import annotations
 
 import os
-import queue
 import re
 import subprocess
-import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from .commitgraph import CommitGraph, read_commit_graph
 from .errors import ConflictError, NotFound, RepoError, UsageError
 
 # Options that keep a repository's own configuration from running programs during a read.
@@ -37,6 +37,9 @@ SAFE_ENV = {
 RECORD = "\x1e"
 FIELD = "\x1f"
 LOG_FORMAT = f"--format={RECORD}%H{FIELD}%cI{FIELD}%s"
+# A reading is every state of a file that a commit on the first-parent line introduces, merge
+# commits included (against their first parent); side branches' own commits are not walked.
+FIRST_PARENT = ("--first-parent", "--diff-merges=first-parent")
 LOG_FORMAT_NO_SUBJECT = f"--format={RECORD}%H{FIELD}%cI{FIELD}"
 
 
@@ -161,7 +164,7 @@ def init_repository(path: Path) -> None:
 
 
 FILE_LOG_OPTIONS = ("--full-history", "--no-renames")
-# What GitHistory learns first: bare or not, shallow or not, the common git directory, the top
+# What GitSession learns first: bare or not, shallow or not, the common git directory, the top
 # of the work tree, and HEAD (absent where there are no commits yet).
 REV_PARSE = (
     "git", *SAFE_OPTIONS, "rev-parse", "--is-bare-repository", "--is-shallow-repository",
@@ -176,7 +179,7 @@ class EarlyFileLog:
     def __init__(self, root: Path, path: str):
         self.path = path  # relative to `root`, the claims repository
         try:
-            # What GitHistory asks first, asked now too, side by side with the log.
+            # What GitSession asks first, asked now too, side by side with the log.
             self.rev_parse: subprocess.Popen | None = subprocess.Popen(
                 REV_PARSE, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                 env=_environment(),
@@ -185,7 +188,7 @@ class EarlyFileLog:
             self.rev_parse = None
         try:
             self.process: subprocess.Popen | None = subprocess.Popen(
-                ["git", *SAFE_OPTIONS, "log", LOG_FORMAT, "--raw", "--no-abbrev", "--no-merges",
+                ["git", *SAFE_OPTIONS, "log", LOG_FORMAT, "--raw", "--no-abbrev", *FIRST_PARENT,
                  "--no-ext-diff", "--no-textconv", *FILE_LOG_OPTIONS, "HEAD", "--", path],
                 cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_environment(),
             )  # fmt: skip
@@ -193,7 +196,7 @@ class EarlyFileLog:
             self.process = None
 
     def repository(self) -> subprocess.CompletedProcess | None:
-        """The early `git rev-parse`, for GitHistory; None if it could not be started."""
+        """The early `git rev-parse`, for GitSession; None if it could not be started."""
         process, self.rev_parse = self.rev_parse, None
         if process is None:
             return None
@@ -229,12 +232,13 @@ class EarlyFileLog:
         self.close()
 
 
-class GitHistory:
-    """Read access to the git history of a claims repository.
+class GitSession:
+    """A session with the git repository around a claims repository: its questions, its
+    commits, its config, its commit-graph upkeep.
 
     Reads run `git` directly (one process per question, and one long-lived
-    `git cat-file --batch` for single blobs); GitPython is not needed to read, and its import
-    would cost more than most questions.
+    `git cat-file --batch` for blobs); GitPython is not needed to read, and its import would
+    cost more than most questions. Writes (init, commits, config) go through GitPython.
     """
 
     def __init__(self, root: Path, early: EarlyFileLog | None = None):
@@ -285,7 +289,7 @@ class GitHistory:
             finally:
                 process.stdout.close()
 
-    def __enter__(self) -> GitHistory:
+    def __enter__(self) -> GitSession:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -420,7 +424,7 @@ class GitHistory:
         """`git log` with our format; empty where the repository has no commits yet."""
         self.maintain_commit_graph()
         try:
-            return self.run("log", LOG_FORMAT, "--raw", "--no-abbrev", "--no-merges",
+            return self.run("log", LOG_FORMAT, "--raw", "--no-abbrev", *FIRST_PARENT,
                             "--no-ext-diff", "--no-textconv", *args)  # fmt: skip
         except RepoError:
             if not self.has_commits():
@@ -472,94 +476,17 @@ class GitHistory:
                 return self.claims_path(old)
         return None
 
-    def tree_log(self, folder: str, rev: str = "HEAD") -> list[FileRevision]:
-        """Every version of every file under `folder`, newest first: one `git log --raw`."""
-        return list(self._parse_log(self._log("--no-renames", rev, "--", self.repo_path(folder))))
-
     def stream_tree_log(
         self, folder: str, rev: str = "HEAD", keep=lambda path: True, since: str | None = None
     ) -> Iterator[tuple[FileRevision, bytes | None]]:
-        """tree_log and the blobs it names, as git produces them: (revision, bytes or None).
+        """Every version of every file under `folder` (one `git log --raw`, newest first) and
+        the blobs it names, as git produces them: (revision, bytes or None). See gitstream."""
+        from .gitstream import stream_tree_log
 
-        `git log` and `git cat-file --batch` start at once and run side by side, fed and
-        drained by two threads, so that the caller can do other work, then parse versions,
-        while git is still walking history. `keep(path)` picks the files whose revisions and
-        blobs are wanted; `since` limits the walk to commits after it.
-        """
         self.maintain_commit_graph()
         if self.head is None:
             return iter(())
-        revs = [rev] if since is None else [f"{since}..{rev}"]
-        log = subprocess.Popen(
-            ["git", *SAFE_OPTIONS, "log", LOG_FORMAT_NO_SUBJECT, "--raw", "--no-abbrev", "--no-merges",
-             "--no-ext-diff", "--no-textconv", "--no-renames", *revs, "--",
-             self.repo_path(folder)],
-            cwd=self.top, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self._env,
-        )  # fmt: skip
-        cat = subprocess.Popen(
-            ["git", *SAFE_OPTIONS, "cat-file", "--batch", "--buffer"],
-            cwd=self.top, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, env=self._env,
-        )  # fmt: skip
-        pending: queue.SimpleQueue = queue.SimpleQueue()
-        failure: list[str] = []
-
-        def feed() -> None:
-            """Parse the log as it comes; queue each revision, then ask cat-file for its blob."""
-            try:
-                rest = b""
-                marker = RECORD.encode()
-                while True:
-                    chunk = log.stdout.read1(1 << 16)
-                    if chunk:
-                        complete, found, tail = (rest + chunk).rpartition(marker)
-                        if not found:
-                            rest = tail
-                            continue
-                        rest = marker + tail
-                    else:
-                        complete, rest = rest, b""
-                    wanted = []
-                    for revision in self._parse_log(complete.decode("utf-8", "replace")):
-                        if keep(revision.path):
-                            pending.put(revision)
-                            if revision.blob:
-                                wanted.append(revision.blob)
-                    if wanted:
-                        cat.stdin.write(("\n".join(wanted) + "\n").encode("ascii"))
-                    if not chunk:
-                        break
-                cat.stdin.close()
-                stderr = log.stderr.read()
-                if log.wait() != 0:
-                    failure.append(f"git log failed: {_last_line(stderr) or log.returncode}")
-            except (OSError, ValueError) as err:
-                failure.append(f"git log failed: {err}")
-            finally:
-                pending.put(None)
-
-        feeder = threading.Thread(target=feed, daemon=True)
-        feeder.start()
-        return self._consume(log, cat, feeder, pending, _Drain(cat.stdout, self.top), failure)
-
-    @staticmethod
-    def _consume(log, cat, feeder, pending, output, failure):
-        try:
-            while (revision := pending.get()) is not None:
-                yield revision, output.blob(revision.blob) if revision.blob else None
-        finally:
-            for process in (log, cat):
-                if process.poll() is None:
-                    process.kill()
-            feeder.join()
-            output.close()
-            for process in (log, cat):
-                process.wait()
-                for stream in (process.stdout, process.stderr, process.stdin):
-                    if stream is not None:
-                        stream.close()
-        if failure:
-            raise RepoError(failure[0])
+        return stream_tree_log(self, folder, rev, keep, since)
 
     def extends_linearly(self, old: str, new: str) -> bool:
         """Whether `new` descends from `old` through commits without merges, so that the log
@@ -763,9 +690,27 @@ class GitHistory:
                 options += ["-c", f"filter.{name}.{setting}"]
         return options
 
+    def _config_section(self, key: str) -> tuple[str, str]:
+        """`diff.claims.command` -> ('diff "claims"', 'command'), as GitPython names them."""
+        section, _, option = key.rpartition(".")
+        name, dot, subsection = section.partition(".")
+        return (f'{name} "{subsection}"' if dot else name), option
+
     def config_get(self, key: str) -> str | None:
-        value = self.run("config", "--local", "--get", key, ok_codes=(1,))
-        return value.rstrip("\n") if value else None
+        """The repository's own (`--local`) value of `key`, or None."""
+        import configparser
+
+        import git
+
+        section, option = self._config_section(key)
+        try:
+            reader = git.Repo(self.top).config_reader("repository")
+            value = reader.get(section, option)  # the text as written: no typing of "true"
+        except (configparser.NoSectionError, configparser.NoOptionError):
+            return None
+        except (git.GitError, OSError, ValueError, configparser.Error) as err:
+            raise RepoError(f"git config {key}: {err}") from None
+        return str(value)
 
     def config_value(self, key: str) -> str | None:
         """A setting from every config git reads here (system, global, repository)."""
@@ -773,7 +718,15 @@ class GitHistory:
         return value.rstrip("\n") if value else None
 
     def config_set(self, key: str, value: str) -> None:
-        self.run("config", "--local", key, value)
+        """Set `key` in the repository's own config (.git/config), through GitPython."""
+        import git
+
+        section, option = self._config_section(key)
+        try:
+            with git.Repo(self.top).config_writer("repository") as writer:
+                writer.set_value(section, option, value)
+        except (git.GitError, OSError, ValueError) as err:
+            raise RepoError(f"git config {key}: {err}") from None
 
     # The commit-graph and its changed-path Bloom filters ------------------------------------
 
@@ -838,131 +791,6 @@ AUTO_GRAPH_MIN_COMMITS = 1000
 AUTO_GRAPH_MIN_NEW = 250
 
 
-@dataclass(frozen=True)
-class CommitGraph:
-    """What claims needs to know of git's commit-graph files: read, never written, here."""
-
-    layers: tuple[Path, ...]
-    commits: int
-    bloom: bool  # every layer carries changed-path Bloom filters
-    _lookup: tuple[tuple[bytes, bytes], ...]  # per layer: the OID fanout and the sorted OIDs
-
-    def contains(self, commit: str) -> bool:
-        oid = bytes.fromhex(commit)
-        for fanout, oids in self._lookup:
-            width = len(oid)
-            first = int.from_bytes(fanout[(oid[0] - 1) * 4 : oid[0] * 4], "big") if oid[0] else 0
-            last = int.from_bytes(fanout[oid[0] * 4 : oid[0] * 4 + 4], "big")
-            while first < last:  # binary search among the ids that share the first byte
-                middle = (first + last) // 2
-                found = oids[middle * width : (middle + 1) * width]
-                if found == oid:
-                    return True
-                if found < oid:
-                    first = middle + 1
-                else:
-                    last = middle
-        return False
-
-
-def read_commit_graph(info: Path) -> CommitGraph | None:
-    """The commit-graph under objects/info (one file, or a chain of layers); None if absent
-    or unreadable. The format is git's documented gitformat-commit-graph(5)."""
-    chain = info / "commit-graphs" / "commit-graph-chain"
-    try:
-        if chain.is_file():
-            names = chain.read_text(encoding="ascii").split()
-            files = [info / "commit-graphs" / f"graph-{name}.graph" for name in names]
-        elif (info / "commit-graph").is_file():
-            files = [info / "commit-graph"]
-        else:
-            return None
-        lookup, commits, bloom = [], 0, True
-        for file in files:
-            data = file.read_bytes()
-            if data[:4] != b"CGPH" or data[4] != 1 or data[5] not in (1, 2):
-                return None
-            width = 20 if data[5] == 1 else 32
-            chunks = {}
-            for number in range(data[6] + 1):
-                entry = data[8 + 12 * number : 20 + 12 * number]
-                chunks[entry[:4]] = int.from_bytes(entry[4:], "big")
-            ends = sorted(chunks.values())
-            oidf = chunks[b"OIDF"]
-            oidl = chunks[b"OIDL"]
-            count = int.from_bytes(data[oidf + 1020 : oidf + 1024], "big")
-            end = next(offset for offset in ends if offset > oidl)
-            if end - oidl != count * width:
-                return None
-            lookup.append((data[oidf : oidf + 1024], data[oidl:end]))
-            commits += count
-            bloom = bloom and b"BIDX" in chunks and b"BDAT" in chunks
-    except (OSError, KeyError, ValueError, IndexError, StopIteration):
-        return None
-    return CommitGraph(tuple(files), commits, bloom, tuple(lookup))
-
-
-class _Drain:
-    """Reads a `git cat-file --batch` output in a thread as fast as git writes it, and hands
-    out blobs in order: git never waits for the reader, the reader waits only for git."""
-
-    def __init__(self, stream, cwd: Path | None = None):
-        self._stream = stream
-        self.cwd = cwd  # where to ask git why an object could not be read
-        self._buffer = bytearray()
-        self._start = 0
-        self._done = False
-        self._ready = threading.Condition()
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        try:
-            while chunk := self._stream.read1(1 << 20):
-                with self._ready:
-                    self._buffer += chunk
-                    self._ready.notify()
-        except (OSError, ValueError):
-            pass
-        finally:
-            with self._ready:
-                self._done = True
-                self._ready.notify()
-
-    def _take(self, size: int | None) -> bytes:
-        """The next `size` bytes, or with None the next line without its newline."""
-        with self._ready:
-            while True:
-                buffer, start = self._buffer, self._start
-                if size is None:
-                    end = buffer.find(b"\n", start)
-                    if end >= 0:
-                        self._start = end + 1
-                        break
-                elif len(buffer) - start >= size:
-                    end = start + size
-                    self._start = end
-                    break
-                if self._done:
-                    raise RepoError("git cat-file ended early")
-                self._ready.wait()
-            taken = bytes(buffer[start:end])
-            if self._start > 1 << 22:  # drop what has been handed out
-                del buffer[: self._start]
-                self._start = 0
-            return taken
-
-    def blob(self, blob: str) -> bytes:
-        header = self._take(None).split()
-        if len(header) != 3 or header[0].decode() != blob:
-            raise object_error(self.cwd, blob)
-        data = self._take(int(header[2]) + 1)
-        return data[:-1]
-
-    def close(self) -> None:
-        self._thread.join(timeout=10)
-
-
 def blob_id(data: bytes) -> str:
     """The id git gives these bytes as a blob, computed here so that comparing the working
     tree never runs git's index machinery (and with it filters or fsmonitor hooks)."""
@@ -1005,7 +833,7 @@ def merge_file(
     return out, status
 
 
-def commit_details(git: GitHistory, shas: list[str]) -> dict[str, tuple[str, str, str]]:
+def commit_details(git: GitSession, shas: list[str]) -> dict[str, tuple[str, str, str]]:
     """For each commit: its committer date (ISO 8601), author name and subject, in one git call."""
     if not shas:
         return {}

@@ -185,7 +185,7 @@ def _line_merge(base: str, ours: str, theirs: str, marker_size: int, style: str)
 def conflict_style(where: Path) -> str:
     """git's merge.conflictStyle where the merge runs: merge, diff3 or zdiff3."""
     try:
-        with gitio.GitHistory(find_root(where)) as git:
+        with gitio.GitSession(find_root(where)) as git:
             style = (git.config_value("merge.conflictStyle") or "merge").lower()
     except Exception:  # outside a repository git's default applies
         return "merge"

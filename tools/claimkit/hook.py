@@ -19,7 +19,7 @@ SOURCE_LINE = re.compile(r"""^source:\s*["']?([^"'\s#]+)""", re.MULTILINE)
 def hook_paths(repo: ClaimsRepo, given: list[Path]) -> list[Path]:
     """The claim and source metadata files to check for a commit of `given`: those of them in
     git's index, each changed source's metadata, and the indexed claims that cite it."""
-    with gitio.GitHistory(repo.root) as git:
+    with gitio.GitSession(repo.root) as git:
         listed = git.run("ls-files", "-z", "--", CLAIMS_DIR, SEEDS_DIR).split("\0")
     tracked = {repo.root / name for name in listed if name}
     chosen: dict[Path, None] = {}

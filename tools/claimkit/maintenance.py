@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from . import cache
 from .errors import RepoError
-from .gitio import GitHistory
+from .gitio import GitSession
 from .history import overview
 from .repo import ClaimsRepo
 
@@ -36,7 +36,7 @@ class MaintenanceReport:
     seconds: float
 
 
-def graph_state(git: GitHistory) -> GraphState:
+def graph_state(git: GitSession) -> GraphState:
     graph = git.commit_graph()
     if graph is None:
         return GraphState(0, 0, False, False)
@@ -48,7 +48,7 @@ def run_maintenance(repo: ClaimsRepo, clear_cache: bool = False) -> MaintenanceR
     """Write or bring up to date the commit-graph, then rebuild the cache from scratch or
     bring it up to date. Refuses a repository that cannot be written."""
     started = time.perf_counter()
-    with GitHistory(repo.root) as git:
+    with GitSession(repo.root) as git:
         if not git.can_write():
             raise RepoError(f"{git.common_dir}: cannot write here; nothing to maintain")
         before = graph_state(git)

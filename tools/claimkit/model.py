@@ -77,6 +77,7 @@ class Source:
     published_basis: str
     sha256: str
     path: Path  # the metadata file; the text sits beside it as <id>.txt
+    after: tuple[str, ...] | None = None  # sources it was published after, where dates tie
 
     @property
     def display_title(self) -> str:
@@ -97,7 +98,12 @@ class Source:
 
     @classmethod
     def from_data(cls, data: dict, path: Path) -> Source:
-        return cls(**{name: data.get(name) for name in SOURCE_FIELDS}, path=path)
+        after = data.get("after")
+        after = tuple(a for a in after if isinstance(a, str)) if isinstance(after, list) else None
+        return cls(**{name: data.get(name) for name in SOURCE_FIELDS}, path=path, after=after)
 
     def to_data(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in SOURCE_FIELDS}
+        data = {name: getattr(self, name) for name in SOURCE_FIELDS}
+        if self.after:
+            data["after"] = list(self.after)
+        return data

@@ -10,25 +10,18 @@ sources they cite, so the branch need not be checked out.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import Problem, ProblemCounts, check_files
-from .compare import contradicts
 from .diffing import ClaimDiff, compare_claims
 from .errors import RepoError
 from .files import atomic_write
-from .gitio import GitHistory, safe_path
-from .history import (
-    SourceCache,
-    Version,
-    claim_id_of,
-    claim_versions,
-    is_claim_file,
-    parse_claim_blob,
-)
+from .gitio import GitSession, safe_path
+from .history import SourceCache, claim_id_of, claim_versions, is_claim_file, parse_claim_blob
 from .model import Source, is_claim_id
 from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo
+from .story import Standing, Story, Version, build_story, evolve, ordered_before, place
 
 READY = "ready"
 FINDINGS = "ready-with-findings"
@@ -42,8 +35,30 @@ class ReviewedClaim:
     path: str
     diff: ClaimDiff
     source: Source | None  # the new version's source, as of HEAD
-    contradicted: tuple[Version, ...] = ()  # earlier versions the new value contradicts
+    contradicted: tuple[Version, ...] = ()  # story versions the new value contradicts
     problems: tuple[Problem, ...] = ()
+    readings: tuple[ReviewedReading, ...] = ()  # every reading the branch adds, commit order
+    standing: Standing | None = None  # at HEAD
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """A story version a reading contradicts, and whether its article came out earlier,
+    later, or in an order not known."""
+
+    version: Version
+    published: str  # earlier, later, or uncertain
+
+
+@dataclass(frozen=True)
+class ReviewedReading:
+    """One reading the branch adds, classified at its place in HEAD's story."""
+
+    reading: Version  # with its change kind against the story predecessor
+    superseded: bool = False  # a later reading of the same article edits it
+    notes: tuple[str, ...] = ()  # out of story order; effect on the successor
+    findings: tuple[str, ...] = ()
+    contradictions: tuple[Contradiction, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,12 +89,21 @@ class Review(ProblemCounts):
         return sum(1 for c in self.claims if c.contradicted)
 
     @property
+    def out_of_order(self) -> int:
+        return sum(1 for c in self.claims for r in c.readings if r.notes and not r.superseded
+                   and r.reading.out_of_order)  # fmt: skip
+
+    @property
     def status(self) -> str:
         if self.errors:
             return NOT_READY
         if not self.claims and not self.sources:
             return NO_CHANGES
-        if self.warnings or self.contradicting:
+        if (
+            self.warnings
+            or self.contradicting
+            or any(r.findings for c in self.claims for r in c.readings)
+        ):
             return FINDINGS
         return READY
 
@@ -103,8 +127,15 @@ def parse_range(words: tuple[str, ...]) -> tuple[str, str, bool]:
     return base or "HEAD", head or "HEAD", three
 
 
+def review_revisions(repo: ClaimsRepo, words: tuple[str, ...]) -> Review:
+    """`review`: the range as given on the command line, read from git."""
+    base, head, merge_base = parse_range(words)
+    with GitSession(repo.root) as git:
+        return review_range(repo, git, base, head, merge_base)
+
+
 def review_range(
-    repo: ClaimsRepo, git: GitHistory, base: str, head: str, merge_base: bool = False
+    repo: ClaimsRepo, git: GitSession, base: str, head: str, merge_base: bool = False
 ) -> Review:
     base_commit, head_commit = git.resolve(base), git.resolve(head)
     if merge_base:
@@ -134,6 +165,11 @@ def review_range(
             for path in claim_paths
             if path in head_blobs and is_claim_id(claim_id_of(path))
         }
+        base_histories = {
+            path: claim_versions(repo, git, claim_id_of(path), no_sources, base_commit)
+            for path in histories
+            if path in base_blobs
+        }
         texts = set(changed_sources) | {c.source for c, _ in news.values() if c is not None}
         metadata = texts | {
             v.claim.source for versions in histories.values() for v in versions if v.claim
@@ -147,14 +183,18 @@ def review_range(
         for path in claim_paths:
             (old, old_error), (new, new_error) = olds[path], news[path]
             claim_id = claim_id_of(path)
+            head_story = _story(claim_id, histories.get(path, []), sources)
+            base_story = _story(claim_id, base_histories.get(path, []), sources)
             review.claims.append(
                 ReviewedClaim(
                     claim_id,
                     path,
                     compare_claims(claim_id, old, new, old_error or new_error),
                     sources.get(new.source) if new else None,
-                    tuple(_contradicted(new, histories.get(path, []), sources)),
+                    tuple(_contradicted(new, head_story)),
                     tuple(problems.get(path, [])),
+                    tuple(_readings(base_story, head_story)),
+                    head_story.standing if head_story.readings else None,
                 )
             )
         for source_id, (status, meta) in sorted(changed_sources.items()):
@@ -180,30 +220,68 @@ def _check(snapshot: ClaimsRepo, paths: list[str]) -> dict[str, list[Problem]]:
     return found
 
 
-def _parse(git: GitHistory, blobs: dict[str, str], path: str, commit: str):
+def _parse(git: GitSession, blobs: dict[str, str], path: str, commit: str):
     """The claim at `path` on one side, and the error that kept it from parsing."""
     if path not in blobs:
         return None, None
     return parse_claim_blob(git.read_blob(blobs[path]), f"{path}@{commit[:12]}")
 
 
-def _contradicted(new, versions: list[Version], sources: SourceCache) -> list[Version]:
-    """Versions in HEAD's history whose value the new value contradicts, one per source and value.
+def _story(claim_id: str, readings: list[Version], sources: SourceCache) -> Story:
+    """The story from readings read without their sources, with the sources as of HEAD."""
+    sourced = [evolve(v, source=sources.get(v.claim.source)) if v.claim else v for v in readings]
+    return build_story(claim_id, sourced)
 
-    HEAD's own version is among them but never contradicts itself.
-    """
+
+def _published_side(other: Version, version: Version) -> str:
+    if ordered_before(other, version):
+        return "earlier"
+    if ordered_before(version, other):
+        return "later"
+    return "uncertain"
+
+
+def _contradicted(new, story: Story) -> list[Version]:
+    """HEAD's story versions from other sources whose value the new value contradicts."""
     if new is None:
         return []
-    found, seen = [], set()
-    for version in versions:
-        claim = version.claim
-        if claim is None or claim.type != new.type:
+    from .story import contradicted_by
+
+    return contradicted_by(story, new)
+
+
+def _readings(base: Story, head: Story) -> list[ReviewedReading]:
+    """Every reading in HEAD's history that the base lacks, at its place in HEAD's story."""
+    from .editing import placement_notes
+    from .story import contradicted_by
+    from .story_findings import version_finding
+
+    known = {(v.commit, v.path) for v in base.readings}
+    found = []
+    for reading in head.readings:
+        if (reading.commit, reading.path) in known:
             continue
-        key = (claim.source, repr(claim.value))
-        if key in seen or not contradicts(new.type, claim.value, new.value):
+        version = head.version_of(reading)
+        if reading.claim is None or version is None:
+            found.append(ReviewedReading(evolve(reading, change="unreadable",
+                                                detail=reading.error or "")))  # fmt: skip
             continue
-        seen.add(key)
-        found.append(replace(version, source=sources.get(claim.source)))
+        superseded = version.order != reading.order
+        if superseded:
+            shown = evolve(reading, change="edited", detail="read again in a later commit",
+                           out_of_order=version.out_of_order, uncertain=version.uncertain)  # fmt: skip
+            notes: tuple[str, ...] = ()
+        else:
+            shown = version
+            notes = placement_notes(place(base, head, version.source_id))
+        finding = version_finding(shown)
+        contradictions = tuple(
+            Contradiction(other, _published_side(other, version))
+            for other in contradicted_by(head, reading.claim)
+        )
+        found.append(
+            ReviewedReading(shown, superseded, notes, (finding,) if finding else (), contradictions)
+        )
     return found
 
 

@@ -325,20 +325,6 @@ def _round_trip_load(yaml, text: str, path: str):
         raise DataError(path, 1, 1, f"cannot edit: {err}".splitlines()[0], "yaml-edit") from None
 
 
-def update_mapping(text: str, changes: dict[str, Any], remove: tuple[str, ...] = ()) -> str:
-    """Return `text` with top-level keys set or removed, keeping comments, order and style."""
-    yaml = _round_trip_yaml()
-    data = yaml.load(text)
-    for key in remove:
-        if key in data:
-            del data[key]
-    for key, value in changes.items():
-        data[key] = value
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return out.getvalue()
-
-
 def dump_mapping(data: dict[str, Any], header: str = "") -> str:
     """Serialise a new mapping in the house format: block style, keys in the given order."""
     yaml = _round_trip_yaml()

@@ -7,9 +7,9 @@ from ..values import value_text, value_text_with_bounds
 from . import shapes, terminal
 from .text import PAD, table, wrap
 
-# How the tables give way to a narrow terminal: the free text first, keeping what names a
-# claim or a source longest. See text.fit_widths.
-LIST_STEPS = ((2, 30), PAD, (4, 8), (2, 16), (0, 20), (2, 12), (0, 16), (2, 8), (0, 12))
+# How the tables give way to a narrow terminal: the standing and the free text first, keeping
+# what names a claim or a source longest. See text.fit_widths.
+LIST_STEPS = ((6, 10), (2, 30), PAD, (4, 8), (2, 16), (0, 20), (2, 12), (0, 16), (2, 8), (0, 12))
 SOURCES_STEPS = ((2, 30), PAD, (0, 8), (2, 12), (1, 10), (2, 8))
 
 
@@ -19,14 +19,36 @@ def title_with_outlet(source) -> str:
     return source.display_title + outlet
 
 
+def _sources_text(sources, brief: bool) -> str:
+    if brief and len(sources) > 2:
+        return f"{len(sources)} sources"
+    return ", ".join(sources)
+
+
+def standing_text(standing, brief: bool = False) -> str:
+    """`consistent: Alaska > Anchorage` or `contested: 2025-08-15 (4 sources) vs 2025-09-18 (a3)`."""
+    if standing is None or not standing.state:
+        return ""
+    if standing.state == "consistent":
+        if standing.value is None:
+            return "consistent"
+        return f"consistent: {value_text(standing.value, standing.kind)}"
+    groups = " vs ".join(
+        f"{value_text(g.value, g.kind)} ({_sources_text(g.sources, brief)})"
+        for g in standing.groups
+    )
+    return f"contested: {groups}"
+
+
 def listing_table(rows: list, width: int | None = None) -> str:
     contested = terminal.styler(fg="red", bold=True)
     table_rows = [
         [c.id, c.type, value_text(c.value, c.type), c.modality, c.source, count,
-         ("yes", contested) if flag else ""]
-        for c, _path, count, flag in rows
+         (standing_text(s, brief=True), contested) if s is not None and s.contested
+         else standing_text(s, brief=True)]
+        for c, _path, count, s in rows
     ]  # fmt: skip
-    headers = ["id", "type", "value", "modality", "source", "versions", "contested"]
+    headers = ["id", "type", "value", "modality", "source", "versions", "standing"]
     return table(table_rows, headers, width, LIST_STEPS, middle=(0,))
 
 
@@ -70,10 +92,39 @@ def emit_sources(fmt: str, rows: list, path_of) -> None:
         terminal.output(sources_table(rows, terminal.width()))
 
 
-def emit_show(fmt: str, claim, raw: str, path: str) -> None:
+def _published_text(version) -> str:
+    source = version.source
+    if source is None:
+        return "unknown date"
+    published = source.published_range
+    return published.describe() if published else source.published
+
+
+def shown_text(shown, width: int | None = None) -> str:
+    """`show`: the claim field by field, its standing, and notes on which reading it is."""
+    lines = [claim_text(shown.claim, width)]
+    text = standing_text(shown.standing)
+    if text:
+        lines += wrap(text, width, " " * 16, f"{'standing':16}")
+    notes = []
+    if shown.file_claim is not None and shown.current is not None:
+        held = shown.file_claim
+        notes.append(
+            f"the file holds the reading from {held.source} ({value_text(held.value, held.type)}"
+            f"); the story's current version is {shown.current.source_id}'s, published "
+            f"{_published_text(shown.current)}"
+        )
+    if shown.may_be_later:
+        notes.append("may or may not have been published by then: " + ", ".join(shown.may_be_later))
+    for note in notes:
+        lines += wrap(note, width, " " * 16, f"{'story':16}")
+    return "\n".join(lines)
+
+
+def emit_show(fmt: str, shown, path: str) -> None:
     if fmt == "json":
-        terminal.echo(shapes.to_json({"claim": shapes.claim(claim, path)}))
+        terminal.echo(shapes.to_json(shapes.shown(shown, path)))
     elif fmt == "yaml":
-        terminal.echo(raw, nl=False)
+        terminal.echo(shown.raw, nl=False)
     else:
-        terminal.output(claim_text(claim, terminal.width()))
+        terminal.output(shown_text(shown, terminal.width()))

@@ -144,12 +144,14 @@ def unmerged(path: str) -> str:
 
 def recorded_text(recorded) -> str:
     lines = [recorded.message.splitlines()[0]]
-    if not recorded.written:
+    if not recorded.written and not recorded.commit:
         lines = [f"{recorded.claim_id}: already reads so; nothing written"]
     elif recorded.commit:
-        lines.append(f"committed {recorded.commit[:12]}: {recorded.path}")
+        kept = "" if recorded.written else " (it already read so)"
+        lines.append(f"committed {recorded.commit[:12]}: {recorded.path}{kept}")
     else:
         lines.append(f"wrote {recorded.path} (not committed)")
+    lines += list(recorded.notes)
     lines += [
         problem_line(p.path, p.line, p.column, p.message, p.rule, p.severity)
         for p in recorded.warnings
@@ -189,6 +191,18 @@ def emit_added_source(fmt: str, added) -> None:
         terminal.echo(f"committed {added.commit[:12]}")
 
 
+def emit_commits(fmt: str, made: list) -> None:
+    """`claims commit`: each article's commit and its claims' changes."""
+    if fmt == "json":
+        terminal.echo(shapes.to_json(shapes.commits(made)))
+        return
+    for m in made:
+        done = f"committed {m.commit[:12]}" if m.commit else "would commit"
+        terminal.echo(f"{done}: {m.source_id} ({plural(len(m.paths), 'file')})")
+        for line in m.changes:
+            terminal.echo(f"  {line}")
+
+
 # claims review -------------------------------------------------------------------------------
 
 VERDICT_WORDS = {
@@ -205,7 +219,7 @@ def verdict(review) -> str:
     parts = [
         plural(review.errors, "error"),
         plural(review.warnings, "warning"),
-        f"{review.contradicting} contradicting an earlier version",
+        f"{review.contradicting} contradicting another version",
     ]
     return f"{VERDICT_WORDS[review.status]}: {claims}{sources}; {'; '.join(parts)}"
 
@@ -224,6 +238,36 @@ def _version_line(version) -> str:
     )
 
 
+def _reading_lines(item) -> list[str]:
+    """One reading the branch adds: value, source, published, kind, quote, and what follows."""
+    v = item.reading
+    claim = v.claim
+    if claim is None:
+        return [f"- unreadable at `{v.commit[:12]}`: {_md(v.detail)}"]
+    edited = " (superseded: the article read again later in the branch)" if item.superseded else ""
+    lines = [
+        f"- {_md(value_text(claim.value, claim.type))} from `{claim.source}` (published "
+        f"{_md(_published(v.source))}; commit `{v.commit[:12]}`): **{v.change}**"
+        + (f" ({_md(v.detail)})" if v.detail and v.change != "first-report" else "")
+        + edited,
+        f"  > {_md(claim.quote)}",
+    ]
+    if v.uncertain:
+        lines.append(f"  - order uncertain against {', '.join(f'`{s}`' for s in v.uncertain)}")
+    lines += [f"  - {_md(note)}" for note in item.notes]
+    lines += [f"  - finding (time sense): {_md(f)}" for f in item.findings]
+    for c in item.contradictions:
+        other = c.version.claim
+        when = {"earlier": "published earlier", "later": "published later"}.get(
+            c.published, "publication order uncertain"
+        )
+        lines.append(
+            f"  - contradicts {_md(value_text(other.value, other.type))} from "
+            f"`{other.source}` ({when}, {_md(_published(c.version.source))})"
+        )
+    return lines
+
+
 def review_markdown(review) -> str:
     lines = [f"## Claims review {code(review.range)}", ""]
     lines.append(f"Comparing `{review.base[:12]}` with `{review.head[:12]}`.")
@@ -232,7 +276,11 @@ def review_markdown(review) -> str:
         lines += ["No claim or source changed.", ""]
     for item in review.claims:
         diff = item.diff
-        lines += [f"### {code(item.claim_id)}: {_md(diff.change)}", ""]
+        # The kind is the story's: the last reading the branch adds, at its place by
+        # publication; the table below shows the files before and after.
+        placed = [r for r in item.readings if not r.superseded and r.reading.claim is not None]
+        kind = placed[-1].reading.change if placed else diff.change
+        lines += [f"### {code(item.claim_id)}: {_md(kind)}", ""]
         if diff.error:
             lines += [f"Cannot compare: {_md(diff.error)}", ""]
         else:
@@ -271,8 +319,16 @@ def review_markdown(review) -> str:
                             f"> {_md(quote_text(entry.get('quote')))}",
                             "",
                         ]
-        if item.contradicted:
-            lines.append("**Contradicts earlier versions:**")
+        if item.standing is not None and item.standing.state:
+            from .listing import standing_text
+
+            lines += [f"**Standing at head:** {_md(standing_text(item.standing))}", ""]
+        if item.readings:
+            lines += ["**Readings this branch adds** (at their place in the story):", ""]
+            lines += [line for r in item.readings for line in _reading_lines(r)]
+            lines.append("")
+        if item.contradicted and not item.readings:
+            lines.append("**Contradicts versions in the story:**")
             lines.append("")
             lines += [_version_line(v) for v in item.contradicted]
             lines.append("")

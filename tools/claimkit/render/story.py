@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
+from ..kinds import TABLE as KIND_TABLE
 from ..quotes import quote_list, quote_text
 from ..values import value_text
 from . import shapes, terminal
-from .listing import title_with_outlet
+from .listing import standing_text, title_with_outlet
 from .text import PAD, md, plural, table, wrap
 
 BLAME_STEPS = ((1, 30), PAD, (4, 8), (1, 12), (5, 10), (1, 8))
 
+# From the one table of change kinds, with what a diff says of a claim new or gone.
 CHANGE_COLOURS = {
-    "first-report": "cyan",
-    "corroborated": "blue",
-    "refined": "green",
-    "broadened": "yellow",
-    "contradicted": "red",
-    "changed": "magenta",
-    "edited": "bright_black",
-    "unreadable": "red",
+    **{kind.name: kind.terminal for kind in KIND_TABLE},
     "added": "green",
     "removed": "red",
 }
@@ -36,11 +31,16 @@ def _published_text(version) -> str:
     return published.describe() if published else source.published
 
 
-def log_text(claim_id: str, versions: list, truncated: bool, width: int | None = None) -> str:
-    """Each version in full: long headlines, quotes and notes wrap at WIDTH, none is cut."""
+def log_text(
+    claim_id: str, versions: list, truncated: bool, width: int | None = None, standing=None
+) -> str:
+    """Each version in full: long headlines, quotes and notes wrap at WIDTH, none is cut.
+    The line under the header gives the claim's standing."""
     style = terminal.style
     kind = next((v.claim.type for v in versions if v.claim), "")
     lines = [style(claim_id, bold=True) + f"  {plural(len(versions), 'version')}"]
+    if standing_text(standing):
+        lines += wrap(standing_text(standing), width, "  ", "")
     if truncated:
         lines.append(
             style("history is truncated (shallow clone): older versions are missing", fg="yellow")
@@ -73,6 +73,10 @@ def log_text(claim_id: str, versions: list, truncated: bool, width: int | None =
             if claim.note:
                 lines += wrap(claim.note, width, "    ", "  note: ")
         flags = "  recorded out of chronological order" if version.out_of_order else ""
+        if version.edits:
+            flags += f"  edited ({len(version.edits) + 1} readings)"
+        if version.uncertain:
+            flags += f"  order uncertain against {', '.join(version.uncertain)}"
         lines.append(
             style(
                 f"  commit {version.commit[:12]}  recorded {version.recorded}{flags}",
@@ -82,9 +86,11 @@ def log_text(claim_id: str, versions: list, truncated: bool, width: int | None =
     return "\n".join(lines)
 
 
-def log_markdown(claim_id: str, versions: list, truncated: bool) -> str:
+def log_markdown(claim_id: str, versions: list, truncated: bool, standing=None) -> str:
     kind = next((v.claim.type for v in versions if v.claim), "")
     lines = [f"### `{claim_id}`", ""]
+    if standing_text(standing):
+        lines += [f"Standing: {md(standing_text(standing))}", ""]
     if truncated:
         lines += ["> History is truncated (shallow clone).", ""]
     lines += [
@@ -97,6 +103,10 @@ def log_markdown(claim_id: str, versions: list, truncated: bool) -> str:
         if v.detail:
             value += f" ({v.detail})"
         order = " (recorded out of order)" if v.out_of_order else ""
+        if v.edits:
+            order += " (edited)"
+        if v.uncertain:
+            order += f" (order uncertain against {', '.join(v.uncertain)})"
         lines.append(
             f"| {md(_published_text(v))} | {md(c.source if c else '?')} | {v.change}{order} | "
             f"{md(value)} | {c.modality if c else ''} | {md(quote_text(c.quote) if c else v.detail)} |"
@@ -104,13 +114,13 @@ def log_markdown(claim_id: str, versions: list, truncated: bool) -> str:
     return "\n".join(lines)
 
 
-def emit_log(fmt: str, claim_id: str, versions: list, truncated: bool) -> None:
+def emit_log(fmt: str, claim_id: str, versions: list, truncated: bool, standing=None) -> None:
     if fmt == "json":
-        terminal.echo(shapes.to_json(shapes.log(claim_id, versions, truncated)))
+        terminal.echo(shapes.to_json(shapes.log(claim_id, versions, truncated, standing)))
     elif fmt == "markdown":
-        terminal.echo(log_markdown(claim_id, versions, truncated))
+        terminal.echo(log_markdown(claim_id, versions, truncated, standing))
     else:
-        terminal.output(log_text(claim_id, versions, truncated, terminal.width()))
+        terminal.output(log_text(claim_id, versions, truncated, terminal.width(), standing))
 
 
 def diff_text(diffs: list, width: int | None = None) -> str:
@@ -130,6 +140,8 @@ def diff_text(diffs: list, width: int | None = None) -> str:
             extra = [part for part in d.detail.split("; ") if part and part != f"{old} -> {new}"]
             if extra:
                 lines += wrap("; ".join(extra), width, "    ", "  ")
+            for note in d.notes:
+                lines += wrap(note, width, "    ", "  ")
     return "\n".join(lines)
 
 

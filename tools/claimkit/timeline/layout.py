@@ -13,21 +13,12 @@ from html import escape
 
 from ..compare import CONTRADICTED, CORROBORATED, EDITED
 from ..dates import parse_date
-from ..history import Version, chronological
+from ..kinds import TABLE as KIND_TABLE
+from ..story import Standing, Version, build_story
 from ..values import value_text
 
-# Change kinds: colour (Okabe-Ito, told apart by most colour-blind readers), and what it means.
-# The shape tells them apart in grey print too.
-KINDS = {
-    "first-report": ("#0072B2", "first report of the claim"),
-    "corroborated": ("#56B4E9", "same value, from a new source"),
-    "refined": ("#009E73", "a narrower value inside the previous one"),
-    "broadened": ("#E69F00", "a wider value around the previous one"),
-    "contradicted": ("#D40000", "a value incompatible with the previous one"),
-    "changed": ("#CC79A7", "a different value (text, people)"),
-    "edited": ("#767676", "a correction of the record, same source"),
-    "unreadable": ("#000000", "the file at that commit does not parse"),
-}
+# Change kinds: colour and what it means, from the one table in kinds.py.
+KINDS = {kind.name: (kind.page, kind.meaning) for kind in KIND_TABLE}
 CONTRADICTION = KINDS[CONTRADICTED][0]
 
 WIDTH = 1200
@@ -121,6 +112,7 @@ class Lane:
     kind: str
     marks: list[Mark]
     contested: bool
+    standing: Standing | None = None
     rows: int = 1
     top: float = 0.0
     height: float = 0.0
@@ -206,13 +198,15 @@ def build_page(
     truncated: bool = False,
 ) -> Page:
     """Lay out every claim in `histories` (versions in commit order) as lanes."""
-    stories = {claim_id: chronological(versions) for claim_id, versions in histories.items()}
+    told = {claim_id: build_story(claim_id, versions) for claim_id, versions in histories.items()}
+    stories = {claim_id: told[claim_id].versions for claim_id in told}
     start, end, first, last = _domain(list(stories.values()))
     undated = any(v.published is None for story in stories.values() for v in story)
     page = Page([], [], start, end, first, last, sources, head, truncated, undated)
     for claim_id in sorted(stories):
         story = stories[claim_id]
-        latest = next((v.claim for v in sorted(story, key=lambda v: -v.order) if v.claim), None)
+        current = told[claim_id].current  # the story's end: the latest-published reading
+        latest = current.claim if current else None
         kind = latest.type if latest else ""
         marks = [
             Mark(
@@ -232,7 +226,8 @@ def build_page(
                 latest.property if latest else "",
                 kind,
                 marks,
-                contested=any(v.change == CONTRADICTED for v in story),
+                contested=told[claim_id].standing.contested,
+                standing=told[claim_id].standing,
             )
         )
     events = sorted({lane.event for lane in page.lanes})

@@ -15,8 +15,8 @@ from string import Template
 
 from ..compare import CONTRADICTED
 from ..dates import DateRange
-from ..history import Version
 from ..quotes import quote_list, quote_text
+from ..story import Version
 from ..values import value_text, value_text_with_bounds
 from .layout import CONTRADICTION, KINDS, Mark, Page, e
 from .svg import chart, glyph
@@ -92,6 +92,8 @@ def _entry(mark: Mark, kind: str) -> str:
     if mark.warning:
         parts.append(f'<p class="warning">⚠ time sense: {e(mark.warning)}</p>')
     late = "; recorded out of chronological order" if v.out_of_order else ""
+    if v.uncertain:
+        late += f"; order uncertain against {', '.join(v.uncertain)}"
     parts.append(
         f'<p class="meta">commit <code>{e(v.commit[:12])}</code>, recorded {e(v.recorded)}{late}</p>'
     )
@@ -186,6 +188,10 @@ def render(page: Page) -> str:
     for lane in page.lanes:
         head = f"{lane.event} · {lane.prop} · {lane.kind}"
         flag = ' <span class="chip k-contradicted">≠ contradicted</span>' if lane.contested else ""
+        if lane.standing is not None and lane.standing.state:
+            from ..render.listing import standing_text
+
+            flag += f' <small class="standing">{e(standing_text(lane.standing))}</small>'
         data = (
             f'data-claim="{e(lane.claim_id)}" data-event="{e(lane.event)}" '
             f'data-standing="{standing(lane)}"'

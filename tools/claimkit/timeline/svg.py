@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..compare import CONTRADICTED, CORROBORATED, EDITED, FIRST_REPORT
-from ..history import UNREADABLE
+from ..kinds import UNREADABLE
 from ..quotes import quote_list, quote_text
 from ..values import value_text, value_text_with_bounds
 from .layout import (

@@ -1,0 +1,76 @@
+"""The house rules that keep the package's layers apart, checked on the source itself."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import claimkit
+from claimkit import cli
+
+PACKAGE = Path(claimkit.__file__).parent
+
+
+def module_imports(path: Path, top_level_only: bool) -> set[str]:
+    """The claimkit modules a file imports (relative imports, resolved to dotted names)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    found = set()
+    for node in nodes:
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+            target = f"{base}.{node.module}" if node.module else base
+            # `from . import x` in a package's module loads x; the package is already loading.
+            if node.module is not None:
+                found.add(target)
+            if node.module is None or (PACKAGE.parent / target.replace(".", "/")).is_dir():
+                found.update(f"{target}.{alias.name}" for alias in node.names)
+    return found
+
+
+def modules() -> dict[str, Path]:
+    return {
+        ".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__"): p
+        for p in PACKAGE.rglob("*.py")
+    }
+
+
+def test_the_command_layer_touches_neither_git_nor_the_history_reader():
+    for name, path in modules().items():
+        if name.startswith("claimkit.cli"):
+            imported = module_imports(path, top_level_only=False)
+            assert not imported & {"claimkit.gitio", "claimkit.history"}, name
+
+
+def test_no_import_cycle_at_module_level():
+    known = modules()
+    graph = {
+        name: {m for m in module_imports(path, top_level_only=True) if m in known and m != name}
+        for name, path in known.items()
+    }
+    state: dict[str, int] = {}
+
+    def visit(name: str, trail: list[str]) -> None:
+        state[name] = 1
+        for other in sorted(graph[name]):
+            assert state.get(other) != 1, " -> ".join([*trail, name, other])
+            if other not in state:
+                visit(other, [*trail, name])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [])
+
+
+def test_the_command_table_names_every_command_its_modules_register():
+    import importlib
+
+    for module in cli.MODULE_COMMANDS:
+        importlib.import_module(f"claimkit.{module}")
+    homes = {
+        name: command.callback.__module__.removeprefix("claimkit.")
+        for name, command in cli.main.commands.items()
+    }
+    assert {name: home for name, home in homes.items() if home != "cli"} == cli.COMMAND_MODULES

@@ -1,0 +1,242 @@
+"""The history cache: every claim's readings as parsed rows, from git or from the cache file.
+
+A row is [commit number, path, blob, claim fields (CLAIM_FIELDS order) or None, error or None],
+read by the names below, never by bare position. Rows read from the cache stay encoded until
+they are asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass
+
+from .cache import Store
+from .claimfile import claim_id_of, parse_claim_fields
+from .gitio import GitSession
+from .model import CLAIM_FIELDS
+from .repo import CLAIMS_DIR, ClaimsRepo
+from .sources import SourceCache
+
+# A row's fields, by name.
+ROW_COMMIT, ROW_PATH, ROW_BLOB, ROW_FIELDS, ROW_ERROR = range(5)
+SOURCE_FIELD = CLAIM_FIELDS.index("source")
+
+HISTORY_FILE = "history.jsonl"
+
+
+def is_claim_file(path: str) -> bool:
+    return (
+        path.endswith(".yaml")
+        and path.count("/") == 1
+        and path.startswith(CLAIMS_DIR + "/")
+        and not path.startswith(CLAIMS_DIR + "/_")  # declarations, not a claim
+    )
+
+
+ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+@dataclass
+class HistoryIndex:
+    """Every claim's versions in commit order, as rows: from git, or from the cache.
+
+    A row is [commit number, path, blob, claim fields (CLAIM_FIELDS order) or None, error or
+    None]; rows read from the cache stay encoded until they are asked for, and `lines` keeps
+    each row's encoding for writing the cache. `cites` holds each row's source id (None where
+    unreadable or not a string) and `readable` whether it parsed, so that a listing needs no
+    row it does not show.
+    """
+
+    key: dict
+    commits: list[list[str]]  # [commit, recorded]
+    spans: dict[str, tuple[int, int]]  # claim id -> (first row, number of rows)
+    rows: list  # encoded (bytes) or decoded (list) rows
+    lines: list[bytes]
+    cites: list
+    readable: str  # "1" or "0" per row
+
+    def claim_ids(self) -> list[str]:
+        return sorted(self.spans)
+
+    def row(self, position: int) -> list:
+        row = self.rows[position]
+        if isinstance(row, bytes):
+            row = self.rows[position] = json.loads(row)
+        return row
+
+    def decode_all(self) -> None:
+        """Decode every row still encoded, in one pass of the JSON decoder (a whole history
+        costs a fraction of decoding row by row)."""
+        encoded = [p for p, row in enumerate(self.rows) if isinstance(row, bytes)]
+        if encoded:
+            decoded = json.loads(b"[" + b",".join(self.rows[p] for p in encoded) + b"]")
+            for position, row in zip(encoded, decoded, strict=True):
+                self.rows[position] = row
+
+    def claim_rows(self, claim_id: str) -> list[list]:
+        start, count = self.spans.get(claim_id, (0, 0))
+        return [self.row(position) for position in range(start, start + count)]
+
+    def encode(self) -> bytes:
+        head = {"commits": self.commits, "spans": self.spans, "cites": self.cites,
+                "readable": self.readable}  # fmt: skip
+        return b"\n".join([ROW_ENCODER.encode(head).encode(), *self.lines])
+
+    @classmethod
+    def decode(cls, key: dict, body: bytes) -> HistoryIndex:
+        lines = body.split(b"\n")
+        head = json.loads(lines[0])
+        spans = {claim_id: tuple(span) for claim_id, span in head["spans"].items()}
+        rows = lines[1:]
+        if len(rows) != len(head["cites"]) or len(rows) != len(head["readable"]):
+            raise ValueError("cache rows do not match their index")
+        return cls(key, head["commits"], spans, list(rows), rows, head["cites"], head["readable"])
+
+    @classmethod
+    def from_rows(cls, key: dict, commits: list, by_claim: dict[str, list]) -> HistoryIndex:
+        """From (row, encoded row, cited source, readable) by claim, in commit order."""
+        spans, entries = {}, []
+        for claim_id in sorted(by_claim):
+            spans[claim_id] = (len(entries), len(by_claim[claim_id]))
+            entries.extend(by_claim[claim_id])
+        rows, lines, cites, readable = (list(column) for column in zip(*entries, strict=True)) \
+            if entries else ([], [], [], [])  # fmt: skip
+        return cls(key, commits, spans, rows, lines, cites, "".join(readable))
+
+
+def history_key(repo: ClaimsRepo, git: GitSession) -> dict:
+    from .cache import repository_state
+
+    return {
+        "head": git.head, "prefix": git.prefix, "shallow": git.shallow_boundary(),
+        **repository_state(git),
+    }  # fmt: skip
+
+
+def history_index(repo: ClaimsRepo, git: GitSession, sources: SourceCache) -> HistoryIndex:
+    """Every claim's versions: from the cache when it holds them for HEAD, else from git.
+
+    From git, history is read in one pass (`git log --raw -- claims/` and one cat-file over
+    the blobs it names) while the sources are loaded; when the cache holds the history of an
+    ancestor that HEAD extends without merges, only the commits since are read. Either way
+    the result is written back to the cache.
+    """
+    key = history_key(repo, git)
+    store = sources.store
+    if store is not None and (found := store.read(HISTORY_FILE, key)) is not None:
+        try:
+            return HistoryIndex.decode(key, found[1])
+        except (ValueError, KeyError, TypeError, IndexError):
+            pass
+    base = _extendable_base(store, key, git) if store is not None else None
+    # The sources are read while git walks the history: by another process that fills their
+    # cache where there are many and a second core (forked before any thread starts), here
+    # otherwise.
+    warming = _warm_sources_elsewhere(sources, git)
+    stream = git.stream_tree_log(
+        CLAIMS_DIR, keep=is_claim_file, since=base.key["head"] if base else None
+    )
+    if warming is None:
+        sources.preload()
+    commits = base.commits if base else []
+    numbers = {commit: number for number, (commit, _) in enumerate(commits)}
+    new_rows: dict[str, list] = {}
+    encode = ROW_ENCODER.encode
+    for revision, data in stream:
+        if data is None:
+            continue  # a deletion: not a version
+        number = numbers.get(revision.commit)
+        if number is None:
+            number = numbers[revision.commit] = len(commits)
+            commits.append([revision.commit, revision.recorded])
+        fields, error = parse_claim_fields(data, f"{revision.path}@{revision.commit[:12]}")
+        row = [number, revision.path, revision.blob, fields, error]  # the ROW_* order
+        # Encoded now, for the cache, while git is still producing the next ones.
+        cite = fields[SOURCE_FIELD] if fields and isinstance(fields[SOURCE_FIELD], str) else None
+        entry = (row, encode(row).encode(), cite, "1" if fields else "0")
+        new_rows.setdefault(claim_id_of(revision.path), []).append(entry)
+    by_claim: dict[str, list] = {}
+    if base:
+        for claim_id, (start, count) in base.spans.items():
+            by_claim[claim_id] = [
+                (base.rows[p], base.lines[p], base.cites[p], base.readable[p])
+                for p in range(start, start + count)
+            ]
+    for claim_id, rows in new_rows.items():
+        by_claim.setdefault(claim_id, []).extend(reversed(rows))
+    index = HistoryIndex.from_rows(key, commits, by_claim)
+    if store is not None:
+        store.write(HISTORY_FILE, key, index.encode())
+    if warming is not None:
+        warming()
+    return index
+
+
+# Below this many commits (about as many sources, one article a commit), reading the sources
+# here costs less than starting another process to read them.
+PARALLEL_MIN_COMMITS = 2000
+
+
+def _warm_sources_elsewhere(sources: SourceCache, git: GitSession):
+    """Fork a process that walks seeds/ and reads every source into the cache; return what
+    waits for it and then takes the sources up from the cache (or reads them here if it
+    failed). None where that does not pay or cannot be done: no fork, one core, threads
+    already running, no writable cache, sources mostly cached, or a short history."""
+    store = sources.store
+    graph = git.commit_graph() if store is not None else None
+    if (
+        store is None
+        or not hasattr(os, "fork")
+        or (os.cpu_count() or 1) < 2
+        or threading.active_count() > 1
+        or not store.writable()
+        or sources.cached_count() >= PARALLEL_MIN_COMMITS
+        or graph is None
+        or graph.commits < PARALLEL_MIN_COMMITS
+    ):
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # the child: fill the cache, and leave without running anything else
+        code = 1
+        try:
+            sources.preload()
+            sources.save()
+            code = 0
+        finally:
+            os._exit(code)
+
+    def finish() -> None:
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:
+            status = 1
+        if status == 0:
+            sources.reload()  # what the cache lacks is still read on demand
+        else:
+            sources.preload()
+
+    return finish
+
+
+def _extendable_base(store: Store, key: dict, git: GitSession) -> HistoryIndex | None:
+    """The cached history of an earlier HEAD that the current one extends without merges."""
+    found = store.read_stale(HISTORY_FILE)
+    if found is None or git.head is None:
+        return None
+    header, body = found
+    old = header.get("key") or {}
+    if (
+        not isinstance(old.get("head"), str)
+        or {**old, "head": key["head"]} != key
+        or not git.extends_linearly(old["head"], git.head)
+    ):
+        return None
+    try:
+        return HistoryIndex.decode(old, body)
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None

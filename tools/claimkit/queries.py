@@ -1,0 +1,191 @@
+"""What the reading commands ask of the repository: one function per command, each opening
+git itself, so that the command layer touches neither git nor the history reader.
+
+The history reader and the story load inside the functions, after git has been started: `log`
+starts its path-limited `git log` first, and git walks the history while they load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .errors import NotFound
+from .gitio import EarlyFileLog, GitSession, is_git_repository
+
+if TYPE_CHECKING:
+    from .model import Claim, Source
+    from .repo import ClaimsRepo
+    from .story import Standing, Version
+
+
+@contextmanager
+def collector_paused():
+    """history.collector_paused, for the commands that build many objects."""
+    from .history import collector_paused as paused
+
+    with paused():
+        yield
+
+
+def _plain(load, *args):
+    return load(*args)
+
+
+def listing(
+    repo: ClaimsRepo, day: dt.date | None, attempt=_plain
+) -> list[tuple[Claim, str, int, Standing | None]]:
+    """`list`: each claim's current value (the story's end), its story's length and standing;
+    with `day`, each claim as of that day (claims not yet reported then are left out).
+    A claim with no committed reading yet shows its file. `attempt(load, *args)` loads a
+    file, or reports it and gives None (a bad file never blocks the rest)."""
+    from .history import overview
+
+    required = day is not None
+    overviews = {}
+    if required or is_git_repository(repo.root):
+        with GitSession(repo.root) as git:
+            overviews = overview(repo, git, day)
+    rows = []
+    for claim_id in sorted(overviews) if day else repo.claim_ids():
+        found = overviews.get(claim_id)
+        if day:
+            if found is None or found.as_of is None:
+                continue
+            claim = found.as_of
+        else:
+            on_disk = attempt(repo.load_claim, claim_id)  # a bad file is named, even so
+            if on_disk is None:
+                continue
+            claim = found.current if found and found.current else on_disk
+        count, standing = (found.versions, found.standing) if found else (0, None)
+        rows.append((claim, f"claims/{claim_id}.yaml", count, standing))
+    return rows
+
+
+def citing_sources(repo: ClaimsRepo, attempt=_plain) -> list[tuple[Source, list[str]]]:
+    """`sources`: every source in publication order, with the claims any reading of which
+    cites it (outside git, the claim files that cite it now)."""
+    from .history import all_versions
+
+    citing: dict[str, set[str]] = {}
+    if is_git_repository(repo.root):
+        with GitSession(repo.root) as git:
+            histories = all_versions(repo, git)
+        for claim_id, versions in histories.items():
+            for version in versions:
+                if version.claim:
+                    citing.setdefault(version.claim.source, set()).add(claim_id)
+    for claim_id in repo.claim_ids():
+        claim = attempt(repo.load_claim, claim_id)
+        if claim is not None:
+            citing.setdefault(claim.source, set()).add(claim_id)
+    loaded = [attempt(repo.load_source, source_id) for source_id in sorted(repo.source_paths())]
+    ordered = sorted(filter(None, loaded), key=lambda s: (s.published_key(), s.id))
+    return [(s, sorted(citing.get(s.id, ()))) for s in ordered]
+
+
+@dataclass(frozen=True)
+class ClaimLog:
+    claim_id: str
+    versions: list[Version]
+    standing: Standing
+    truncated: bool
+
+
+def claim_log(
+    repo: ClaimsRepo,
+    claim_id: str,
+    *,
+    by: str = "published",
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+    reverse: bool = False,
+    limit: int | None = None,
+    all_readings: bool = False,
+) -> ClaimLog:
+    """`log`: the claim's story (or, with `all_readings`, every reading at its place in it)."""
+    path = repo.claim_path(claim_id)  # validates the id before it reaches git
+    with (
+        EarlyFileLog(repo.root, repo.relative(path)) as early,
+        GitSession(repo.root, early) as git,
+    ):
+        from .history import claim_versions
+        from .story import build_story, published_between
+
+        readings = claim_versions(repo, git, claim_id, early=early)
+        truncated = git.is_shallow()
+    if not readings:
+        no_history(repo, claim_id)
+    story = build_story(claim_id, readings)
+    versions = story.all_readings() if all_readings else list(story.versions)
+    if by == "recorded":
+        versions.sort(key=lambda v: v.order if all_readings else v.first_recorded)
+    if first or last:
+        versions = published_between(versions, first, last)
+    if reverse:
+        versions.reverse()
+    if limit is not None:
+        versions = versions[:limit]
+    return ClaimLog(claim_id, versions, story.standing, truncated)
+
+
+def no_history(repo: ClaimsRepo, claim_id: str):
+    repo.load_claim_document(claim_id)  # unknown id: the error names close matches
+    raise NotFound(f"claim {claim_id!r} has no committed version yet (commit it first)")
+
+
+def claim_blame(repo: ClaimsRepo, claim_id: str) -> list:
+    """`blame`: for each field of the latest reading, the reading that last set it."""
+    from .diffing import blame
+    from .history import claim_versions
+
+    repo.claim_path(claim_id)
+    with GitSession(repo.root) as git:
+        readings = claim_versions(repo, git, claim_id)
+    if not readings:
+        no_history(repo, claim_id)
+    return blame(readings)
+
+
+def claim_diffs(repo: ClaimsRepo, revisions: tuple[str, ...], source_pair: tuple | None) -> list:
+    """`diff`: the working tree against HEAD (or REV), two revisions, or two articles."""
+    from .diffing import diff_revisions, diff_sources
+    from .errors import UsageError
+
+    if len(revisions) == 1 and ".." in revisions[0] and "..." not in revisions[0]:
+        revisions = tuple(revisions[0].split("..", 1))
+    if len(revisions) > 2:
+        raise UsageError("diff takes at most two revisions")
+    if source_pair and revisions:
+        raise UsageError("--sources cannot be combined with revisions")
+    with GitSession(repo.root) as git:
+        if source_pair:
+            return diff_sources(repo, git, *source_pair)
+        old = revisions[0] if revisions else "HEAD"
+        new = revisions[1] if len(revisions) == 2 else None
+        return diff_revisions(repo, git, old, new)
+
+
+def whole_history(repo: ClaimsRepo):
+    """`export` and `timeline`: every claim's readings, the sources they were read with, whether
+    the history is cut short, and HEAD; from one pass over git (or its cache)."""
+    from .history import all_versions, source_cache
+
+    with GitSession(repo.root) as git:
+        sources = source_cache(repo, git)  # backed by the cache under .git/claims-cache
+        histories = all_versions(repo, git, sources)
+        truncated = git.is_shallow() if histories else False
+        head = git.resolve("HEAD") if git.has_commits() else None
+    return histories, sources, truncated, head
+
+
+def commit_details(repo: ClaimsRepo, histories) -> dict[str, tuple[str, str, str]]:
+    """`export`: date, author and subject of every commit that recorded a version."""
+    from .gitio import commit_details as details
+
+    shas = list(dict.fromkeys(v.commit for versions in histories.values() for v in versions))
+    with GitSession(repo.root) as git:
+        return details(git, shas)

@@ -1,0 +1,61 @@
+"""Findings about articles over every version of each claim's story, not only the files on disk.
+
+A newer record never hides a finding about an older article: the time-sense rule runs on each
+story version (each source's latest reading) that the claim file on disk does not hold.
+"""
+
+from __future__ import annotations
+
+from .dates import parse_date
+from .findings import WARNING, Problem
+from .gitio import GitSession, is_git_repository
+from .repo import ClaimsRepo
+from .story import Version, build_story
+
+
+def version_finding(version: Version) -> str | None:
+    """The time-sense finding about one version's article, in words; None without one."""
+    from .rules.time_sense import finding
+
+    claim, published = version.claim, version.published
+    if claim is None or claim.type != "date" or published is None:
+        return None
+    if claim.modality not in ("asserted", "scheduled"):
+        return None
+    try:
+        value = parse_date(claim.value)
+    except ValueError:
+        return None
+    return finding(claim.modality, value, published, claim.source)
+
+
+def story_findings(repo: ClaimsRepo, claim_ids: dict[str, tuple[str, object]]) -> list[Problem]:
+    """Time-sense findings on the story versions of the given claims that their files on disk
+    do not hold. `claim_ids`: claim id -> (file as shown, the claim on disk or None)."""
+    if not claim_ids or not is_git_repository(repo.root):
+        return []
+    from .history import all_versions
+
+    with GitSession(repo.root) as git:
+        if not git.has_commits():
+            return []
+        histories = all_versions(repo, git)
+    found = []
+    for claim_id, (display, on_disk) in claim_ids.items():
+        readings = histories.get(claim_id)
+        if not readings:
+            continue
+        for version in build_story(claim_id, readings).versions:
+            if version.claim is None or version.claim == on_disk:
+                continue
+            message = version_finding(version)
+            if message:
+                found.append(
+                    Problem(
+                        display, 1, 1, WARNING,
+                        f"in the story's version from {version.claim.source} "
+                        f"(commit {version.commit[:12]}): {message}",
+                        "time-sense",
+                    )
+                )  # fmt: skip
+    return found
