@@ -163,6 +163,7 @@ def init_repository(path: Path) -> None:
         raise RepoError(f"{path}: git init failed: {err.stderr.strip()}") from None
 
 
+MAX_RENAMES = 64  # renames followed back from one file, at most
 FILE_LOG_OPTIONS = ("--full-history", "--no-renames")
 # What GitSession learns first: bare or not, shallow or not, the common git directory, the top
 # of the work tree, and HEAD (absent where there are no commits yet).
@@ -432,34 +433,35 @@ class GitSession:
             raise
 
     def file_log(
-        self, path: str, rev: str = "HEAD", early: EarlyFileLog | None = None
+        self, path: str, rev: str = "HEAD", early: EarlyFileLog | None = None, depth: int = 0
     ) -> list[FileRevision]:
         """Every version of one file, newest first, following renames.
 
         One path-limited `git log`, which git answers from its changed-path Bloom filters when
         the commit-graph has them. `--follow` would answer the same but cannot use the filters
-        and costs a tree diff per commit, so renames are followed by hand: only when the oldest
-        version found is an addition that git's rename detection pairs with a deletion does a
-        second log continue under the old name.
+        and costs a tree diff per commit, so renames are followed by hand: where the file was
+        added (first, or again after a deletion) by a commit that git's rename detection pairs
+        with a deletion, a second log reads the old name over the commits in between, so that
+        a claim renamed, changed and renamed back keeps the versions it had under the other name.
         """
+        output = early.output(path, rev) if early is not None else None
+        if output is None:
+            output = self._log(*FILE_LOG_OPTIONS, rev, "--", self.repo_path(path))
+        else:
+            self.maintain_commit_graph()  # for the next time
+        found = list(self._parse_log(output))
         revisions: list[FileRevision] = []
-        seen = set()
-        while (path, rev) not in seen:
-            seen.add((path, rev))
-            output = early.output(path, rev) if early is not None else None
-            if output is None:
-                output = self._log(*FILE_LOG_OPTIONS, rev, "--", self.repo_path(path))
-            else:
-                self.maintain_commit_graph()  # for the next time
-            found = list(self._parse_log(output))
-            revisions.extend(found)
-            if not found or found[-1].status != "A":
-                break
-            origin = self.renamed_from(found[-1].commit, path)
+        for number, revision in enumerate(found):
+            revisions.append(revision)
+            if revision.status != "A" or depth >= MAX_RENAMES:
+                continue
+            origin = self.renamed_from(revision.commit, path)
             if origin is None:
-                break
-            revisions[-1] = revisions[-1]._replace(status="R")
-            path, rev = origin, f"{found[-1].commit}^"
+                continue
+            revisions[-1] = revision._replace(status="R")
+            older = found[number + 1].commit if number + 1 < len(found) else None
+            span = f"{older}..{revision.commit}^" if older else f"{revision.commit}^"
+            revisions.extend(self.file_log(origin, span, depth=depth + 1))
         return revisions
 
     def renamed_from(self, commit: str, path: str) -> str | None:
