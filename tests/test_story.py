@@ -325,3 +325,16 @@ def test_a_merge_commit_is_the_reading_on_the_first_parent_line(claims, make_rep
     merge = git(repo, "rev-parse", "HEAD").strip()
     log = json_of(claims, repo, "log", "summit-date")
     assert [(v["source"], v["commit"]) for v in log["versions"]][-1] == ("B", merge)
+
+
+def test_review_markdown_heads_with_the_story_kind_and_shows_the_file_change_without_one(
+    recorded, claims
+):
+    # Recorded C, A, B: B's file replaces A's, but in the story B follows A and precedes C.
+    repo = recorded("CAB")
+    result = claims("review", "HEAD~1..HEAD", repo=repo)
+    assert result.exit_code in (0, 1), result.output
+    heading = next(line for line in result.stdout.splitlines() if line.startswith("### "))
+    assert heading == "### `summit-date`: contradicted"
+    assert "**In the file:** 2025-08-20 -> 2025-08-15\n" in result.stdout
+    assert "(contradicted)" not in result.stdout.split("**In the file:**")[1].splitlines()[0]

@@ -17,22 +17,29 @@ def _published(source) -> str:
     return "unknown (source not found)" if source is None else str(source.published)
 
 
-def value_line(diff) -> str:
-    """`2025-08-15 -> 2025-09-18 (contradicted)`, or the one value with the kind."""
+def value_line(diff, with_kind: bool = True) -> str:
+    """`2025-08-15 -> 2025-09-18 (contradicted)`, or the one value with the kind. Without the
+    kind it says only how the file changed: the story's kind may differ, when the file's previous
+    reading is not the new one's predecessor in publication order."""
     old, new = diff.old, diff.new
     kind = (new or old).type
     if old is None:
         return f"{value_text(new.value, kind)} (new claim)"
     if new is None:
         return f"{value_text(old.value, kind)} (claim removed)"
+    label = f" ({diff.change})" if with_kind else ""
     if old.type != new.type:
-        return f"{value_text(old.value, old.type)} -> {value_text(new.value, kind)} ({diff.change})"
+        return f"{value_text(old.value, old.type)} -> {value_text(new.value, kind)}{label}"
     comparison = compare_values(kind, old.value, new.value)
-    extra = f"; added {', '.join(comparison.added)}" if comparison.added else ""
-    extra += f"; not named again: {', '.join(comparison.removed)}" if comparison.removed else ""
+    extra = [f"added {', '.join(comparison.added)}"] if comparison.added else []
+    if comparison.removed:
+        extra.append(f"not named again: {', '.join(comparison.removed)}")
+    if with_kind:
+        extra.insert(0, diff.change)
+    notes = f" ({'; '.join(extra)})" if extra else ""
     if comparison.relation == SAME:
-        return f"{value_text(new.value, kind)} ({diff.change})"
-    return f"{value_text(old.value, kind)} -> {value_text(new.value, kind)} ({diff.change}{extra})"
+        return f"{value_text(new.value, kind)}{notes}"
+    return f"{value_text(old.value, kind)} -> {value_text(new.value, kind)}{notes}"
 
 
 def other_field_lines(diff) -> list[str]:
@@ -296,7 +303,7 @@ def review_markdown(review) -> str:
                         f"| {code(claim.source)} |"
                     )
             lines.append("")
-            lines.append(f"**Value:** {_md(value_line(diff))}")
+            lines.append(f"**In the file:** {_md(value_line(diff, with_kind=False))}")
             others = other_field_lines(diff)
             if others:
                 lines.append(f"<br>**Also changed:** {_md('; '.join(others))}")
