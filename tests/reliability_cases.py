@@ -821,6 +821,11 @@ def hostile_for_writes(root: Path, outside: Path) -> None:
     (outside / "article.txt").write_text("A new article.\n", encoding="utf-8")
 
 
+def hostile_with_a_reading(root: Path, outside: Path) -> None:
+    hostile_for_writes(root, outside)
+    set_fields(root, CLAIM, value="2025-09-18", source="a3", quote='"on September 18, 2025"')
+
+
 def nothing_ran(root: Path, outside: Path, result) -> None:
     assert not (outside / "ran").exists(), "a program the repository configured ran"
     assert run_git(root, "status", "--porcelain", "--untracked-files=no") == ""
@@ -1011,6 +1016,14 @@ CASES += [
             ),
         ],  # fmt: skip
         setup=hostile_for_writes,
+        writes=True,
+        after=nothing_ran,
+    ),
+    Case(
+        "claims commit in the same hostile repository, a reading recorded but not committed",
+        "it lands (exit 0), running none of them; what is uncommitted is found from blob ids, not git status",
+        [Try(["commit"], 0, "a3")],
+        setup=hostile_with_a_reading,
         writes=True,
         after=nothing_ran,
     ),

@@ -583,6 +583,51 @@ class GitSession:
         code = staged + changed
         return "" if code == "  " else code
 
+    def changes(self, folder: str) -> list[tuple[str, str]]:
+        """(status, path) of every file under `folder` that differs from HEAD, from blob ids as
+        `status` works them out: no filter runs, whatever the repository configures."""
+        from .errors import DataError
+        from .files import read_bytes
+
+        top = self.repo_path(folder)
+        head = {}
+        if self.head:
+            listing = self.run("ls-tree", "-r", "-z", "--full-tree", "HEAD", "--", top)
+            head = {
+                p: meta.split()[2]
+                for meta, _, p in (e.partition("\t") for e in listing.split("\0"))
+                if p
+            }
+        staged = self.run("ls-files", "-z", "--stage", "--", top)
+        index = {
+            p: meta.split()[1]
+            for meta, _, p in (e.partition("\t") for e in staged.split("\0"))
+            if p
+        }
+        work = {}
+        for base, folders, files in os.walk(self.top / top):
+            folders[:] = [f for f in folders if f != ".git"]
+            for name in files:
+                file = Path(base) / name
+                path = file.relative_to(self.top).as_posix()
+                try:
+                    work[path] = blob_id(read_bytes(file, path, 64 * 1024 * 1024))
+                except DataError:
+                    work[path] = "unreadable"
+        found = []
+        for path in sorted(head.keys() | index.keys() | work.keys()):
+            was, now, there = head.get(path), index.get(path), work.get(path)
+            if was is None and now is None:
+                code = "??"
+            else:
+                staged_code = (
+                    " " if now == was else "A" if was is None else "D" if now is None else "M"
+                )
+                code = staged_code + (" " if there == now else "D" if there is None else "M")
+            if code != "  ":
+                found.append((code, self.claims_path(path)))
+        return found
+
     def _entry(self, *args: str) -> str | None:
         """The object id in the first entry `ls-tree`/`ls-files --stage` lists; None if none."""
         output = self.run(*args)
