@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -31,14 +32,24 @@ def export_json(claims, repo) -> dict:
 
 
 def git_version_count(repo: Path) -> int:
-    """Claim versions in history, counted from git itself: files written under claims/."""
-    output = git(repo, "log", "--format=", "--raw", "--no-renames", "--no-merges", "--", "claims/")
-    count = 0
+    """Story versions counted from git itself: one per claim file and source it was written
+    with (a second reading of an article edits that article's version), one per unreadable
+    file state. `claims/_*.yaml` files are declarations, not claims."""
+    output = git(
+        repo, "log", "--format=", "--raw", "--no-abbrev", "--no-renames", "--no-merges", "--",
+        "claims/",
+    )  # fmt: skip
+    versions = set()
     for line in output.splitlines():
         meta, _, path = line.partition("\t")
-        if meta.startswith(":") and not meta.split()[4].startswith("D"):
-            count += path.endswith(".yaml") and path.count("/") == 1
-    return count
+        if not meta.startswith(":") or meta.split()[4].startswith("D"):
+            continue
+        if path.count("/") != 1 or not path.endswith(".yaml") or path[7:].startswith("_"):
+            continue
+        blob = meta.split()[3]
+        source = re.search(r"^source: *[\"']?([^\"'\s]+)", git(repo, "cat-file", "-p", blob), re.M)
+        versions.add((path, source.group(1) if source else blob))
+    return len(versions)
 
 
 # export --format json --------------------------------------------------------------------------
@@ -541,6 +552,27 @@ def test_timeline_event_filter(claims, story):
     )
 
 
+def test_timeline_leaves_retired_claims_out_unless_all(claims, story):
+    write_files(
+        story,
+        {"claims/war-start.yaml": claim_text("war-start", event="russia-ukraine-war", value="2014",
+                                             modality="asserted", source="a1", quote="x")},
+    )  # fmt: skip
+    git(story, "add", "-A")
+    git(story, "commit", "-qm", "Another claim")
+    retired = claim_text("war-start", event="russia-ukraine-war", value="2014",
+                         modality="asserted", source="a1", quote="x",
+                         superseded_by=["summit-date"])  # fmt: skip
+    write_files(story, {"claims/war-start.yaml": retired})
+    git(story, "commit", "-qam", "Retire war-start")
+    assert Page(timeline(claims, story)).lanes == ["summit-date", "summit-location"]
+    assert Page(timeline(claims, story, "--all")).lanes == [
+        "summit-date",
+        "summit-location",
+        "war-start",
+    ]
+
+
 def test_timeline_to_a_file(claims, story, tmp_path):
     target = tmp_path / "t.html"
     result = claims("timeline", "--output", str(target), repo=story)
@@ -593,7 +625,7 @@ def test_shipped_database_exports_every_version(claims, tmp_path):
     with sqlite3.connect(target) as db:
         versions = db.execute("select count(*) from versions").fetchone()[0]
         assert versions == git_version_count(shipped) > 0
-        claim_files = len(list((shipped / "claims").glob("*.yaml")))
+        claim_files = len(list((shipped / "claims").glob("[!_]*.yaml")))
         assert db.execute("select count(*) from claims").fetchone()[0] == claim_files
         assert db.execute("select sum(versions) from claims").fetchone()[0] == versions
         assert db.execute("pragma foreign_key_check").fetchall() == []
@@ -603,13 +635,37 @@ def test_shipped_database_export_holds_the_story(claims, tmp_path):
     target = tmp_path / "claims.db"
     claims("export", "--format", "sqlite", "-o", str(target), repo=full_history())
     with sqlite3.connect(target) as db:
+        # 004, weeks after the summit, has it in August against 003's September 18.
         assert db.execute(
             "select source, value, published from versions "
             "where claim = 'summit-date' and change = 'contradicted'"
-        ).fetchall() == [("003_99c0e5c040a02dc0", "2025-09-18", "2025-08-24/2025-08-31")]
+        ).fetchall() == [("004_b4b5bb44ef53d473", "2025-08", "2025-08-29/..")]
         assert db.execute(
             "select source, value from versions where claim = 'summit-location' and change = 'refined'"
-        ).fetchall() == [("004_b4b5bb44ef53d473", "Alaska > Anchorage")]
+        ).fetchall() == [("003_99c0e5c040a02dc0", "Alaska > Anchorage")]
+        # President, then former President in 001's headline, then President again in 003.
+        assert db.execute(
+            "select source, value from versions "
+            "where claim = 'trump-us-office' and change = 'contradicted' order by position"
+        ).fetchall() == [
+            ("001_165394b9f31fcc89", "former President of the United States"),
+            ("003_99c0e5c040a02dc0", "President of the United States"),
+        ]
+        # Magnitudes that fit: "thousands" is broader than "tens of thousands", not a change.
+        assert db.execute(
+            "select source, change from versions where claim = 'war-casualty-count' order by position"
+        ).fetchall() == [
+            ("000_4a205208f4f49833", "first-report"),
+            ("002_38a17aba2a47e15a", "broadened"),
+            ("001_165394b9f31fcc89", "refined"),
+        ]
+        assert [row[0] for row in db.execute(
+            "select id from claims where contested and superseded_by is null order by id"
+        )] == [
+            "conflict-start", "meeting-format", "previous-trump-putin-meeting-date",
+            "previous-trump-putin-meeting-place", "summit-agreement", "summit-date",
+            "summit-stage", "trump-us-office", "us-ceasefire-sequencing",
+        ]  # fmt: skip
 
 
 def test_shipped_timeline_shows_the_contradiction_and_the_refinement(claims):
@@ -617,12 +673,15 @@ def test_shipped_timeline_shows_the_contradiction_and_the_refinement(claims):
     page = Page(html)
     assert "summit-date" in page.lanes and "summit-location" in page.lanes
     assert page.marks["summit-date"][-1] == "contradicted"
-    assert "≠ 2025-09-18 ⚠" in page.labels
+    assert "≠ 2025-08" in page.labels and "2025-09-18 ⚠" in page.labels
     assert "refined" in page.marks["summit-location"] and "Alaska > Anchorage" in page.labels
+    assert page.marks["trump-us-office"] == [
+        "first-report", "corroborated", "contradicted", "contradicted", "corroborated",
+    ]  # fmt: skip
     assert (
-        "<code>summit-date</code></a>: 2025-08 "
-        '<span class="from">(004_b4b5bb44ef53d473, published 2025-08-15/..)</span> <b>≠</b> '
-        "<strong>2025-09-18</strong>"
+        "<code>summit-date</code></a>: 2025-09-18 "
+        '<span class="from">(003_99c0e5c040a02dc0, published 2025-08-24?)</span> <b>≠</b> '
+        "<strong>2025-08</strong>"
     ) in html
     assert "reports as past an event on 2025-09-18" in html
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -311,6 +312,25 @@ def test_consistent_standing_names_the_most_specific_value():
              ("s2", "2025-08-03", "2025-08-15", "asserted")]  # fmt: skip
     standing = build_story("c", readings_in([2, 0, 1], items)).standing
     assert (standing.state, standing.value) == (CONSISTENT, "2025-08-15")
+
+
+def test_contested_groups_name_only_the_sources_that_take_a_side():
+    # s0's open interval and s3's open date agree with both sides: they back neither. s2 says
+    # 2025-09-18 but also, in the same article, a day before the 24th: it stands on both sides.
+    items = [("s0", "2025-08-01", "2025-08-11/..", "asserted"),
+             ("s1", "2025-08-02", "2025-08-15", "asserted"),
+             ("s2", "2025-08-03", "2025-09-18", "asserted"),
+             ("s3", "2025-08-04", "../..", "asserted"),
+             ("s4", "2025-08-05", "2025-08", "asserted")]  # fmt: skip
+    versions = readings_in(range(5), items)
+    also = [{"value": "../2025-08-24", "quote": "q"}]
+    versions[2] = replace(versions[2], claim=replace(versions[2].claim, also=also))
+    standing = build_story("c", versions).standing
+    assert standing.state == CONTESTED
+    assert [(g.value, g.sources) for g in standing.groups] == [
+        ("2025-08-15", ("s1", "s2", "s4")),
+        ("2025-09-18", ("s2",)),
+    ]
 
 
 def test_a_merge_commit_is_the_reading_on_the_first_parent_line(claims, make_repo):

@@ -90,7 +90,7 @@ def standing_of(versions: list) -> Standing:
 
 def _groups(stated: list[tuple[object, str, str]]) -> tuple[Group, ...]:
     """One group per most specific value (one no compatible value refines), holding every
-    source whose value that one equals or refines and that agrees with no other group;
+    source with a statement that value equals or refines and that agrees with no other group;
     largest groups first."""
     leaves = []
     for value, kind, _ in stated:
@@ -99,25 +99,27 @@ def _groups(stated: list[tuple[object, str, str]]) -> tuple[Group, ...]:
         if any(k == kind and _relation(kind, value, leaf) == SAME for leaf, k in leaves):
             continue
         leaves.append((value, kind))
-    backing = []
-    for leaf, kind in leaves:
-        backing.append(
-            tuple(
-                dict.fromkeys(
-                    source
-                    for value, k, source in stated
-                    if k == kind and _relation(kind, value, leaf) in (SAME, REFINED)
-                )
+    # Each statement (a version's value, or what it also says) backs the groups whose value
+    # equals or refines it. One that backs several groups is vaguer than the dispute and takes
+    # no side; a source is on a side when one of its statements backs that side alone, so an
+    # article that contradicts itself can stand on both.
+    backs = [
+        [
+            i
+            for i, (leaf, kind) in enumerate(leaves)
+            if k == kind and _relation(kind, value, leaf) in (SAME, REFINED)
+        ]
+        for value, k, _ in stated
+    ]
+    groups = []
+    for i, (leaf, kind) in enumerate(leaves):
+        sided = tuple(
+            dict.fromkeys(
+                source
+                for (_, _, source), backed in zip(stated, backs, strict=True)
+                if backed == [i]
             )
         )
-    # A vaguer value that agrees with several groups takes no side: it backs none of them.
-    counts: dict[str, int] = {}
-    for sources in backing:
-        for source in sources:
-            counts[source] = counts.get(source, 0) + 1
-    groups = []
-    for (leaf, kind), sources in zip(leaves, backing, strict=True):
-        sided = tuple(source for source in sources if counts[source] == 1)
-        groups.append(Group(leaf, kind, sided or sources))
+        groups.append(Group(leaf, kind, sided))
     groups.sort(key=lambda g: -len(g.sources))
     return tuple(groups)

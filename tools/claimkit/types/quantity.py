@@ -47,11 +47,14 @@ QUALIFIERS = {
     "at most": "max", "no more than": "max", "as many as": "max",
 }  # fmt: skip
 SUFFIXES = {"or more": "min", "or so": "approx", "or fewer": "max", "or less": "max"}
-# Plurals of magnitudes: "thousands" is at least two thousand and fewer than ten thousand.
+# Plurals of magnitudes. A bare plural states a lower bound only: "thousands" is at least two
+# thousand, and not false of fifty thousand (the press writes "thousands killed" of a count
+# that runs into the tens of thousands). Named multiples keep both bounds: "tens of thousands"
+# is twenty thousand to fewer than a hundred thousand. None is an open upper bound.
 MAGNITUDES = {
-    "dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999),
-    "thousands": (2000, 9999), "tens of thousands": (20000, 99999),
-    "hundreds of thousands": (200000, 999999), "millions": (2000000, 9999999),
+    "dozens": (24, None), "scores": (40, None), "hundreds": (200, None),
+    "thousands": (2000, None), "tens of thousands": (20000, 99999),
+    "hundreds of thousands": (200000, 999999), "millions": (2000000, None),
     "tens of millions": (20000000, 99999999),
 }  # fmt: skip
 # Vague counts: "a few" is two to five; before a scale word they multiply it ("several
@@ -180,11 +183,11 @@ def parse_quantity(text: str) -> dict[str, Any]:
                 lower, upper, i, shape = first[0], second[0], second[2], "range"
     if shape != "range" and (found := _phrase(tokens, i, MAGNITUDES)):
         low, high = MAGNITUDES[found[0]]
-        lower, upper, i = Fraction(low), Fraction(high), found[1]
+        lower, upper, i = Fraction(low), None if high is None else Fraction(high), found[1]
         if shape == "min":
             upper = None
-        elif shape == "max":
-            lower = Fraction(0)
+        elif shape == "max":  # "fewer than thousands": below the magnitude's least amount
+            lower, upper = Fraction(0), upper if high is not None else Fraction(low)
         shape = "magnitude"
     if shape not in ("range", "magnitude") and (found := _phrase(tokens, i, VAGUE)):
         low, high = VAGUE[found[0]]
