@@ -39,7 +39,8 @@ def collect_files(repo: ClaimsRepo, paths: Iterable[Path]) -> tuple[list[Path], 
             raise UsageError(f"{given}: outside the claims repository at {repo.root}")
         files = sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
         for file in files:
-            if file.name.startswith(".") or not file.is_file():
+            # A FIFO or a device is checked, so that it is reported; a hidden claim file too.
+            if file.is_dir() or (file.name.startswith(".") and file.parent != repo.claims_dir):
                 continue
             top = Path(repo.relative(file)).parts[0]
             if top == CLAIMS_DIR:
@@ -58,6 +59,14 @@ def check_files(repo: ClaimsRepo, paths: Iterable[Path] = (), history: bool = Tr
     claim_files = [f for f in claim_files if f.name != VOCABULARY_FILE]
     context = Context(repo)
     problems: list[Problem] = schema_drift(repo.root)
+    misnamed = [f for f in repo.misnamed_claim_files() if f in claim_files or not paths]
+    for file in misnamed:
+        message = (
+            f"file name {file.name!r} is not a claim id: claim files are named <id>.yaml, the id "
+            "in lowercase letters, digits and '-'; files starting with '_' are declarations"
+        )
+        problems.append(Problem(repo.relative(file), 1, 1, ERROR, message, "file-name"))
+    claim_files = [f for f in claim_files if f not in misnamed]
     for files, rules in (
         (declarations, DECLARATION_RULES),
         (claim_files, CLAIM_RULES),
@@ -67,7 +76,8 @@ def check_files(repo: ClaimsRepo, paths: Iterable[Path] = (), history: bool = Tr
             problems.extend(check_file(context, file, rules))
     if history:
         problems.extend(_story_findings(repo, claim_files))
-    return Report(sorted(problems), len(declarations) + len(claim_files) + len(source_files))
+    checked = len(declarations) + len(claim_files) + len(source_files)
+    return Report(sorted(problems), checked + len(misnamed))
 
 
 def _story_findings(repo: ClaimsRepo, claim_files: list[Path]) -> list[Problem]:
