@@ -133,6 +133,13 @@ def test_log_on_a_terminal(story):
         assert fragment in out, fragment
 
 
+def test_log_lines_fit_a_narrow_terminal(story):
+    # The commit line carries the reading's marks (order uncertain, edited…): it wraps too.
+    out = plain(ok(on_terminal("log", "summit-date", repo=story, columns=60)))
+    assert max(len(line) for line in out.splitlines()) <= 60, out
+    assert any(line.startswith("  commit ") for line in out.splitlines())
+
+
 def test_list_on_a_terminal(story):
     out = ok(on_terminal("list", repo=story))
     lines = out.splitlines()
