@@ -78,7 +78,9 @@ def log_text(
         if version.uncertain:
             flags += f"  order uncertain against {', '.join(version.uncertain)}"
         commit = f"commit {version.commit[:12]}  recorded {version.recorded}{flags}"
-        lines += [style(line, fg="bright_black") for line in wrap(commit, width, "    ", "  ", True)]
+        lines += [
+            style(line, fg="bright_black") for line in wrap(commit, width, "    ", "  ", True)
+        ]
     return "\n".join(lines)
 
 
