@@ -315,10 +315,14 @@ def test_export_parquet_reads_back(claims, story, tmp_path):
 def test_export_json_is_valid_json_even_for_nan(claims, make_repo):
     claim = claim_text("count", property="count", type="number", value=".nan", quote="x")
     repo = make_repo([{**base_files(), "claims/count.yaml": claim}])
-    text = claims("export", repo=repo).stdout
-    assert "NaN" not in text and "Infinity" not in text
-    row = json.loads(text)["versions"][0]
-    assert row["value_data"] is None and row["value"] == "nan"
+    result = claims("export", repo=repo)
+    text = result.stdout
+    assert result.exit_code == 0 and "NaN" not in text and "Infinity" not in text
+    # A number must be finite to be read at all (docs/format.md): the version is exported as
+    # unreadable, with the reader's reason, and the rest of the history with it.
+    row = next(v for v in json.loads(text)["versions"] if v["claim"] == "count")
+    assert row["change"] == "unreadable" and row["value_data"] is None
+    assert row["error"].endswith(":6:8: .nan is not a finite number [yaml-number]")
 
 
 def test_export_sqlite_replaces_an_existing_file(claims, story, tmp_path):
@@ -546,6 +550,27 @@ def test_timeline_event_filter(claims, story):
         "unknown event 'russia-ukraine'; did you mean russia-ukraine-war?",
         code=EXIT_USAGE,
     )
+
+
+def test_timeline_leaves_retired_claims_out_unless_all(claims, story):
+    write_files(
+        story,
+        {"claims/war-start.yaml": claim_text("war-start", event="russia-ukraine-war", value="2014",
+                                             modality="asserted", source="a1", quote="x")},
+    )  # fmt: skip
+    git(story, "add", "-A")
+    git(story, "commit", "-qm", "Another claim")
+    retired = claim_text("war-start", event="russia-ukraine-war", value="2014",
+                         modality="asserted", source="a1", quote="x",
+                         superseded_by=["summit-date"])  # fmt: skip
+    write_files(story, {"claims/war-start.yaml": retired})
+    git(story, "commit", "-qam", "Retire war-start")
+    assert Page(timeline(claims, story)).lanes == ["summit-date", "summit-location"]
+    assert Page(timeline(claims, story, "--all")).lanes == [
+        "summit-date",
+        "summit-location",
+        "war-start",
+    ]
 
 
 def test_timeline_to_a_file(claims, story, tmp_path):

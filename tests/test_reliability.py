@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import builtins
+import contextlib
+import errno
+import io
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -54,28 +59,98 @@ def materialise(root: Path, files: dict, outside: Path) -> None:
             write_files(root, {name: content})
 
 
+@contextlib.contextmanager
+def fault(kind: str | None, root: Path):
+    """Every write under `root` fails as it would on a read-only file system or a full disk."""
+    if kind is None:
+        yield
+        return
+    if kind == "disk-full":
+        # The kernel refuses to grow any file past a few bytes: the write itself fails (EFBIG),
+        # as it does with ENOSPC on a full disk, in Python, in SQLite and in git alike.
+        previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64, hard))
+        try:
+            yield
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+            signal.signal(signal.SIGXFSZ, previous)
+        return
+    assert kind == "read-only", kind
+    # Root writes through permission bits, so a read-only mount is simulated where every write
+    # starts: opening a file for writing, making or renaming or removing a name.
+    inside = str(root.resolve())
+
+    def refuse(path) -> None:
+        if str(Path(os.fsdecode(path)).resolve()).startswith(inside):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.fsdecode(path))
+
+    real_open, real_io_open = os.open, io.open
+    writing = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+    def os_open(path, flags, *args, **kwargs):
+        if flags & writing:
+            refuse(path)
+        return real_open(path, flags, *args, **kwargs)
+
+    def io_open(file, mode="r", *args, **kwargs):
+        if isinstance(file, (str, bytes, os.PathLike)) and set(mode) & set("wax+"):
+            refuse(file)
+        return real_io_open(file, mode, *args, **kwargs)
+
+    def guard(real):
+        def guarded(path, *args, **kwargs):
+            refuse(path)
+            return real(path, *args, **kwargs)
+
+        return guarded
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "open", os_open)
+        patch.setattr(io, "open", io_open)
+        patch.setattr(builtins, "open", io_open)
+        for name in ("mkdir", "replace", "rename", "unlink", "rmdir", "symlink"):
+            patch.setattr(os, name, guard(getattr(os, name)))
+        yield
+
+
+def argv_for(attempt, root: Path, outside: Path) -> list[str]:
+    return [a.replace("{root}", str(root)).replace("{outside}", str(outside)) for a in attempt.argv]
+
+
 @pytest.mark.parametrize(
     "case, attempt",
     [(case, attempt) for case in CASES for attempt in case.tries],
     ids=[f"{case.name}:{attempt.argv[0]}" for case in CASES for attempt in case.tries],
 )
-def test_bad_input(claims, story, tmp_path, case, attempt):
+def test_bad_input(claims, story, tmp_path, monkeypatch, case, attempt):
     outside = tmp_path / "outside"
     outside.mkdir()
     materialise(story, case.files, outside)
+    if case.setup is not None:
+        case.setup(story, outside)
+    for name, value in case.env.items():
+        monkeypatch.setenv(name, value)
     before = snapshot(story)
     started = time.monotonic()
-    result = claims(*attempt.argv, repo=story)
+    with fault(case.fault, story):
+        result = claims(*argv_for(attempt, story, outside), repo=story)
     elapsed = time.monotonic() - started
     assert result.exit_code == attempt.code, (result.exit_code, result.output)
     assert "Traceback" not in result.output
-    if attempt.code in (0, 1):
+    if attempt.code in (0, 1) and (attempt.says in result.stdout or not result.stderr.strip()):
         assert attempt.says in result.stdout, result.stdout
     else:
         lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("claims: error: "), result.stderr
+        # git's merge driver reports a conflict, which is no error, in its own words.
+        prefix = "claims: conflict" if attempt.argv[0] == "merge-driver" else "claims: error: "
+        assert len(lines) == 1 and lines[0].startswith(prefix), result.stderr
         assert attempt.says in lines[0], lines[0]
-    assert snapshot(story) == before
+    if not case.writes:
+        assert snapshot(story) == before
+    if case.after is not None:
+        case.after(story, outside, result)
     assert elapsed < 5, f"took {elapsed:.1f}s"
 
 
@@ -188,6 +263,125 @@ def test_any_yaml_shaped_document_is_checked_without_crashing(story, document):
     except ClaimsError:
         return
     assert all(p.path and p.line >= 1 and p.column >= 1 for p in report.problems)
+
+
+# Pathological EDTF strings: each example must finish within a bound the harness enforces -------
+
+# The tool answers in milliseconds; before the limits, Y1E9999999 took 6 s and longer exponents
+# never finished.
+EXAMPLE_SECONDS = 5
+
+
+def within(seconds: float, work):
+    """work()'s result, computed in a forked child that is killed once `seconds` have passed.
+
+    A signal cannot interrupt a hang inside one C call (10**(10**23) is one), so the bound is a
+    separate process: the parent waits on a pipe with a timeout, and a child still running then
+    is killed and the example fails with TimeoutError.
+    """
+    import pickle
+    import select
+
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's result travels through the pipe
+        os.close(reader)
+        try:
+            payload = pickle.dumps(("ok", work()))
+        except BaseException as err:  # noqa: BLE001 - every failure goes back to the parent
+            payload = pickle.dumps(("error", f"{type(err).__name__}: {err}"))
+        with os.fdopen(writer, "wb") as out:
+            out.write(payload)
+        os._exit(0)
+    os.close(writer)
+    chunks, deadline = [], time.monotonic() + seconds
+    with os.fdopen(reader, "rb") as pipe:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([pipe], [], [], left)[0]:
+                os.kill(child, signal.SIGKILL)
+                os.waitpid(child, 0)
+                raise TimeoutError(f"the example ran past its {seconds}s bound")
+            chunk = os.read(pipe.fileno(), 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    os.waitpid(child, 0)
+    status, result = pickle.loads(b"".join(chunks))
+    assert status == "ok", result
+    return result
+
+
+DIGITS = st.text(alphabet="0123456789", min_size=1, max_size=40)
+EXPONENT_YEARS = st.builds(
+    "Y{}{}{}{}{}".format,
+    st.sampled_from(["", "-"]),
+    DIGITS,
+    st.sampled_from(["E", "e", ""]),
+    st.one_of(DIGITS, st.just("99999999999999999999999")),
+    st.one_of(st.just(""), DIGITS.map("S{}".format)),
+)
+YEAR = st.one_of(
+    st.integers(0, 99999).map("{:04d}".format),
+    st.sampled_from(["0000", "0001", "9999", "-0001", "-9999", "10000"]),
+)
+EXTREME_DAYS = st.one_of(
+    st.builds("{}-{:02d}-{:02d}".format, YEAR, st.integers(0, 13), st.integers(0, 32)),
+    st.sampled_from(["0001-01-01", "9999-12-31", "0001-01-01/9999-12-31", "../9999-12-31",
+                     "0001-01-01/..", "9999-12-31/0001-01-01", "9999-12-31?", "0001~"]),
+)  # fmt: skip
+MEMBER = st.one_of(
+    EXTREME_DAYS,
+    st.builds("{}..{}".format, EXTREME_DAYS, EXTREME_DAYS),
+    EXTREME_DAYS.map("..{}".format),
+    EXPONENT_YEARS,
+    st.text(alphabet="0123456789-XYSE.,/?~%[]{} ", max_size=12),
+)
+LONG_SETS = st.builds(
+    lambda brackets, members: brackets[0] + ", ".join(members) + brackets[1],
+    st.sampled_from(["[]", "{}", "[ ", "{]"]),
+    st.lists(MEMBER, min_size=0, max_size=600),
+)
+PATHOLOGICAL_EDTF = st.one_of(
+    EXPONENT_YEARS,
+    EXTREME_DAYS,
+    LONG_SETS,
+    st.builds(
+        "{}/{}".format,
+        st.one_of(EXPONENT_YEARS, EXTREME_DAYS),
+        st.one_of(EXPONENT_YEARS, EXTREME_DAYS),
+    ),
+    st.text(alphabet="0123456789-XYSEZT:+.?~%/[]{}, ", max_size=2000),
+)
+
+
+@settings(
+    max_examples=100,
+    deadline=None,  # the bound is the harness's: time_bound below
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(PATHOLOGICAL_EDTF)
+def test_pathological_edtf_is_checked_within_a_time_bound(story, value):
+    from claimkit.check import check_files
+    from claimkit.dates import parse_date
+    from claimkit.repo import ClaimsRepo
+
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    text = date_claim("2025-08", "asserted", "a2", "in August").replace(
+        "value: 2025-08", f'value: "{escaped}"'
+    )
+    (story / "claims" / "summit-date.yaml").write_text(text, encoding="utf-8")
+    parse_date.cache_clear()  # every example is parsed, not remembered
+    report = within(EXAMPLE_SECONDS, lambda: check_files(ClaimsRepo(story)))
+    value_errors = [p for p in report.problems if p.rule in ("value-parses", "schema")]
+    try:
+        parse_date(value)
+    except ValueError:
+        # Refused: one problem at the value, in one line, that says why.
+        assert value_errors and all(p.line == 6 for p in value_errors), report.problems
+        assert all("\n" not in p.message for p in report.problems)
+    else:
+        assert not [p for p in value_errors if p.rule == "value-parses"], report.problems
 
 
 def edtf_dates():
@@ -422,3 +616,97 @@ def test_two_records_at_once_on_one_claim_lose_no_update(story, round):
     assert len(history) == before + len(landed)
     assert sorted(history[before:]) == sorted(f"value: {v}" for v in landed)
     assert git(story, "status", "--porcelain") == ""
+
+
+def add_source_process(root: Path, article: Path) -> subprocess.Popen:
+    argv = [sys.executable, "-m", "claimkit", "-C", str(root), "add-source", str(article),
+            "--published", "2025-08-20", "--title", "Another", "--commit"]  # fmt: skip
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize("round", range(3))
+def test_add_source_and_record_at_once_commit_only_their_own_files(story, tmp_path, round):
+    article = tmp_path / f"a{round + 4}.txt"
+    article.write_text(f"Article number {round + 4}.\n", encoding="utf-8")
+    first = add_source_process(story, article)
+    second = record_process(story, "summit-date", "2025-09-18", "a3", "on September 18, 2025")
+    results = [(p.wait(timeout=60), p.stderr.read()) for p in (first, second)]
+    assert [code for code, _ in results] == [0, 0], results
+    assert git(story, "status", "--porcelain") == ""
+    changed = {
+        tuple(sorted(git(story, "show", "--name-only", "--format=", c).split()))
+        for c in git(story, "log", "-2", "--format=%H").split()
+    }
+    assert changed == {
+        (f"seeds/a{round + 4}.txt", f"seeds/a{round + 4}.yaml"),
+        ("claims/summit-date.yaml",),
+    }
+
+
+# kill -9 during record --commit -------------------------------------------------------------------
+
+KILL_ROUNDS = 18
+
+
+def file_written(root: Path, before: bytes):
+    return lambda: (root / "claims" / "summit-date.yaml").read_bytes() != before
+
+
+def commit_begun(root: Path, before: bytes):
+    return lambda: (root / ".git" / "claims-commit.index").exists()
+
+
+def index_updated(root: Path, before: bytes):
+    index = root / ".git" / "index"
+    stamp = index.stat().st_mtime_ns
+    return lambda: index.stat().st_mtime_ns != stamp and file_written(root, before)()
+
+
+# Moments to kill at: as soon as the file is written, as the commit begins, as the index takes
+# the new blob, or after a delay that grows each round.
+TRIGGERS = (file_written, commit_begun, index_updated, None)
+
+
+def kill_when(child: subprocess.Popen, moment, n: int) -> None:
+    deadline = time.monotonic() + (30 if moment else 0.05 + 0.1 * n)
+    while time.monotonic() < deadline and child.poll() is None:
+        if moment is not None and moment():
+            break
+        time.sleep(0.0005)
+    child.send_signal(signal.SIGKILL)
+
+
+def test_a_killed_record_leaves_a_state_the_next_run_explains(claims, story):
+    """Kill `record --commit` at spread-out moments; whatever it leaves, the next record says
+    what happened and how to go on, and doing what it says gives a clean repository."""
+    readings = [("2025-09-18", "a3", "on September 18, 2025"), ("2025-08", "a2", "in August")]
+    outcomes: dict[str, int] = {}
+    for n in range(KILL_ROUNDS):
+        value, source, quote = readings[n % 2]
+        before = (story / "claims" / "summit-date.yaml").read_bytes()
+        child = record_process(story, "summit-date", value, source, quote)
+        trigger = TRIGGERS[n % len(TRIGGERS)]
+        kill_when(child, trigger(story, before) if trigger else None, n)
+        child.wait(timeout=30)
+        lock = story / ".git" / "index.lock"
+        if lock.exists():
+            result = claims("record", "summit-date", "--source", source, "--value", value,
+                            "--quote", quote, "--commit", repo=story)  # fmt: skip
+            assert result.exit_code == 5 and "index.lock exists" in result.stderr, result.output
+            assert "remove the file if no git process is running" in result.stderr
+            lock.unlink()
+            outcomes["stale lock"] = outcomes.get("stale lock", 0) + 1
+        if git(story, "status", "--porcelain"):
+            result = claims("record", "summit-date", "--source", source, "--value", value,
+                            "--quote", quote, "--commit", repo=story)  # fmt: skip
+            assert result.exit_code == 5, result.output
+            assert "finish it with `git commit -- claims/summit-date.yaml`" in result.stderr
+            git(story, "commit", "-q", "-m", "Finish an interrupted record", "--",
+                "claims/summit-date.yaml")  # fmt: skip
+            outcomes["written, not committed"] = outcomes.get("written, not committed", 0) + 1
+        else:
+            outcomes["clean"] = outcomes.get("clean", 0) + 1
+        assert git(story, "status", "--porcelain") == ""
+        assert claims("check", repo=story).exit_code == 0
+    # The moments above reach the state between writing and committing, not only the ends.
+    assert outcomes.get("written, not committed", 0) >= 1, outcomes

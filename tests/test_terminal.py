@@ -133,6 +133,13 @@ def test_log_on_a_terminal(story):
         assert fragment in out, fragment
 
 
+def test_log_lines_fit_a_narrow_terminal(story):
+    # The commit line carries the reading's marks (order uncertain, edited…): it wraps too.
+    out = plain(ok(on_terminal("log", "summit-date", repo=story, columns=60)))
+    assert max(len(line) for line in out.splitlines()) <= 60, out
+    assert any(line.startswith("  commit ") for line in out.splitlines())
+
+
 def test_list_on_a_terminal(story):
     out = ok(on_terminal("list", repo=story))
     lines = out.splitlines()
@@ -146,12 +153,13 @@ def test_list_on_a_terminal(story):
         "standing",
     ]
     # The current value is the story's end (a3), though a2 was recorded last; a contested
-    # standing is the one cell in colour, and the first to give way on a narrow terminal.
+    # standing is the one cell in colour. On a narrow terminal the standing gives way first, but
+    # keeps its first word and the start of what it says.
     assert lines[2].split() == ["summit-date", "date", "2025-09-18", "asserted", "a3", "3",
-                                "\x1b[31m\x1b[1mcontested:", "2025-08-1…\x1b[0m"]  # fmt: skip
+                                "\x1b[31m\x1b[1mcontested:", "2025-08-15", "(a1,", "…\x1b[0m"]  # fmt: skip
     assert lines[3].split() == [
         "summit-location", "place", "Alaska", ">", "Anchorage", "asserted", "a3", "2",
-        "consistent:", "Alaska", ">…",
+        "consistent:", "Alaska", ">", "Anchor…",
     ]  # fmt: skip
 
 

@@ -9,8 +9,12 @@ keep their own) holds these files, each a header line and a body:
   index keys the work tree, and not trusted for a file changed just before it was written;
 - `seeds.json`: the listing of seeds/, keyed by the stat data of its folders.
 
-The header names the format, the version of claimkit that wrote the file, the key and the
-SHA-1 of the body. A file that is missing, stale, written by another version, changed by hand
+The header names the format, the version of claimkit that wrote the file, the key and an
+HMAC-SHA256 of header and body under a key of the user's own, outside every repository
+(`$XDG_CACHE_HOME/claims/cache.key`, made on first use, mode 0600): a cache file written or edited
+by anyone without that key (a repository handed over with a cache in it, a hand edit with a
+recomputed checksum) is not the cache's and is rebuilt. The folder and its files are never
+followed through a symbolic link, and only regular files are read. A file that is missing, stale, written by another version, changed by hand
 or unreadable is ignored and rebuilt from git and the work tree, which stay the truth: the
 cache only ever saves work. Nothing is written to a read-only repository, and CLAIMS_CACHE=0
 turns the cache off.
@@ -19,8 +23,10 @@ turns the cache off.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -55,21 +61,26 @@ class Store:
         return found
 
     def read_stale(self, name: str) -> tuple[dict, bytes] | None:
-        """(header, body) of a cache file whatever its key, its body intact; else None."""
-        if not enabled():
+        """(header, body) of a cache file whatever its key, written by this user's claims
+        (its HMAC holds); else None."""
+        if not enabled() or os.path.islink(self.folder):
+            return None
+        secret = user_key()
+        if secret is None:
             return None
         try:
-            data = self.path(name).read_bytes()
+            data = _read_regular(self.path(name))
             end = data.index(b"\n")
             header = json.loads(data[:end])
             body = data[end + 1 :]
             if (
-                header.get("format") != FORMAT
+                not isinstance(header, dict)
+                or header.get("format") != FORMAT
                 or header.get("tool") != __version__
-                or header.get("sha1") != hashlib.sha1(body).hexdigest()
+                or not hmac.compare_digest(str(header.get("mac")), _mac(secret, header, body))
             ):
                 return None
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError, TypeError):
             return None
         return header, body
 
@@ -77,8 +88,11 @@ class Store:
         """Replace a cache file atomically; False (and nothing written) where that cannot be."""
         if not enabled():
             return False
-        header = {"format": FORMAT, "tool": __version__, "key": key, **extra,
-                  "sha1": hashlib.sha1(body).hexdigest()}  # fmt: skip
+        secret = user_key()
+        if secret is None or os.path.islink(self.folder):
+            return False  # never written through a link, nor without the user's key
+        header = {"format": FORMAT, "tool": __version__, "key": key, **extra}
+        header["mac"] = _mac(secret, header, body)
         try:
             if not self.folder.is_dir():
                 if not os.access(self.folder.parent, os.W_OK | os.X_OK):
@@ -92,7 +106,7 @@ class Store:
         return True
 
     def writable(self) -> bool:
-        if not enabled():
+        if not enabled() or os.path.islink(self.folder) or user_key() is None:
             return False
         folder = self.folder if self.folder.is_dir() else self.folder.parent
         return os.access(folder, os.W_OK | os.X_OK)
@@ -101,12 +115,94 @@ class Store:
         """Remove the cache files (every file in the folder: it is the cache's own); return
         their names."""
         removed = []
+        if os.path.islink(self.folder):
+            # A link in the cache's place: removed itself; what it points at is not the cache's.
+            self.folder.unlink()
+            return [f"{FOLDER} (a symbolic link, removed without following it)"]
         if self.folder.is_dir():
             for path in sorted(self.folder.iterdir()):
-                if path.is_file() and not path.is_symlink():
-                    path.unlink()
+                if path.is_symlink() or not path.is_dir():
+                    path.unlink()  # a link is removed, never followed
                     removed.append(path.name)
         return removed
+
+    def files(self) -> list[Path]:
+        """The cache's files, none of them reached through a link."""
+        if os.path.islink(self.folder) or not self.folder.is_dir():
+            return []
+        return sorted(p for p in self.folder.iterdir() if not p.is_symlink() and p.is_file())
+
+
+# A cache file larger than this is not read (a history of a million versions is far smaller).
+MAX_CACHE_BYTES = 1 << 30
+
+
+def _read_regular(path: Path) -> bytes:
+    """A regular file's bytes, refusing a link, a FIFO or a device without waiting on it."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with open(fd, "rb", closefd=True) as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_CACHE_BYTES:
+            raise ValueError("not a cache file")
+        return handle.read(status.st_size + 1)
+
+
+def _mac(secret: bytes, header: dict, body: bytes) -> str:
+    signed = {k: v for k, v in header.items() if k != "mac"}
+    text = json.dumps(signed, sort_keys=True, separators=(",", ":")).encode()
+    digest = hmac.new(secret, text + b"\n", hashlib.sha256)
+    digest.update(body)
+    return digest.hexdigest()
+
+
+_KEY: list[bytes | None] = []
+
+
+def user_key() -> bytes | None:
+    """This user's cache key, made on first use; None (no cache) where it cannot be kept."""
+    if _KEY:
+        return _KEY[0]
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "claims" / "cache.key"
+    secret = None
+    try:
+        secret = _read_regular(path)
+    except (OSError, ValueError):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fresh = os.urandom(32)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with open(fd, "wb") as handle:
+                handle.write(fresh)
+            secret = fresh
+        except FileExistsError:
+            try:
+                secret = _read_regular(path)
+            except (OSError, ValueError):
+                secret = None
+        except OSError:
+            secret = None
+    if secret is not None and len(secret) < 32:
+        secret = None  # another process is still writing it: no cache this time
+    if secret is not None:
+        _KEY.append(secret)
+    return secret
+
+
+def repository_state(git) -> dict:
+    """What else a history read depends on besides HEAD: replace refs and grafts (which swap
+    objects under every reader) and the environment that switches them."""
+    refs = git.run("for-each-ref", "--format=%(refname) %(objectname)", "refs/replace/")
+    try:
+        grafts = hashlib.sha1(_read_regular(git.common_dir / "info" / "grafts")).hexdigest()
+    except (OSError, ValueError):
+        grafts = ""
+    return {
+        "replace": hashlib.sha1(refs.encode()).hexdigest() if refs else "",
+        "grafts": grafts,
+        "no_replace": os.environ.get("GIT_NO_REPLACE_OBJECTS", ""),
+        "replace_base": os.environ.get("GIT_REPLACE_REF_BASE", ""),
+    }
 
 
 def _replace(path: Path, data: bytes) -> None:

@@ -40,7 +40,8 @@ def collect_files(repo: ClaimsRepo, paths: Iterable[Path]) -> tuple[list[Path], 
             raise UsageError(f"{given}: outside the claims repository at {repo.root}")
         files = sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
         for file in files:
-            if file.name.startswith(".") or not file.is_file():
+            # A FIFO or a device is checked, so that it is reported; a hidden claim file too.
+            if file.is_dir() or (file.name.startswith(".") and file.parent != repo.claims_dir):
                 continue
             top = Path(repo.relative(file)).parts[0]
             if top == CLAIMS_DIR:
@@ -53,7 +54,8 @@ def collect_files(repo: ClaimsRepo, paths: Iterable[Path]) -> tuple[list[Path], 
 
 
 def check_files(repo: ClaimsRepo, paths: Iterable[Path] = (), history: bool = True) -> Report:
-    return _check(repo, *collect_files(repo, paths), history=history)
+    paths = list(paths)
+    return _check(repo, *collect_files(repo, paths), history=history, whole=not paths)
 
 
 def changed_files(repo: ClaimsRepo, base: str) -> tuple[list[Path], list[Path]]:
@@ -111,13 +113,25 @@ def check_changed(repo: ClaimsRepo, base: str, history: bool = True) -> Report:
 
 
 def _check(
-    repo: ClaimsRepo, claim_files: list[Path], source_files: list[Path], history: bool = True
+    repo: ClaimsRepo,
+    claim_files: list[Path],
+    source_files: list[Path],
+    history: bool = True,
+    whole: bool = False,
 ) -> Report:
     # claims/_vocabulary.yaml holds declarations, checked by their own rules.
     declarations = [f for f in claim_files if f.name == VOCABULARY_FILE]
     claim_files = [f for f in claim_files if f.name != VOCABULARY_FILE]
     context = Context(repo)
     problems: list[Problem] = schema_drift(repo.root)
+    misnamed = [f for f in repo.misnamed_claim_files() if f in claim_files or whole]
+    for file in misnamed:
+        message = (
+            f"file name {file.name!r} is not a claim id: claim files are named <id>.yaml, the id "
+            "in lowercase letters, digits and '-'; files starting with '_' are declarations"
+        )
+        problems.append(Problem(repo.relative(file), 1, 1, ERROR, message, "file-name"))
+    claim_files = [f for f in claim_files if f not in misnamed]
     parsed: dict[Path, dict] = {}  # the claim files' data as read once, for the story findings
     for files, rules, keep in (
         (declarations, DECLARATION_RULES, None),
@@ -128,7 +142,8 @@ def _check(
             problems.extend(check_file(context, file, rules, keep))
     if history:
         problems.extend(_story_findings(repo, claim_files, parsed))
-    return Report(sorted(problems), len(declarations) + len(claim_files) + len(source_files))
+    checked = len(declarations) + len(claim_files) + len(source_files)
+    return Report(sorted(problems), checked + len(misnamed))
 
 
 def _story_findings(

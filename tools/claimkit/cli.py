@@ -12,6 +12,7 @@ from .errors import (
     EXIT_FINDINGS,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
+    EXIT_REPO,
     EXIT_USAGE,
     ClaimsError,
 )
@@ -73,6 +74,10 @@ class ClaimsGroup(click.Group):
             # The reader went away (`claims log x | head`): not an error worth a message.
             sys.stderr.close()
             sys.exit(0)
+        except OSError as err:
+            # The file system said no (read-only, full, no permission): its words, the file.
+            where = f"{err.filename}: " if err.filename else ""
+            fail(f"{where}{err.strerror or err}", EXIT_REPO)
         except Exception as err:  # a bug: still one line, with the trace behind a switch
             if os.environ.get("CLAIMS_DEBUG"):
                 raise

@@ -216,6 +216,9 @@ def review(ctx, revisions, fmt, output_file, comment_file):
     markdown = render_review.review_markdown(result)
     text = render_review.review_json(result) + "\n" if fmt == "json" else markdown
     if output_file is not None:
+        from .cli_export import check_output
+
+        check_output(repo, output_file)  # never over a claim or an article, as export refuses
         try:
             atomic_write(output_file, text.encode("utf-8"))
         except OSError as err:
@@ -305,7 +308,7 @@ def diff_driver(args):
 @click.argument("ours", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("theirs", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("path", required=False)
-@click.option("--marker-size", type=click.IntRange(1, 100), default=7, show_default=True)
+@click.option("--marker-size", type=click.IntRange(1, 1024), default=7, show_default=True)
 def merge_driver(base, ours, theirs, path, marker_size):
     """git's merge driver for claim files (installed by `claims git-setup`).
 

@@ -146,6 +146,7 @@ def export(ctx, fmt, output):
 
 @main.command()
 @click.option("--event", metavar="E", help="Only the claims about event E.")
+@click.option("--all", "show_all", is_flag=True, help="Draw retired claims too.")
 @click.option(
     "-o",
     "--output",
@@ -153,7 +154,7 @@ def export(ctx, fmt, output):
     help="Write the page to FILE.html (replaced atomically) instead of standard output.",
 )
 @click.pass_context
-def timeline(ctx, event, output):
+def timeline(ctx, event, show_all, output):
     """Draw the claims' history as one self-contained HTML page.
 
     Each claim is a lane across publication time; each version a mark at its source's
@@ -161,6 +162,8 @@ def timeline(ctx, event, output):
     change kind, with the value written where it changed. Contradictions are red and listed
     at the top. Hovering a mark shows its quote and source; every version is also listed
     below the chart. The page loads nothing from the network and prints on A4 landscape.
+    Retired claims (those whose file names the claims that replace them in `superseded_by`)
+    are left out unless --all, as in `claims list`.
     """
     from .errors import NotFound, UsageError
     from .repo import unknown
@@ -174,6 +177,10 @@ def timeline(ctx, event, output):
     from .queries import whole_history
 
     histories, _sources, truncated, head = whole_history(repo)
+    if not show_all:
+        from .story import is_retired
+
+        histories = {key: v for key, v in histories.items() if not is_retired(v)}
     if not histories:
         raise NotFound(
             "no claim has a committed version yet: nothing to draw (commit claims first)"

@@ -33,15 +33,7 @@ class ArticleCommit:
 
 def uncommitted(git: GitSession, folder: str) -> list[tuple[str, str]]:
     """(status, path) of every file under `folder` that differs from HEAD, deletions left out."""
-    output = git.run(
-        "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--",
-        git.repo_path(folder),
-    )  # fmt: skip
-    found = []
-    for entry in output.split("\0"):
-        if len(entry) > 3 and "D" not in entry[:2]:
-            found.append((entry[:2], git.claims_path(entry[3:])))
-    return found
+    return [(code, path) for code, path in git.changes(folder) if "D" not in code]
 
 
 def commit_articles(repo: ClaimsRepo, dry_run: bool = False) -> list[ArticleCommit]:

@@ -5,6 +5,12 @@ second to import. Plain calendar dates (`2025`, `2025-08`, `2025-08-15`, one of 
 `~` or `%`, and intervals of them) take a shortcut that gives the library's bounds without it;
 anything else, including every string the shortcut does not recognise as a real date, goes to the
 library, which stays the authority. A property test checks the shortcut against the library.
+Sets of plain dates (`[2025-08-01, 2025-08-03..2025-08-05]`) take a shortcut too: the library's
+grammar costs more than linear time in their length.
+
+Limits, so that every command's time stays linear in what it reads (docs/format.md): years from
+1 to 9999 (an exponent year such as `Y1E99999` is refused before anything computes it), sets of
+at most 50 members, and at most 100 characters for any form the shortcuts do not read.
 """
 
 from __future__ import annotations
@@ -102,26 +108,97 @@ def parse_calendar(text: str) -> DateRange | None:
     return DateRange(text, first[0], last[1])
 
 
+MAX_YEAR = 9999
+MAX_SET_MEMBERS = 50
+MAX_LIBRARY_CHARS = 100
+# A long year (`Y12345`, `Y-170000`), with an exponent (`Y17E7`) and significant digits (`S3`).
+_LONG_YEAR = re.compile(r"Y-?([0-9]*)(?:E([0-9]*))?")
+_SET = re.compile(r"\[(.*)\]|\{(.*)\}", re.DOTALL)
+
+
+def _refuse_beyond_limits(text: str) -> None:
+    """ValueError for what the library would take unbounded time or memory over: checked in
+    one pass over the text, before the library sees it."""
+    for match in _LONG_YEAR.finditer(text):
+        digits, exponent = match.group(1).lstrip("0"), match.group(2)
+        # Compare lengths before any number is made: Y1E99999999999999 is 10**(10**16).
+        if exponent is not None and (
+            len(exponent.lstrip("0")) > 1 or len(digits) + int(exponent or 0) > 4
+        ):
+            raise ValueError(f"year beyond {MAX_YEAR} (dates run from year 1 to {MAX_YEAR})")
+        if len(digits) > 4:
+            raise ValueError(f"year beyond {MAX_YEAR} (dates run from year 1 to {MAX_YEAR})")
+    members = text.count(",") + 1
+    if text[:1] in "[{" and members > MAX_SET_MEMBERS:
+        raise ValueError(f"a set of {members} dates; at most {MAX_SET_MEMBERS} are supported")
+    if len(text) > MAX_LIBRARY_CHARS:
+        raise ValueError(
+            f"{len(text)} characters; dates other than plain dates and sets of them may have "
+            f"at most {MAX_LIBRARY_CHARS}"
+        )
+
+
+def parse_set(text: str) -> DateRange | None:
+    """The shortcut for a set (`[...]` one of, `{...}` all of) of plain calendar dates and
+    ranges `A..B`, `..A`, `A..`: its bounds span every member's. None to ask the library."""
+    match = _SET.fullmatch(text)
+    if not match:
+        return None
+    inner = match.group(1) if match.group(1) is not None else match.group(2)
+    lowers: list[dt.date | None] = []
+    uppers: list[dt.date | None] = []
+    for member in inner.split(","):
+        member = member.strip()
+        start, dots, end = member.partition("..")
+        first = _calendar_bounds(start) if start else None
+        last = _calendar_bounds(end) if end else None
+        if (start and first is None) or (end and last is None) or not (start or end):
+            return None
+        if dots and first and last and last[1] < first[0]:
+            return None  # the library says why
+        if not dots:
+            last = first
+        lowers.append(first[0] if first else None)
+        uppers.append(last[1] if last else None)
+    if not lowers or len(lowers) > MAX_SET_MEMBERS:
+        return None
+    lower = None if None in lowers else min(lowers)  # type: ignore[type-var]
+    upper = None if None in uppers else max(uppers)  # type: ignore[type-var]
+    return DateRange(text, lower, upper)
+
+
 @lru_cache(maxsize=65536)
 def parse_date(text: str) -> DateRange:
     """Parse an EDTF string into a DateRange; ValueError with a short reason if it is not one."""
     if not isinstance(text, str) or not text.strip():
         raise ValueError("an EDTF date must be a non-empty string")
-    return parse_calendar(text) or parse_with_library(text)
+    found = parse_calendar(text)
+    if found is None and text[:1] in "[{":
+        found = parse_set(text)
+    if found is not None:
+        return found
+    _refuse_beyond_limits(text)
+    return parse_with_library(text)
 
 
 def parse_with_library(text: str) -> DateRange:
-    """The reference parse, by the `edtf` library, of any EDTF string."""
+    """The reference parse, by the `edtf` library, of any EDTF string within the limits."""
     if not isinstance(text, str) or not text.strip():
         raise ValueError("an EDTF date must be a non-empty string")
+    _refuse_beyond_limits(text)
     from edtf import parse_edtf
 
     try:
         parsed = parse_edtf(text)
         lower = _bound(parsed.lower_strict())
         upper = _bound(parsed.upper_strict())
-    except ValueError as err:
-        if "year" in str(err) or "day" in str(err) or "month" in str(err):
+    except (OverflowError, ValueError) as err:
+        if (
+            isinstance(err, OverflowError)
+            or "year" in str(err)
+            or "day" in str(err)
+            or "month" in str(err)
+        ):
             raise ValueError(f"not a real calendar date ({err})") from None
         raise ValueError(f"not a valid EDTF date; {_hint(text)}") from None
     except Exception:  # the library raises its own parse errors and, on odd input, others

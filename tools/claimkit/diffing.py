@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .compare import change_between
-from .errors import DataError, NotFound, RepoError
+from .errors import DataError, NotFound, RepoError, UsageError
 from .files import read_bytes
 from .gitio import GitSession, blob_id
 from .history import (
@@ -72,7 +72,11 @@ def diff_revisions(
     old_commit = git.resolve(old_rev)
     if new_rev is None:
         old_blobs = dict(git.tree_files(old_commit, CLAIMS_DIR))
-        new_data = {repo.relative(p): read_bytes(p, repo.relative(p)) for p in repo.claim_files()}
+        new_data = {}
+        for path in repo.claim_files():
+            if not repo.inside(path):  # a link out of the repository, as `show` refuses it
+                raise UsageError(f"{repo.relative(path)}: resolves outside the repository; refused")
+            new_data[repo.relative(path)] = read_bytes(path, repo.relative(path))
         new_blobs = {path: blob_id(data) for path, data in new_data.items()}
         changes = [
             (path, old_blobs.get(path), new_blobs.get(path))

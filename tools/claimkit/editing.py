@@ -7,6 +7,7 @@ and commit only the files they wrote when asked to.
 from __future__ import annotations
 
 import hashlib
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -14,6 +15,7 @@ from .check import ERROR, MAX_TEXT_BYTES, Context, Item, Problem, check_document
 from .compare import SAME, Change, change_between, compare_values
 from .dates import parse_date, parse_date_or_none
 from .errors import CheckFailed, ConflictError, DataError, UsageError
+from .escaping import one_line
 from .files import atomic_write, decode_utf8, exclusive_lock, read_bytes, read_text
 from .gitio import GitSession
 from .model import CLAIM_FIELDS, MODALITIES, TYPES, Claim, Source, is_source_id
@@ -72,18 +74,23 @@ def refuse_uncommitted(git: GitSession, display: str, skeleton: bool = False) ->
     reports nothing yet: completing it is what it was made for."""
     status = git.status(display)
     if status and not (skeleton and status[0] in "?A"):
+        # Also what an interrupted `record --commit` leaves (killed between writing the file and
+        # committing it): say how to finish that record, or undo it.
         raise ConflictError(
             f"{display} has uncommitted changes ({describe_status(status)}); commit or stash "
-            "them first, or pass --force to edit it anyway"
+            "them first, or pass --force to edit it anyway; if they are a `claims record` that "
+            f"was interrupted, finish it with `git commit -- {display}` or undo it with "
+            f"`git restore --staged --worktree -- {display}`"
         )
 
 
 def commit_subject(claim_id: str, old: Claim | None, new: Claim, change: Change) -> str:
-    """`summit-date: 2025-08-15 -> 2025-09-18 (contradicted) [a3]`."""
-    new_text = short(value_text(new.value, new.type))
+    """`summit-date: 2025-08-15 -> 2025-09-18 (contradicted) [a3]`, on one line whatever the
+    values hold (the old one has not been checked)."""
+    new_text = short(one_line(value_text(new.value, new.type)))
     values = new_text
     if old is not None and old.type == new.type:
-        old_text = short(value_text(old.value, old.type))
+        old_text = short(one_line(value_text(old.value, old.type)))
         if compare_values(new.type, old.value, new.value).relation != SAME:
             values = f"{old_text} -> {new_text}"
     return f"{claim_id}: {values} ({change.kind}) [{new.source}]"
@@ -94,10 +101,10 @@ def commit_message(
 ) -> str:
     body = []
     if old is not None and old.modality != new.modality:
-        body.append(f"modality: {old.modality} -> {new.modality}")
+        body.append(f"modality: {one_line(str(old.modality))} -> {new.modality}")
     for quote in quote_list(new.quote):
-        body.append(f'quote: "{" ".join(quote.split())}"')
-    body.extend(notes)
+        body.append(f'quote: "{one_line(" ".join(quote.split()))}"')
+    body.extend(one_line(note) for note in notes)
     trailers = [f"Claim: {claim_id}", f"Source: {new.source}"]
     return "\n\n".join(
         [commit_subject(claim_id, old, new, change), "\n".join(body), "\n".join(trailers)]
@@ -403,9 +410,11 @@ def add_source(
     context = Context(repo)
     refuse_problems(sorted(source_schema(context, item) + published_parses(context, item)))
 
-    git = GitSession(repo.root) if commit else None
-    try:
+    with ExitStack() as held:
+        git = held.enter_context(GitSession(repo.root)) if commit else None
         if git is not None:
+            # The lock record --commit holds: neither commits while the other has staged a file.
+            held.enter_context(exclusive_lock(git.git_path(WRITE_LOCK)))
             git.refuse_if_locked()
         target.mkdir(parents=True, exist_ok=True)
         written = []
@@ -425,9 +434,6 @@ def add_source(
             for path in written:  # all or nothing
                 path.unlink(missing_ok=True)
             raise
-    finally:
-        if git is not None:
-            git.close()
     source = source_from_document(doc, meta_path)
     html_name = repo.relative(html_path) if html_path is not None else None
     return AddedSource(source, repo.relative(meta_path), repo.relative(text_path), sha, html_name)

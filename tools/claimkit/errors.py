@@ -7,7 +7,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1  # check found errors, diff found differences, an edit would fail check
 EXIT_USAGE = 2  # bad argument, unknown id or revision
 EXIT_DATA = 3  # a file the command needs is unreadable or malformed
-EXIT_REPO = 4  # not a claims repository, or git failed
+EXIT_REPO = 4  # not a claims repository, git failed, or the file system refused a write
 EXIT_CONFLICT = 5  # refused to overwrite work: an existing file, uncommitted changes, a lock
 EXIT_INTERNAL = 70  # a bug: one line, the trace behind CLAIMS_DEBUG=1 (sysexits' EX_SOFTWARE)
 EXIT_INTERRUPTED = 130  # interrupted or aborted (128 + SIGINT, as shells report it)
@@ -33,6 +33,12 @@ class NotFound(ClaimsError):
 
 class RepoError(ClaimsError):
     """Not a claims repository, or git could not answer."""
+
+    exit_code = EXIT_REPO
+
+
+class WriteFailed(ClaimsError):
+    """The file system refused a write: read-only, full, no permission."""
 
     exit_code = EXIT_REPO
 

@@ -251,7 +251,7 @@ def _csv_cell(name: str, value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if name in JSON_TEXT_FIELDS:
-        return json.dumps(value, ensure_ascii=False)
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
     return str(value)
 
 

@@ -6,6 +6,7 @@ The rows are export.py's; this module only gives them a home. See docs/export.md
 
 from __future__ import annotations
 
+import errno
 import json
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,8 @@ def _cells(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
 def write_sqlite(export: Export, path: Path) -> None:
     """Write the export as a new SQLite database at `path`, atomically (built in a temporary
     file beside it and renamed over it)."""
+    import sqlite3
+
     import sqlite_utils
 
     with replacing(path) as tmp:
@@ -135,6 +138,8 @@ def write_sqlite(export: Export, path: Path) -> None:
         db.conn.execute("PRAGMA synchronous = OFF")
         try:
             _build(db, export)
+        except sqlite3.OperationalError as err:  # a full disk, an unwritable folder
+            raise OSError(errno.EIO, f"SQLite: {err}", str(path)) from None
         finally:
             db.close()
 

@@ -3,21 +3,36 @@
 from __future__ import annotations
 
 import os
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import ConflictError, DataError
+from .errors import ConflictError, DataError, WriteFailed
 
 MAX_FILE_BYTES = 1024 * 1024
 
 
 def read_bytes(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
-    """Read a whole file, refusing one over `limit` bytes before reading it."""
+    """Read a whole file, refusing one over `limit` bytes before reading it, and anything that
+    is not a regular file (a FIFO would block the read forever, a device never end) before
+    waiting on it: it is opened without blocking and looked at before it is read."""
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        with open(fd, "rb", closefd=True) as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                if stat.S_ISDIR(status.st_mode):
+                    raise IsADirectoryError
+                raise DataError(
+                    display,
+                    1,
+                    1,
+                    "not a regular file (a FIFO, socket or device); refused",
+                    "file-type",
+                )
+            size = status.st_size
             if size > limit:
                 raise DataError(
                     display, 1, 1, f"file is {size} bytes, over the {limit}-byte limit", "file-size"
@@ -63,7 +78,10 @@ def exclusive_lock(path: Path, timeout: float = 30.0) -> Iterator[None]:
     """
     import fcntl
 
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise WriteFailed(f"cannot take the write lock {path}: {err.strerror}") from None
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -90,7 +108,10 @@ def replacing(path: Path, *, durable: bool = True) -> Iterator[Path]:
     """
     import tempfile  # here: only writing needs it, and it costs a reading command's start-up
 
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:
+        raise _naming(err, path) from None
     os.close(fd)
     tmp = Path(name)
     try:
@@ -101,9 +122,24 @@ def replacing(path: Path, *, durable: bool = True) -> Iterator[Path]:
         # mkstemp's 0600 would hide the file from the rest of a group: keep the old mode.
         os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
         os.replace(tmp, path)
+    except OSError as err:
+        _remove(tmp)
+        raise _naming(err, path) from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _remove(tmp)
         raise
+
+
+def _naming(err: OSError, path: Path) -> OSError:
+    """The error, naming the file being replaced rather than its temporary neighbour."""
+    return type(err)(err.errno, err.strerror or str(err), str(path))
+
+
+def _remove(tmp: Path) -> None:
+    try:
+        tmp.unlink(missing_ok=True)
+    except OSError:  # a read-only folder: the temporary file was never made
+        pass
 
 
 def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:

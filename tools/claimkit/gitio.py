@@ -10,6 +10,7 @@ always passed after `--`.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -41,6 +42,9 @@ LOG_FORMAT = f"--format={RECORD}%H{FIELD}%cI{FIELD}%s"
 # commits included (against their first parent); side branches' own commits are not walked.
 FIRST_PARENT = ("--first-parent", "--diff-merges=first-parent")
 LOG_FORMAT_NO_SUBJECT = f"--format={RECORD}%H{FIELD}%cI{FIELD}"
+
+
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 class FileRevision(NamedTuple):
@@ -77,6 +81,30 @@ def command_error(command: str, status: int, stderr: str) -> Exception:
     return RepoError(f"git {command} failed: {lines[-1] if lines else status}")
 
 
+def object_error(cwd: Path | None, blob: str) -> RepoError:
+    """Why git cannot hand out an object: `cat-file --batch` says "missing" for a corrupt one
+    too, so git is asked again in a way that gives its reason."""
+    if cwd is not None:
+        try:
+            done = subprocess.run(
+                ["git", *SAFE_OPTIONS, "cat-file", "-t", blob],
+                cwd=cwd, capture_output=True, env=_environment(), check=False,
+            )  # fmt: skip
+        except OSError:
+            done = None
+        if done is not None and done.returncode != 0:
+            reasons = [
+                line.removeprefix("error: ").strip()
+                for line in done.stderr.decode("utf-8", "replace").splitlines()
+                if line.startswith("error: ")
+            ]
+            if reasons:
+                return RepoError(
+                    f"git object {blob} is corrupt ({reasons[0]}); `git fsck` lists what else is"
+                )
+    return RepoError(f"git object {blob} is missing; `git fsck` lists what else is")
+
+
 def index_lock_message(lock: str) -> str:
     return (
         f"{lock} exists: another git process is using this repository; "
@@ -84,7 +112,35 @@ def index_lock_message(lock: str) -> str:
     )
 
 
+def safe_path(path: str) -> bool:
+    """Whether a path from a tree is one git itself would check out: no empty, `.` or `..`
+    component and no `.git` folder (a hand-made tree may hold any name; git refuses them)."""
+    parts = path.split("/")
+    return all(part not in ("", ".", "..") and part.lower() != ".git" for part in parts)
+
+
+def refusal(path: Path, stderr: bytes | str) -> RepoError | None:
+    """The error for a repository git will not read (dubious ownership, a broken git
+    directory); None when there is simply no repository there."""
+    text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr
+    fatal = [
+        line.removeprefix("fatal: ").strip()
+        for line in text.splitlines()
+        if line.startswith("fatal: ")
+    ]
+    if not fatal or "not a git repository" in fatal[0]:
+        return None
+    if "dubious ownership" in fatal[0]:
+        return RepoError(
+            f"{path}: git refuses to read this repository: {fatal[0]} (another user owns it); "
+            f"if you trust it: git config --global --add safe.directory {path}"
+        )
+    return RepoError(f"{path}: git refuses to read this repository: {fatal[0]}")
+
+
 def is_git_repository(path: Path) -> bool:
+    """Whether `path` is in a git repository; RepoError when it is one git refuses to read, so
+    that no command takes a refusal for an empty history."""
     try:
         done = subprocess.run(
             ["git", *SAFE_OPTIONS, "rev-parse", "--git-dir"],
@@ -92,6 +148,10 @@ def is_git_repository(path: Path) -> bool:
         )  # fmt: skip
     except OSError:  # no such directory, or no git
         return False
+    if done.returncode != 0:
+        refused = refusal(path, done.stderr)
+        if refused is not None:
+            raise refused
     return done.returncode == 0
 
 
@@ -104,6 +164,7 @@ def init_repository(path: Path) -> None:
         raise RepoError(f"{path}: git init failed: {err.stderr.strip()}") from None
 
 
+MAX_RENAMES = 64  # renames followed back from one file, at most
 FILE_LOG_OPTIONS = ("--full-history", "--no-renames")
 # What GitSession learns first: bare or not, shallow or not, the common git directory, the top
 # of the work tree, and HEAD (absent where there are no commits yet).
@@ -218,6 +279,9 @@ class GitSession:
         if lines[:1] == ["true"]:
             raise RepoError(f"{root}: a bare repository has no working tree to read claims from")
         if done.returncode not in (0, 1) or len(lines) < 5:
+            refused = refusal(root, done.stderr)
+            if refused is not None:
+                raise refused
             message = _last_line(done.stderr)
             if not message or "not a git repository" in message:
                 raise RepoError(f"{root}: not a git repository; history needs git") from None
@@ -254,16 +318,25 @@ class GitSession:
     # Low level ----------------------------------------------------------------------------
 
     def run_bytes(
-        self, *args: str, ok_codes: tuple[int, ...] = (), input: bytes | None = None
+        self,
+        *args: str,
+        ok_codes: tuple[int, ...] = (),
+        input: bytes | None = None,
+        env: dict[str, str] | None = None,
     ) -> bytes:
         """git's standard output; a failure (a status not 0 nor in `ok_codes`) is one line."""
         done = subprocess.run(
             ["git", *SAFE_OPTIONS, *args],
-            cwd=self.top, input=input, capture_output=True, env=self._env, check=False,
+            cwd=self.top, input=input, capture_output=True, check=False,
+            env=self._env if env is None else {**self._env, **env},
             stdin=subprocess.DEVNULL if input is None else None,
         )  # fmt: skip
         if done.returncode != 0 and done.returncode not in ok_codes:
-            raise command_error(args[0], done.returncode, done.stderr.decode("utf-8", "replace"))
+            # Named by its subcommand, not by the `-c` options before it.
+            command = next(
+                a for i, a in enumerate(args) if a != "-c" and args[i - 1 : i] != ("-c",)
+            )
+            raise command_error(command, done.returncode, done.stderr.decode("utf-8", "replace"))
         return done.stdout
 
     def run(self, *args: str, ok_codes: tuple[int, ...] = ()) -> str:
@@ -287,7 +360,7 @@ class GitSession:
             process.stdin.flush()
             header = process.stdout.readline().split()
             if len(header) != 3:
-                raise RepoError(f"git cat-file: object {blob} is missing")
+                raise object_error(self.top, blob)
             data = process.stdout.read(int(header[2]) + 1)[:-1]
         except (OSError, ValueError):
             self.close()
@@ -311,7 +384,7 @@ class GitSession:
             end = output.index(b"\n", position)
             header = output[position:end].split()
             if len(header) != 3:
-                raise RepoError(f"git cat-file: object {blob} is missing")
+                raise object_error(self.top, blob)
             size = int(header[2])
             found[blob] = output[end + 1 : end + 1 + size]
             position = end + 2 + size
@@ -354,9 +427,12 @@ class GitSession:
         return self.shallow
 
     def resolve(self, rev: str) -> str:
-        """The commit a revision names; refuses option-like and unknown revisions."""
+        """The commit a revision names; refuses option-like and unknown revisions, and what
+        names more or less than one commit (`^HEAD`, `A..B`, `HEAD^@`)."""
         if not rev or rev.startswith("-") or any(c in rev for c in "\0\n"):
             raise UsageError(f"invalid revision {rev!r}")
+        if rev.startswith("^") or ".." in rev or rev.endswith(("^@", "^!")) or "^-" in rev:
+            raise UsageError(f"invalid revision {rev!r}: name one commit, not a range")
         sha = self.run(
             "rev-parse",
             "--verify",
@@ -367,6 +443,8 @@ class GitSession:
         ).strip()
         if not sha:
             raise NotFound(f"unknown revision {rev!r}")
+        if not _OBJECT_ID.fullmatch(sha):
+            raise UsageError(f"invalid revision {rev!r}: name one commit, not a range")
         return sha
 
     def _parse_log(self, output: str) -> Iterator[FileRevision]:
@@ -395,38 +473,35 @@ class GitSession:
             raise
 
     def file_log(
-        self, path: str, rev: str = "HEAD", early: EarlyFileLog | None = None
+        self, path: str, rev: str = "HEAD", early: EarlyFileLog | None = None, depth: int = 0
     ) -> list[FileRevision]:
         """Every version of one file, newest first, following renames.
 
         One path-limited `git log`, which git answers from its changed-path Bloom filters when
         the commit-graph has them. `--follow` would answer the same but cannot use the filters
-        and costs a tree diff per commit, so renames are followed by hand: only when the oldest
-        version found is an addition that git's rename detection pairs with a deletion does a
-        second log continue under the old name.
+        and costs a tree diff per commit, so renames are followed by hand: where the file was
+        added (first, or again after a deletion) by a commit that git's rename detection pairs
+        with a deletion, a second log reads the old name over the commits in between, so that
+        a claim renamed, changed and renamed back keeps the versions it had under the other name.
         """
+        output = early.output(path, rev) if early is not None else None
+        if output is None:
+            output = self._log(*FILE_LOG_OPTIONS, rev, "--", self.repo_path(path))
+        else:
+            self.maintain_commit_graph()  # for the next time
+        found = list(self._parse_log(output))
         revisions: list[FileRevision] = []
-        seen = set()
-        while (path, rev) not in seen:
-            seen.add((path, rev))
-            output = early.output(path, rev) if early is not None else None
-            if output is None:
-                output = self._log(*FILE_LOG_OPTIONS, rev, "--", self.repo_path(path))
-            else:
-                self.maintain_commit_graph()  # for the next time
-            found = list(self._parse_log(output))
-            revisions.extend(found)
-            if not found or found[-1].status != "A":
-                break
-            # The oldest version was added: was it renamed from a deleted claim file? git
-            # works that out while the versions found so far are read.
-            check = self._renamed_from_start(found[-1].commit)
-            self.read_blobs(r.blob for r in revisions if r.blob)
-            origin = self._renamed_from_end(check, path)
+        for number, revision in enumerate(found):
+            revisions.append(revision)
+            if revision.status != "A" or depth >= MAX_RENAMES:
+                continue
+            origin = self.renamed_from(revision.commit, path)
             if origin is None:
-                break
-            revisions[-1] = revisions[-1]._replace(status="R")
-            path, rev = origin, f"{found[-1].commit}^"
+                continue
+            revisions[-1] = revision._replace(status="R")
+            older = found[number + 1].commit if number + 1 < len(found) else None
+            span = f"{older}..{revision.commit}^" if older else f"{revision.commit}^"
+            revisions.extend(self.file_log(origin, span, depth=depth + 1))
         return revisions
 
     def renamed_from(self, commit: str, path: str) -> str | None:
@@ -507,7 +582,8 @@ class GitSession:
         changes = []
         for line in output.splitlines():
             status, _, path = line.partition("\t")
-            changes.append((status[0], self.claims_path(path)))
+            if safe_path(path):  # a name git would refuse to check out is no file of ours
+                changes.append((status[0], self.claims_path(path)))
         return sorted(changes, key=lambda change: change[1])
 
     def changed_since(self, base: str, folders: list[str]) -> tuple[list[str], list[str]]:
@@ -605,19 +681,88 @@ class GitSession:
             if not path:
                 continue
             mode, kind, blob = meta.split()
-            if kind == "blob" and mode in ("100644", "100755"):
+            if kind == "blob" and mode in ("100644", "100755") and safe_path(path):
                 files.append((self.claims_path(path), blob))
         return files
 
     # Writing: only the commands that edit claims, and only the paths they name ---------------
 
     def status(self, path: str) -> str:
-        """Short status of one path ('' when it matches HEAD): ' M', 'M ', '??', 'A '..."""
-        output = self.run(
-            "status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=no",
-            "--no-renames", "--", self.repo_path(path),
-        )  # fmt: skip
-        return output[:2] if output else ""
+        """Short status of one path ('' when it matches HEAD): ' M', 'M ', 'A ', '??', ' D'...
+
+        Worked out from blob ids, the working tree's hashed here, as `diff` does: `git status`
+        would run the repository's clean filter on a file whose stat data changed.
+        """
+        name = self.repo_path(path)
+        head = (
+            self._entry("ls-tree", "-z", "--full-tree", "HEAD", "--", name) if self.head else None
+        )
+        index = self._entry("ls-files", "-z", "--stage", "--", name)
+        file = self.top / name
+        work = None
+        if os.path.lexists(file):
+            from .files import read_bytes
+
+            work = blob_id(read_bytes(file, path, 64 * 1024 * 1024))
+        if head is None and index is None:
+            return "??" if work is not None else ""
+        staged = " " if index == head else "A" if head is None else "D" if index is None else "M"
+        changed = " " if work == index else "D" if work is None else "M"
+        code = staged + changed
+        return "" if code == "  " else code
+
+    def changes(self, folder: str) -> list[tuple[str, str]]:
+        """(status, path) of every file under `folder` that differs from HEAD, from blob ids as
+        `status` works them out: no filter runs, whatever the repository configures."""
+        from .errors import DataError
+        from .files import read_bytes
+
+        top = self.repo_path(folder)
+        head = {}
+        if self.head:
+            listing = self.run("ls-tree", "-r", "-z", "--full-tree", "HEAD", "--", top)
+            head = {
+                p: meta.split()[2]
+                for meta, _, p in (e.partition("\t") for e in listing.split("\0"))
+                if p
+            }
+        staged = self.run("ls-files", "-z", "--stage", "--", top)
+        index = {
+            p: meta.split()[1]
+            for meta, _, p in (e.partition("\t") for e in staged.split("\0"))
+            if p
+        }
+        work = {}
+        for base, folders, files in os.walk(self.top / top):
+            folders[:] = [f for f in folders if f != ".git"]
+            for name in files:
+                file = Path(base) / name
+                path = file.relative_to(self.top).as_posix()
+                try:
+                    work[path] = blob_id(read_bytes(file, path, 64 * 1024 * 1024))
+                except DataError:
+                    work[path] = "unreadable"
+        found = []
+        for path in sorted(head.keys() | index.keys() | work.keys()):
+            was, now, there = head.get(path), index.get(path), work.get(path)
+            if was is None and now is None:
+                code = "??"
+            else:
+                staged_code = (
+                    " " if now == was else "A" if was is None else "D" if now is None else "M"
+                )
+                code = staged_code + (" " if there == now else "D" if there is None else "M")
+            if code != "  ":
+                found.append((code, self.claims_path(path)))
+        return found
+
+    def _entry(self, *args: str) -> str | None:
+        """The object id in the first entry `ls-tree`/`ls-files --stage` lists; None if none."""
+        output = self.run(*args)
+        meta = output.split("\t", 1)[0].split()
+        if len(meta) != 3:
+            return None
+        return meta[2] if args[0] == "ls-tree" else meta[1]  # mode type id / mode id stage
 
     def git_path(self, name: str) -> Path:
         """A file inside the repository's git directory (worktrees included)."""
@@ -637,26 +782,88 @@ class GitSession:
     def commit_paths(self, paths: list[str], message: str) -> str:
         """Commit exactly `paths` as they are in the working tree, whatever else is staged.
 
-        Runs no hooks (the caller has validated the files). Returns the new commit's id.
+        Built from git's plumbing so that nothing the repository configures runs: the files are
+        hashed with no filter (`hash-object --no-filters`), the tree is written from a private
+        index, the commit is made by `commit-tree --no-gpg-sign` (no hook, no signing program)
+        and HEAD moves by compare-and-swap (`update-ref`, hooks off). The real index takes the
+        new blobs first, so that a process killed before HEAD moves leaves the change staged,
+        and `git commit` finishes it. Returns the new commit's id.
         """
+        from .files import read_bytes
+
         self.refuse_if_locked()
         names = [self.repo_path(path) for path in paths]
-        # `commit --only` takes tracked paths straight from the working tree; new files must be
-        # added first, and are taken out of the index again if the commit fails.
-        new = [
-            name
-            for path, name in zip(paths, names, strict=True)
-            if self.status(path).startswith("?")
-        ]
-        if new:
-            self.run("add", "--", *new)
+        entries = []
+        for path, name in zip(paths, names, strict=True):
+            data = read_bytes(self.top / name, path, 64 * 1024 * 1024)
+            blob = self.run_bytes("hash-object", "-w", "--no-filters", "--stdin", input=data)
+            old = self.run("ls-files", "-z", "--stage", "--", name).split("\t", 1)[0].split()
+            mode = old[0] if old else "100644"
+            entries.append((mode, blob.decode().strip(), name, old[1] if old else None))
+        # HEAD now, not when this session began: another writer may have committed meanwhile.
+        parent = self.run(
+            "rev-parse", "--verify", "--quiet", "HEAD^{commit}", ok_codes=(1,)
+        ).strip()
+        # Callers hold the write lock: a leftover of this file or its lock is a killed run's.
+        private = self.git_path("claims-commit.index")
+        Path(f"{private}.lock").unlink(missing_ok=True)
+        env = {"GIT_INDEX_FILE": str(private)}
         try:
-            self.run("commit", "--quiet", "--only", "--no-edit", "-m", message, "--", *names)
+            if parent:
+                self.run_bytes("read-tree", parent, env=env)
+            else:
+                self.run_bytes("read-tree", "--empty", env=env)
+            for mode, blob, name, _ in entries:
+                self.run_bytes(
+                    "update-index", "--add", "--cacheinfo", f"{mode},{blob},{name}", env=env
+                )
+            tree = self.run_bytes("write-tree", env=env).decode().strip()
+        finally:
+            private.unlink(missing_ok=True)
+        parents = ["-p", parent] if parent else []
+        text = message.strip("\n") + "\n"  # as `git commit` cleans a message up
+        try:
+            commit = self.run_bytes(
+                "commit-tree", "--no-gpg-sign", *parents, "-F", "-", tree,
+                input=text.encode("utf-8"),
+            ).decode().strip()  # fmt: skip
+        except RepoError as err:
+            raise RepoError(
+                str(err).replace("git commit-tree failed", "git commit failed")
+            ) from None
+        # Writing the index re-reads "racily clean" files through their clean filter: every
+        # filter driver the configuration names is switched off for these calls.
+        off = self.no_filters()
+        staged = [f"{mode},{blob},{name}" for mode, blob, name, _ in entries]
+        cacheinfo = [a for entry in staged for a in ("--cacheinfo", entry)]
+        self.run(*off, "update-index", "--add", *cacheinfo)
+        subject = message.splitlines()[0] if message else ""
+        try:
+            self.run("update-ref", "-m", f"claims: {subject}", "HEAD", commit, parent or "")
         except BaseException:
-            if new:
-                self.run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *new)
+            for mode, _, name, old_blob in entries:  # the index as it was
+                if old_blob is None:
+                    self.run(*off, "update-index", "--force-remove", "--", name)
+                else:
+                    self.run(*off, "update-index", "--cacheinfo", f"{mode},{old_blob},{name}")
             raise
-        return self.resolve("HEAD")
+        self.head = commit
+        return commit
+
+    def no_filters(self) -> list[str]:
+        """`-c` options that switch off every filter driver the configuration defines (an empty
+        command is no filter), so that git runs none of them on the work tree's files."""
+        output = self.run("config", "-z", "--get-regexp", r"^filter\.", ok_codes=(1,))
+        names = set()
+        for entry in output.split("\0"):
+            key = entry.split("\n", 1)[0]
+            if key.count(".") >= 2:
+                names.add(key[len("filter.") : key.rindex(".")])
+        options = []
+        for name in sorted(names):
+            for setting in ("clean=", "smudge=", "process=", "required=false"):
+                options += ["-c", f"filter.{name}.{setting}"]
+        return options
 
     def _config_section(self, key: str) -> tuple[str, str]:
         """`diff.claims.command` -> ('diff "claims"', 'command'), as GitPython names them."""

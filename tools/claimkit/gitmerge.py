@@ -13,6 +13,7 @@ from pathlib import Path
 from . import gitio
 from .editing import QUOTED_FIELDS
 from .errors import DataError
+from .escaping import one_line
 from .gitdrivers import sources_near
 from .model import CLAIM_FIELDS
 from .repo import find_root
@@ -70,7 +71,10 @@ def merge_claims(
             raise DataError(path, 1, 1, "empty", "merge")
     except DataError:
         return _line_merge(base, ours, theirs, marker_size, style)
-    ours_source, theirs_source = a.get("source"), b.get("source")
+    # Named on marker lines and in the message: one line each, whatever the files hold.
+    ours_source, theirs_source = (
+        None if side.get("source") is None else one_line(str(side["source"])) for side in (a, b)
+    )
 
     def reading(side: dict) -> dict:
         return {k: side.get(k, MISSING) for k in READING}
@@ -116,10 +120,13 @@ def merge_claims(
     )
     was = merge(merged, base, [k for k in clashing if k in o], [k for k in clashing if k not in o])
     words = describe or _source_words
-    labels = (
-        f"ours: {words(ours_source)}",
-        f"base: {words(o.get('source'))}",
-        f"theirs: {words(theirs_source)}",
+    labels = tuple(  # marker lines stay one line whatever the sources' ids and headlines hold
+        one_line(label)
+        for label in (
+            f"ours: {words(ours_source)}",
+            f"base: {words(o.get('source'))}",
+            f"theirs: {words(theirs_source)}",
+        )
     )
     text = _with_markers(merged, was, other, labels, marker_size, style)
     return MergeResult(text, conflicts, ours_source, theirs_source)

@@ -7,6 +7,7 @@ import queue
 import subprocess
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 from .errors import RepoError
 from .gitio import (
@@ -16,6 +17,7 @@ from .gitio import (
     SAFE_OPTIONS,
     FileRevision,
     _last_line,
+    object_error,
 )
 
 
@@ -81,7 +83,7 @@ def stream_tree_log(
 
     feeder = threading.Thread(target=feed, daemon=True)
     feeder.start()
-    return _consume(log, cat, feeder, pending, _Drain(cat.stdout), failure)
+    return _consume(log, cat, feeder, pending, _Drain(cat.stdout, self.top), failure)
 
 
 @staticmethod
@@ -108,8 +110,9 @@ class _Drain:
     """Reads a `git cat-file --batch` output in a thread as fast as git writes it, and hands
     out blobs in order: git never waits for the reader, the reader waits only for git."""
 
-    def __init__(self, stream):
+    def __init__(self, stream, cwd: Path | None = None):
         self._stream = stream
+        self.cwd = cwd  # where to ask git why an object could not be read
         self._buffer = bytearray()
         self._start = 0
         self._done = False
@@ -156,7 +159,7 @@ class _Drain:
     def blob(self, blob: str) -> bytes:
         header = self._take(None).split()
         if len(header) != 3 or header[0].decode() != blob:
-            raise RepoError(f"git cat-file: object {blob} is missing")
+            raise object_error(self.cwd, blob)
         data = self._take(int(header[2]) + 1)
         return data[:-1]
 

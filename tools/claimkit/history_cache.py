@@ -35,7 +35,7 @@ def is_claim_file(path: str) -> bool:
     )
 
 
-ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 @dataclass
@@ -107,7 +107,12 @@ class HistoryIndex:
 
 
 def history_key(repo: ClaimsRepo, git: GitSession) -> dict:
-    return {"head": git.head, "prefix": git.prefix, "shallow": git.shallow_boundary()}
+    from .cache import repository_state
+
+    return {
+        "head": git.head, "prefix": git.prefix, "shallow": git.shallow_boundary(),
+        **repository_state(git),
+    }  # fmt: skip
 
 
 def history_index(repo: ClaimsRepo, git: GitSession, sources: SourceCache) -> HistoryIndex:

@@ -69,9 +69,9 @@ def run_maintenance(repo: ClaimsRepo, clear_cache: bool = False) -> MaintenanceR
             overview(repo, git)  # reads history into the cache, or finds it there
         files = [
             (path.name, path.stat().st_size)
-            for path in sorted(store.folder.glob("*"))
-            if path.is_file() and not path.name.startswith(".")
-        ] if store.folder.is_dir() else []  # fmt: skip
+            for path in store.files()
+            if not path.name.startswith(".")
+        ]
         commits = git.count_commits()
     return MaintenanceReport(
         commits, before, after, action, files, cleared, time.perf_counter() - started

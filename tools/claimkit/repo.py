@@ -112,13 +112,30 @@ class ClaimsRepo:
         return path
 
     def claim_ids(self) -> list[str]:
+        """The ids of claims/<id>.yaml, whatever kind of file each is (a FIFO is named, so that
+        reading it is refused in one line). Other names are not claims: check reports them."""
         if not self.claims_dir.is_dir():
             return []
-        # Files named _*.yaml hold declarations (the vocabulary), not claims.
         return sorted(
-            p.stem
-            for p in self.claims_dir.glob("*.yaml")
-            if p.is_file() and not p.name.startswith("_")
+            name[: -len(".yaml")]
+            for name in os.listdir(self.claims_dir)
+            if name.endswith(".yaml")
+            and is_claim_id(name[: -len(".yaml")])
+            and not os.path.isdir(self.claims_dir / name)
+        )
+
+    def misnamed_claim_files(self) -> list[Path]:
+        """Files in claims/ that are not <valid-id>.yaml: neither `_` declarations such as
+        _vocabulary.yaml nor the .gitkeep `claims init` leaves."""
+        if not self.claims_dir.is_dir():
+            return []
+        return sorted(
+            self.claims_dir / name
+            for name in os.listdir(self.claims_dir)
+            if not name.startswith("_")
+            and name != ".gitkeep"
+            and not (name.endswith(".yaml") and is_claim_id(name[: -len(".yaml")]))
+            and not os.path.isdir(self.claims_dir / name)
         )
 
     def claim_files(self) -> list[Path]:
@@ -126,7 +143,7 @@ class ClaimsRepo:
 
     def load_claim_document(self, claim_id: str) -> Document:
         path = self.claim_path(claim_id)
-        if not path.is_file():
+        if not path.exists() or path.is_dir():  # a FIFO exists: reading it is refused in one line
             raise NotFound(unknown("claim", claim_id, self.claim_ids()))
         return load_mapping(path, self.relative(path))
 

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from .check import Problem, ProblemCounts, check_files
 from .diffing import ClaimDiff, compare_claims
+from .errors import RepoError
 from .files import atomic_write
-from .gitio import GitSession
+from .gitio import GitSession, safe_path
 from .history import SourceCache, claim_id_of, claim_versions, is_claim_file, parse_claim_blob
 from .model import Source, is_claim_id
 from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo
@@ -292,8 +293,16 @@ def _materialise(git, commit, snapshot, claim_blobs, metadata: set[str], texts: 
         name = Path(path)
         wanted = metadata if name.suffix == ".yaml" else texts if name.suffix == ".txt" else ()
         if name.stem in wanted:
-            target = snapshot.root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(target, git.read_blob(blob))
+            _write_inside(snapshot.root, path, git.read_blob(blob))
     for path, blob in claim_blobs.items():
-        atomic_write(snapshot.root / path, git.read_blob(blob))
+        _write_inside(snapshot.root, path, git.read_blob(blob))
+
+
+def _write_inside(folder: Path, path: str, data: bytes) -> None:
+    """Write a file of the snapshot; a path from a tree that would lead out of the folder is
+    refused, whatever the tree's names (gitio.tree_files already leaves such paths out)."""
+    target = (folder / path).resolve()
+    if not safe_path(path) or not target.is_relative_to(folder.resolve()):
+        raise RepoError(f"{path}: a path in the reviewed tree leads outside its folder; refused")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, data)

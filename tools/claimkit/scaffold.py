@@ -9,7 +9,7 @@ from typing import Any
 from . import gitio
 from .errors import ConflictError, UsageError
 from .files import atomic_write
-from .model import MODALITIES, MODELINE, TYPES, Claim
+from .model import MODALITIES, MODELINE, TYPES, Claim, is_source_id
 from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo
 from .yamlio import dump_mapping
 
@@ -80,6 +80,23 @@ def init_repository(path: Path, install: str | None = None) -> list[str]:
     return created
 
 
+def refuse_against_schema(name: str, word: str) -> None:
+    """UsageError unless `word` is what the shipped claim schema allows in field `name`: the
+    skeleton may leave fields empty, but never holds what check would refuse."""
+    import json
+
+    from .rules.schema import compiled
+
+    text = resources.files("claimkit").joinpath("schema", "claim.schema.json").read_text("utf-8")
+    rule = json.loads(text)["properties"][name]
+    if not compiled(rule["pattern"]).search(word) or len(word) > rule.get("maxLength", len(word)):
+        allowed = "'-' and '_'" if "_" in rule["pattern"] else "'-'"
+        raise UsageError(
+            f"invalid --{name} {word!r}: use lowercase ASCII letters, digits and {allowed}, "
+            "starting with a letter or digit"
+        )
+
+
 def new_claim(
     repo: ClaimsRepo,
     claim_id: str,
@@ -99,8 +116,9 @@ def new_claim(
     if modality not in MODALITIES:
         raise UsageError(f"unknown modality {modality!r}; one of {', '.join(MODALITIES)}")
     for name, word in (("event", event), ("property", prop)):
-        if not word or not word.replace("-", "").replace("_", "").isalnum() or not word.islower():
-            raise UsageError(f"invalid {name} {word!r}: use lowercase letters, digits and '-'")
+        refuse_against_schema(name, word)
+    if source and not is_source_id(source):
+        raise UsageError(f"invalid --source {source!r}: use letters, digits, '.', '_' and '-'")
     if path.exists():
         raise ConflictError(f"{repo.relative(path)} already exists")
     if not repo.inside(path.parent):

@@ -52,7 +52,8 @@ def _story(repo: ClaimsRepo, claim_id: str) -> tuple[Story, dict[str, str]]:
 def claim_now(repo: ClaimsRepo, claim_id: str) -> Shown:
     """The story's current version; the file on disk where there is no committed story."""
     path = repo.claim_path(claim_id)
-    on_disk = repo.load_claim(claim_id) if path.is_file() else None
+    # Anything in the file's place is read (a FIFO or a device is refused in one line).
+    on_disk = repo.load_claim(claim_id) if path.exists() and not path.is_dir() else None
     if not is_git_repository(repo.root):
         if on_disk is None:
             repo.load_claim_document(claim_id)

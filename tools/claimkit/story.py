@@ -352,6 +352,13 @@ def build_story(claim_id: str, readings: list[Version]) -> Story:
 # As of a date ---------------------------------------------------------------------------------
 
 
+def is_retired(versions: list[Version]) -> bool:
+    """Whether the claim's latest record retires it (`superseded_by`): the file as last
+    committed says so, whatever the story's order by publication."""
+    latest = max(versions, key=lambda v: v.order, default=None)
+    return bool(latest and latest.claim and latest.claim.retired)
+
+
 def as_of(versions: list[Version], date: dt.date) -> Version | None:
     """The latest readable version, in story order, whose source may have been published by
     `date` (by the earliest possible day of its publication)."""

@@ -9,6 +9,7 @@ Writing uses ruamel's round-trip mode, so comments, key order and formatting sur
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -56,8 +57,22 @@ _FLOAT = re.compile(
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
+# Python refuses to convert integers of more digits than this to and from text (CVE-2020-10735);
+# a file holding one is refused at its line and column, not left to fail later elsewhere.
+MAX_INT_DIGITS = 4300
+_MAX_INT = 10**MAX_INT_DIGITS
+
+
+class _NumberError(ValueError):
+    """A plain scalar that reads as a number this tool refuses; the builder says where."""
+
+
 def _resolve_plain(text: str) -> Any:
-    """YAML 1.2 core schema for plain scalars. Dates stay strings: they are EDTF, not timestamps."""
+    """YAML 1.2 core schema for plain scalars. Dates stay strings: they are EDTF, not timestamps.
+
+    Numbers are finite: `.nan`, `.inf` and a float too large to hold (`1e999`) are refused, as
+    are integers of more than 4,300 digits, so that every number can be written back as JSON.
+    """
     if text in _NULL:
         return None
     if text in _TRUE:
@@ -65,9 +80,22 @@ def _resolve_plain(text: str) -> Any:
     if text in _FALSE:
         return False
     if _INT.fullmatch(text):
-        return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
+        digits = len(text.lstrip("+-"))
+        if text[:2] in ("0o", "0x"):
+            value = int(text, 0)  # powers of two convert in linear time, of any length
+            if abs(value) >= _MAX_INT:
+                raise _NumberError(f"an integer of more than {MAX_INT_DIGITS} digits")
+            return value
+        if digits > MAX_INT_DIGITS:
+            raise _NumberError(f"an integer of {digits} digits; at most {MAX_INT_DIGITS}")
+        return int(text)
     if _FLOAT.fullmatch(text):
-        return float(text.lower().replace(".", "", 1) if "n" in text.lower() else text)
+        if "n" in text.lower():
+            raise _NumberError(f"{text} is not a finite number")
+        value = float(text)
+        if value in (math.inf, -math.inf):
+            raise _NumberError(f"{text} is not a finite number (too large to hold)")
+        return value
     return text
 
 
@@ -149,7 +177,10 @@ class _Builder:
         if kind is self.Scalar:
             if event.style or (event.ctag is not None and event.tag == _STR_TAG):
                 return event.value
-            return _resolve_plain(event.value)
+            try:
+                return _resolve_plain(event.value)
+            except _NumberError as err:
+                self.fail(event, str(err), "yaml-number")
         if kind is self.SequenceStart:
             items: list = []
             while True:
@@ -274,6 +305,26 @@ def _round_trip_yaml():
     return yaml
 
 
+# A tab between a key and its value: YAML allows it and the reader takes it, ruamel's round-trip
+# scanner does not. It reads the line with a space there instead; the line itself, if unchanged,
+# is copied from the original, tab included.
+_TAB_SEPARATOR = re.compile(r"^( *[A-Za-z0-9_-]+:)[ \t]*\t", re.MULTILINE)
+
+
+def _round_trip_load(yaml, text: str, path: str):
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        return yaml.load(_TAB_SEPARATOR.sub(lambda m: m.group(1) + " ", text))
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = err.problem or err.context or "invalid YAML"
+        raise DataError(path, line, column, f"cannot edit: {problem}", "yaml-edit") from None
+    except YAMLError as err:
+        raise DataError(path, 1, 1, f"cannot edit: {err}".splitlines()[0], "yaml-edit") from None
+
+
 def dump_mapping(data: dict[str, Any], header: str = "") -> str:
     """Serialise a new mapping in the house format: block style, keys in the given order."""
     yaml = _round_trip_yaml()
@@ -393,7 +444,7 @@ def edit_mapping(
     expected.update(changed)
 
     yaml = _round_trip_yaml()
-    data = yaml.load(text)
+    data = _round_trip_load(yaml, text, path)
     comments = {}  # the comment at the end of a changed key's line
     for key in changed:
         token = data.ca.items.get(key, [None] * 3)[2] if key in data else None

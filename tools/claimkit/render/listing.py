@@ -8,8 +8,12 @@ from . import shapes, terminal
 from .text import PAD, table, wrap
 
 # How the tables give way to a narrow terminal: the standing and the free text first, keeping
-# what names a claim or a source longest. See text.fit_widths.
-LIST_STEPS = ((6, 10), (2, 30), PAD, (4, 8), (2, 16), (0, 20), (2, 12), (0, 16), (2, 8), (0, 12))
+# what names a claim or a source longest; the standing keeps its first word (consistent,
+# contested) to the end. See text.fit_widths.
+LIST_STEPS = (
+    (6, 40), (2, 30), PAD, (4, 8), (6, 24), (2, 16), (0, 24), (6, 12), (2, 12), (0, 16), (2, 8),
+    (0, 12),
+)  # fmt: skip
 SOURCES_STEPS = ((2, 30), PAD, (0, 8), (2, 12), (1, 10), (2, 8))
 
 

@@ -7,8 +7,8 @@ from ..model import CLAIM_FIELDS
 from ..quotes import quote_list, quote_text
 from ..values import value_text, value_text_with_bounds
 from . import shapes, terminal
+from .text import code, plural, problem_line, truncate
 from .text import md as _md
-from .text import plural, problem_line, truncate
 
 # The semantic change of one claim ----------------------------------------------------------------
 
@@ -232,14 +232,15 @@ def verdict(review) -> str:
 
 
 def _problem_line(p) -> str:
-    return f"- **{p.severity}** `{p.path}:{p.line}:{p.column}` {_md(p.message)} [`{p.rule}`]"
+    where = code(f"{p.path}:{p.line}:{p.column}")
+    return f"- **{p.severity}** {where} {_md(p.message)} [{code(p.rule)}]"
 
 
 def _version_line(version) -> str:
     claim = version.claim
     published = _published(version.source)
     return (
-        f"- {_md(value_text(claim.value, claim.type))} from `{claim.source}` "
+        f"- {_md(value_text(claim.value, claim.type))} from {code(claim.source)} "
         f"(published {_md(published)}; commit `{version.commit[:12]}`)"
     )
 
@@ -275,7 +276,7 @@ def _reading_lines(item) -> list[str]:
 
 
 def review_markdown(review) -> str:
-    lines = [f"## Claims review `{review.range}`", ""]
+    lines = [f"## Claims review {code(review.range)}", ""]
     lines.append(f"Comparing `{review.base[:12]}` with `{review.head[:12]}`.")
     lines.append("")
     if not review.claims and not review.sources:
@@ -286,7 +287,7 @@ def review_markdown(review) -> str:
         # publication; the table below shows the files before and after.
         placed = [r for r in item.readings if not r.superseded and r.reading.claim is not None]
         kind = placed[-1].reading.change if placed else diff.change
-        lines += [f"### `{item.claim_id}`: {kind}", ""]
+        lines += [f"### {code(item.claim_id)}: {_md(kind)}", ""]
         if diff.error:
             lines += [f"Cannot compare: {_md(diff.error)}", ""]
         else:
@@ -298,8 +299,8 @@ def review_markdown(review) -> str:
                 else:
                     lines.append(
                         f"| {label} | {_md(value_text_with_bounds(claim.value, kind))} "
-                        f"| {claim.modality} "
-                        f"| `{claim.source}` |"
+                        f"| {_md(claim.modality)} "
+                        f"| {code(claim.source)} |"
                     )
             lines.append("")
             lines.append(f"**In the file:** {_md(value_line(diff, with_kind=False))}")
@@ -311,7 +312,7 @@ def review_markdown(review) -> str:
                 source = item.source
                 title = f" “{_md(source.title)}”" if source is not None and source.title else ""
                 lines.append(
-                    f"**Source:** `{diff.new.source}`{title}, published {_md(_published(source))}"
+                    f"**Source:** {code(diff.new.source)}{title}, published {_md(_published(source))}"
                 )
                 lines.append("")
                 lines.append(f"> {_md(quote_text(diff.new.quote))}")
@@ -349,7 +350,7 @@ def review_markdown(review) -> str:
             source = item.source
             title = f" “{_md(source.title)}”" if source is not None and source.title else ""
             published = f", published {_md(_published(source))}" if source is not None else ""
-            lines.append(f"- `{item.source_id}` {item.status}{title}{published}")
+            lines.append(f"- {code(item.source_id)} {item.status}{title}{published}")
             lines += ["  " + _problem_line(p) for p in item.problems]
         lines.append("")
     lines.append(f"**Verdict:** {verdict(review)}.")

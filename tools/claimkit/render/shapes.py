@@ -9,7 +9,7 @@ from ..values import value_text
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str, allow_nan=False)
 
 
 def problem(p) -> dict:

@@ -77,12 +77,10 @@ def log_text(
             flags += f"  edited ({len(version.edits) + 1} readings)"
         if version.uncertain:
             flags += f"  order uncertain against {', '.join(version.uncertain)}"
-        lines.append(
-            style(
-                f"  commit {version.commit[:12]}  recorded {version.recorded}{flags}",
-                fg="bright_black",
-            )
-        )
+        commit = f"commit {version.commit[:12]}  recorded {version.recorded}{flags}"
+        lines += [
+            style(line, fg="bright_black") for line in wrap(commit, width, "    ", "  ", True)
+        ]
     return "\n".join(lines)
 
 

@@ -6,7 +6,10 @@ import re
 import textwrap
 from typing import Any
 
+from ..escaping import one_line
+
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -19,7 +22,8 @@ def problem_line(
 ) -> str:
     """`path:line:col: [severity: ]message [rule]`, the one form every problem is printed in."""
     level = f"{severity}: " if severity else ""
-    return f"{path}:{line}:{column}: {level}{message} [{rule}]"
+    # One line whatever the data put in the message (a value with a newline, an escape).
+    return f"{one_line(path)}:{line}:{column}: {level}{one_line(message)} [{rule}]"
 
 
 def visible_len(text: str) -> int:
@@ -68,8 +72,27 @@ def wrap(
 
 
 def md(text: Any) -> str:
-    """TEXT safe inside a Markdown table cell."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """TEXT safe inside Markdown, a table cell included: shown as written, never read as markup.
+
+    HTML is escaped (a value such as `<details>` or `<!--` would hide what follows it, the
+    verdict included), control characters are written as escapes, and line breaks in a passage
+    become spaces.
+    """
+    text = one_line(str(text).replace("\n", " ").replace("\t", " "))
+    # `<` opens every tag and comment; `&` only matters where it starts an entity; `>` alone
+    # is plain text away from the start of a line (so `a -> b` reads as written).
+    text = ENTITY.sub("&amp;", text).replace("<", "&lt;")
+    return text.replace("|", "\\|")
+
+
+def code(text: Any) -> str:
+    """TEXT as a Markdown code span, whatever backticks it holds (the fence is longer than any
+    run of them), on one line."""
+    text = one_line(str(text)).replace("|", "\\|")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 GAP = 2  # spaces between table columns

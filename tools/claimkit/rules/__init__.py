@@ -12,12 +12,14 @@ from .identity import claim_id_matches_file, source_id_matches_file
 from .quote import quote_verbatim
 from .schema import claim_schema, source_schema
 from .sources import sha256_matches, source_exists, source_text_exists
+from .text import control_characters, source_control_characters
 from .time_sense import time_sense
 from .values import published_parses, superseded_exists, value_parses
 from .vocabulary import vocabulary_file
 
 RULES: tuple[Rule, ...] = (
     claim_schema,
+    control_characters,
     claim_id_matches_file,
     value_parses,
     superseded_exists,
@@ -25,6 +27,7 @@ RULES: tuple[Rule, ...] = (
     quote_verbatim,
     time_sense,
     source_schema,
+    source_control_characters,
     source_id_matches_file,
     published_parses,
     source_text_exists,
@@ -39,7 +42,7 @@ DECLARATION_RULES = tuple(r for r in RULES if r.files == DECLARATIONS)
 # is not checked further.
 READING_RULES = (
     "duplicate-key", "yaml-anchor", "yaml-alias", "yaml-tag", "yaml-documents", "yaml-mapping",
-    "yaml-depth", "yaml-key", "yaml-syntax", "encoding", "file-size",
+    "yaml-depth", "yaml-key", "yaml-syntax", "yaml-number", "encoding", "file-size", "file-type", "file-name",
 )  # fmt: skip
 FILE_WORDS = {CLAIMS: "claims/", SOURCES: "seeds/", DECLARATIONS: "claims/_vocabulary.yaml"}
 

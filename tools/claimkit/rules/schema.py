@@ -10,12 +10,50 @@ from importlib import resources
 from ..findings import CLAIMS, ERROR, SOURCES, Item, Problem, rule
 
 
+def python_pattern(pattern: str) -> str:
+    """A JSON Schema (ECMA-262) pattern as Python reads it the same way.
+
+    In ECMA-262 `$` matches only at the end of the input; in Python it matches before a final
+    newline too, so `^[a-z]+$` would let `"a2\n"` through. Every `$` outside a character class
+    becomes `\\Z`, which anchors at the very end.
+    """
+    out, escaped, in_class = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            out.append("\\Z")
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+@cache
+def compiled(pattern: str) -> re.Pattern:
+    return re.compile(python_pattern(pattern))
+
+
+def _pattern(validator, pattern, instance, schema):
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and not compiled(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 @cache
 def validator(name: str):
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, validators
 
     text = resources.files("claimkit").joinpath("schema", name).read_text(encoding="utf-8")
-    return Draft202012Validator(json.loads(text))
+    # jsonschema runs patterns with Python's `re.search`: anchored as editors anchor them.
+    anchored = validators.extend(Draft202012Validator, {"pattern": _pattern})
+    return anchored(json.loads(text))
 
 
 def _message(error) -> tuple[tuple, str, bool]:
@@ -93,8 +131,8 @@ def _keyword(keyword: str, value, schema):
         # jsonschema compares a string with anything by ==: only a string can equal one.
         return lambda v: isinstance(v, str) and v in allowed
     if keyword == "pattern":
-        compiled = re.compile(value)
-        return lambda v: not isinstance(v, str) or compiled.search(v) is not None
+        regex = compiled(value)
+        return lambda v: not isinstance(v, str) or regex.search(v) is not None
     if keyword in ("minLength", "maxLength", "minItems", "maxItems"):
         if not isinstance(value, int) or isinstance(value, bool):
             return None

@@ -11,8 +11,13 @@ from ..model import is_source_id
 def source_exists(context, item: Item):
     """The claim's source has a metadata file under `seeds/`."""
     source_id = item.doc.data.get("source")
-    if not isinstance(source_id, str) or not is_source_id(source_id):
+    if not isinstance(source_id, str):
         return []  # the schema rule reports it
+    if not is_source_id(source_id):
+        # Said here as well as by the schema rule: no rule may rely on another to fail.
+        return [
+            item.problem(("source",), f"{source_id!r} is not a valid source id", "source-exists")
+        ]
     found = context.source_doc(source_id)
     if found is None:
         return [

@@ -5,7 +5,7 @@ A finding about the article, never a fault in the record: the record stays as th
 
 from __future__ import annotations
 
-from ..dates import DateRange, parse_date
+from ..dates import DateRange, parse_date_or_none
 from ..errors import DataError
 from ..findings import CLAIMS, WARNING, Item, rule
 
@@ -41,11 +41,11 @@ def time_sense(context, item: Item):
     doc = context.source_doc(source_id) if isinstance(source_id, str) else None
     if doc is None or isinstance(doc, DataError):
         return []
-    try:
-        value = parse_date(data.get("value"))
-        published = parse_date(doc.data.get("published"))
-    except ValueError:
-        return []  # reported by value-parses / published-parses
+    # Anything but an EDTF string (a list, a number) is reported by schema and value-parses.
+    value = parse_date_or_none(data.get("value"))
+    published = parse_date_or_none(doc.data.get("published"))
+    if value is None or published is None:
+        return []
     message = finding(data["modality"], value, published, source_id)
     if message is None:
         return []

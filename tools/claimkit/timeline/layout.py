@@ -184,7 +184,10 @@ def _domain(stories: list[list[Version]]) -> tuple[dt.date, dt.date, dt.date, dt
         ]
     first, last = min(days), max(days)
     pad = max(1, math.ceil((last - first).days * 0.04))
-    return first - dt.timedelta(days=pad), last + dt.timedelta(days=pad), first, last
+    # Clamped to the calendar's ends: a source may be dated 0001-01-01 or 9999-12-31.
+    start = dt.date.fromordinal(max(1, first.toordinal() - pad))
+    end = dt.date.fromordinal(min(dt.date.max.toordinal(), last.toordinal() + pad))
+    return start, end, first, last
 
 
 def build_page(
@@ -335,9 +338,28 @@ def _ticks(page: Page) -> tuple[list[tuple[dt.date, str]], list[tuple[dt.date, s
     return page.ticks
 
 
+# Beyond this many days the axis counts years, so that its cost follows the page's width and not
+# the span (sources dated 0001-01-01 and 9999-12-31 span 3.65 million days).
+LONG_SPAN_DAYS = 50 * 366
+YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+
+
+def _year_ticks(
+    page: Page, room: float
+) -> tuple[list[tuple[dt.date, str]], list[tuple[dt.date, str]]]:
+    years = page.end.year - page.start.year + 1
+    step = next((n for n in YEAR_STEPS if years / n <= room), YEAR_STEPS[-1])
+    first = max(step, -(-page.start.year // step) * step)
+    ticks = [dt.date(year, 1, 1) for year in range(first, page.end.year + 1, step)]
+    labels = [(day, str(day.year)) for day in ticks if day >= page.start]
+    return labels, labels
+
+
 def _work_out_ticks(page: Page) -> tuple[list[tuple[dt.date, str]], list[tuple[dt.date, str]]]:
     span = (page.end - page.start).days + 1
     room = (page.plot_right - LEFT) / 70  # at most this many tick labels fit
+    if span > LONG_SPAN_DAYS:
+        return _year_ticks(page, room)
     days = [page.start + dt.timedelta(days=n) for n in range(span)]
     if span <= room:
         ticks = days

@@ -16,16 +16,26 @@ class Number(ValueType):
     }
 
     def from_words(self, words):
+        """An int or a finite float; what a claim file could not hold (nan, inf, 1e999, an
+        integer of more than 4,300 digits) is refused, as the YAML reader refuses it."""
+        from ..yamlio import MAX_INT_DIGITS
+
         word = super().from_words(words)
+        if len(word.lstrip("+-")) > MAX_INT_DIGITS:
+            raise ValueError(f"--value is a number of more than {MAX_INT_DIGITS} digits")
         try:
             return int(word)
         except ValueError:
-            try:
-                return float(word)
-            except ValueError:
-                raise ValueError(
-                    f"--value {word!r} is not a number (approximate words need type quantity)"
-                ) from None
+            pass
+        try:
+            number = float(word)
+        except ValueError:
+            raise ValueError(
+                f"--value {word!r} is not a number (approximate words need type quantity)"
+            ) from None
+        if not isfinite(number):
+            raise ValueError(f"--value {word!r} is not a finite number")
+        return number
 
     def columns(self, value):
         # NaN and infinities have no place in JSON or a number column.
