@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CLAIMS := $(BIN)/claims
 
-.PHONY: install demo test lint bench clean screenshot
+.PHONY: install demo test lint bench bench-quick bench-large clean screenshot
 
 install: $(VENV)/.installed
 
@@ -40,9 +40,19 @@ lint: install
 	$(BIN)/ruff format --check tools tests bench
 
 # Builds (or reuses) benchmark repositories under build/bench/, then times claims against plain
-# git on the same questions; see docs/performance.md.
+# git on the same questions at 5,000, 20,000 and 80,000 commits; see docs/performance.md.
+# BENCH_ARGS='--update-doc docs/performance.md' writes the report into that document.
+BENCH_ARGS ?=
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The same questions at small sizes, to try the harness in a minute or two.
+bench-quick: install
+	$(BIN)/python bench/run.py --quick $(BENCH_ARGS)
+
+# 20,000 claims x 100,000 commits: a long build and run (docs/performance.md); not run in CI.
+bench-large: install
+	$(BIN)/python bench/run.py --large $(BENCH_ARGS)
 
 # docs/timeline.png: the shipped database's timeline as headless Chromium draws it.
 screenshot: install

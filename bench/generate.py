@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 START = dt.date(2010, 1, 4)
 ARTICLES_PER_DAY = 4
 EPOCH = int(dt.datetime(2010, 1, 4, 6, 0, tzinfo=dt.timezone.utc).timestamp())
@@ -102,6 +102,7 @@ class Generated:
     versions_per_claim: dict[str, int] = field(default_factory=dict)
     first_published: str = ""
     last_published: str = ""
+    middle_published: str = ""  # the article halfway through the history
 
 
 def cast_of(rng: random.Random) -> list[str]:
@@ -214,6 +215,15 @@ def blob(path: str, data: bytes) -> bytes:
     return b"M 100644 inline %s\ndata %d\n%s\n" % (path.encode(), len(data), data)
 
 
+def schema_digest() -> str:
+    """What the repository's schema/ copy depends on: a repository built with another schema
+    fails `claims check` (schema-drift) and is built again."""
+    digest = hashlib.sha1()
+    for name, data in sorted(static_files().items()):
+        digest.update(name.encode() + b"\0" + data)
+    return digest.hexdigest()
+
+
 def static_files() -> dict[str, bytes]:
     """The files a claims repository carries besides claims and sources."""
     files = {
@@ -311,6 +321,8 @@ def stream(claims: int, commits: int, seed: int, out, result: Generated) -> None
         result.versions += len(chosen)
         if index == 0:
             result.first_published = published.isoformat()
+        if index == commits // 2:
+            result.middle_published = published.isoformat()
         result.last_published = max(result.last_published, published.isoformat())
     out.write(b"done\n")
     result.versions_per_claim = {s.claim_id: s.versions for s in states}
@@ -356,6 +368,7 @@ def generate(
     result.head = git(out, "rev-parse", "HEAD", capture_output=True, text=True).stdout.strip()
     manifest = {
         "generator": GENERATOR_VERSION,
+        "schema": schema_digest(),
         "seed": seed,
         **{k: v for k, v in vars(result).items() if k != "versions_per_claim"},
         "busiest_claim": max(sorted(result.versions_per_claim), key=result.versions_per_claim.get),

@@ -141,7 +141,8 @@ def test_an_edited_source_is_read_again(claims, generated, monkeypatch):
 
 
 def test_a_new_source_folder_is_seen(claims, generated):
-    claims("log", "story-0000-date", repo=generated)
+    # One-claim commands find their sources in git's index; a whole listing caches seeds/.
+    claims("sources", repo=generated)
     assert (cache_dir(generated) / "seeds.json").exists()
     write_files(generated, source_files("late", "Published late.\n", "2030-01-01", "Late"))
     moved = {f"seeds/2030/{name}": (generated / name).read_text() for name in

@@ -271,3 +271,100 @@ def test_a_source_without_headline_has_a_null_title(claims, repo):
     write_files(repo, {"seeds/a2.yaml": meta})
     assert check(claims, repo).exit_code == 0
     assert "(no headline)" in claims("sources", repo=repo).stdout
+
+
+# --changed BASE ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_claims(make_repo):
+    """Two sources and two claims, committed; the second claim already broken at BASE."""
+    return make_repo(
+        [
+            {
+                **base_files(),
+                "claims/summit-place.yaml": claim_text(
+                    "summit-place", property="location", type="place", value=["Alaska"],
+                    quote="next Friday in Alaska",
+                ),
+                "claims/old-fault.yaml": claim_text(
+                    "old-fault", modality="rumoured", source="a2", quote="met in Anchorage"
+                ),
+            }
+        ]
+    )  # fmt: skip
+
+
+def test_changed_checks_only_what_changed_since_base(claims, two_claims):
+    assert check(claims, two_claims).exit_code == 1  # the old fault, everywhere
+    clean = check(claims, two_claims, "--changed", "HEAD")
+    assert clean.exit_code == 0, clean.output
+    assert clean.stdout == "0 errors, 0 warnings in 0 files\n"
+    write_files(
+        two_claims,
+        {
+            "claims/summit-date.yaml": claim_text(value="2025-02-30"),  # unstaged edit
+            "claims/new-one.yaml": claim_text("new-one", colour="red"),  # untracked
+        },
+    )
+    result = check(claims, two_claims, "--changed", "HEAD")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "claims/new-one.yaml:10:1: error: unknown field 'colour' [schema]"
+    assert lines[1].startswith("claims/summit-date.yaml:6:8: error: value '2025-02-30'")
+    assert lines[1].endswith("[value-parses]")
+    assert lines[2:] == ["2 errors, 0 warnings in 2 files"]
+
+
+def test_changed_source_rechecks_the_claims_citing_it(claims, two_claims):
+    text = "Trump and Putin are to meet in Alaska on a Friday.\n"
+    write_files(two_claims, {"seeds/a1.txt": text})
+    result = check(claims, two_claims, "--changed", "HEAD")
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "3 errors, 0 warnings in 3 files", lines
+    assert any(line.startswith("seeds/a1.yaml:") and "[sha256]" in line for line in lines)
+    assert sum("[quote-verbatim]" in line for line in lines) == 2  # both claims cite a1
+    assert not any("old-fault" in line for line in lines)
+
+
+def test_a_removed_source_breaks_its_citing_claims(claims, two_claims):
+    (two_claims / "seeds" / "a1.yaml").unlink()
+    (two_claims / "seeds" / "a1.txt").unlink()
+    result = check(claims, two_claims, "--changed", "HEAD")
+    assert result.exit_code == 1
+    assert (
+        "claims/summit-date.yaml:8:9: error: source 'a1' not found under seeds/ [source-exists]"
+        in result.stdout
+    )
+    assert result.stdout.splitlines()[-1] == "2 errors, 0 warnings in 2 files"
+
+
+def test_changed_since_an_older_commit_counts_committed_changes(claims, two_claims):
+    from conftest import git
+
+    write_files(two_claims, {"claims/summit-date.yaml": claim_text(value="2025-02-30")})
+    git(two_claims, "commit", "-qam", "a bad value")
+    assert check(claims, two_claims, "--changed", "HEAD").exit_code == 0
+    result = check(claims, two_claims, "--changed", "HEAD~1")
+    assert result.exit_code == 1 and "[value-parses]" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--changed", "HEAD", "claims"), "--changed cannot be combined with PATHS or --hook"),
+        (("--changed", "no-such-rev"), "unknown revision 'no-such-rev'"),
+        (("--changed", "--all"), "invalid revision '--all'"),
+    ],
+)
+def test_changed_refuses_bad_arguments(claims, two_claims, args, message):
+    from conftest import assert_one_line_error
+
+    assert_one_line_error(check(claims, two_claims, *args), message)
+
+
+def test_a_changed_declaration_rechecks_every_claim(claims, two_claims):
+    write_files(two_claims, {"claims/_vocabulary.yaml": "categories: {}\n"})
+    result = check(claims, two_claims, "--changed", "HEAD")
+    assert result.stdout.splitlines()[-1].endswith(" in 4 files")  # it and the three claims
+    assert "claims/old-fault.yaml" in result.stdout

@@ -358,3 +358,16 @@ def test_review_markdown_heads_with_the_story_kind_and_shows_the_file_change_wit
     assert heading == "### `summit-date`: contradicted"
     assert "**In the file:** 2025-08-20 -> 2025-08-15\n" in result.stdout
     assert "(contradicted)" not in result.stdout.split("**In the file:**")[1].splitlines()[0]
+
+
+def test_story_findings_the_same_from_each_claims_log_and_the_whole_history(
+    claims, recorded, monkeypatch
+):
+    from claimkit import story_findings
+
+    repo = recorded("CAB")
+    few = claims("check", "--format", "json", repo=repo).stdout
+    monkeypatch.setattr(story_findings, "FEW", 0)  # every claim from the whole history
+    whole = claims("check", "--format", "json", repo=repo).stdout
+    assert few == whole
+    assert "source A published by 2025-08-08" in few

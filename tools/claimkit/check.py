@@ -17,7 +17,8 @@ from .findings import (  # noqa: F401 (the names other modules take from here)
     Report,
     Rule,
 )
-from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo
+from .model import is_source_id
+from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo, cited_sources, partial_listing
 from .rules import CLAIM_RULES, DECLARATION_RULES, SOURCE_RULES
 from .rules.schema import schema_drift
 from .types.vocabulary import VOCABULARY_FILE
@@ -53,13 +54,77 @@ def collect_files(repo: ClaimsRepo, paths: Iterable[Path]) -> tuple[list[Path], 
 
 
 def check_files(repo: ClaimsRepo, paths: Iterable[Path] = (), history: bool = True) -> Report:
-    claim_files, source_files = collect_files(repo, paths)
+    paths = list(paths)
+    return _check(repo, *collect_files(repo, paths), history=history, whole=not paths)
+
+
+def changed_files(repo: ClaimsRepo, base: str) -> tuple[list[Path], list[Path]]:
+    """The claim and source files a change since commit `base` can have broken: every claim
+    and source metadata file changed or added in the working tree, and every claim that
+    cites a source whose files changed or went. Time grows with the change, not with the
+    repository: git lists the changes and finds the citing claims (`git grep`)."""
+    from .gitio import GitSession
+
+    with GitSession(repo.root) as git:
+        commit = git.resolve(base)
+        present, deleted = git.changed_since(commit, [CLAIMS_DIR, SEEDS_DIR])
+        claims, sources, touched = [], [], set()
+        for path in present:
+            parts = Path(path).parts
+            if parts[0] == SEEDS_DIR:
+                touched.add(Path(path).stem)
+                # The text changed: its metadata (the sha256) is checked again too.
+                sources.append((repo.root / path).with_suffix(".yaml"))
+            elif path.endswith(".yaml") and len(parts) == 2:
+                claims.append(repo.root / path)
+        touched.update(Path(path).stem for path in deleted if Path(path).parts[0] == SEEDS_DIR)
+        if any(
+            Path(p).parts[0] == CLAIMS_DIR and Path(p).name.startswith("_")
+            for p in [*present, *deleted]
+        ):
+            # A declaration (claims/_vocabulary.yaml) changed: any claim may read differently.
+            claims.extend(collect_files(repo, [repo.claims_dir])[0])
+        for path in git.files_mentioning(sorted(touched), CLAIMS_DIR):
+            if path.endswith(".yaml") and len(Path(path).parts) == 2:
+                claims.append(repo.root / path)
+        # A file can be listed yet gone (deleted in the index, or a path git cannot stat).
+        claims = sorted({p for p in claims if p.is_file() and not p.name.startswith(".")})
+        sources = sorted({p for p in sources if p.is_file() and not p.name.startswith(".")})
+        # The sources those claims cite, found by name in git's index rather than by walking
+        # every folder of seeds/.
+        cited = set(touched)
+        for claim in claims:
+            if repo.inside(claim):  # one that is not is refused unread by its check
+                try:
+                    with open(claim, "rb") as handle:
+                        head = handle.read(1 << 20).decode("utf-8", "replace")
+                except OSError:
+                    continue  # its check reports it
+                cited.update(cited_sources(head))
+        plain = sorted(i for i in cited if is_source_id(i))
+        named = git.files_named([f"{i}.yaml" for i in plain], SEEDS_DIR)
+    repo.use_source_listing(partial_listing(repo, [*named, *map(repo.relative, sources)]), set())
+    return claims, sources
+
+
+def check_changed(repo: ClaimsRepo, base: str, history: bool = True) -> Report:
+    """check_files over what changed since `base` (see changed_files)."""
+    return _check(repo, *changed_files(repo, base), history=history)
+
+
+def _check(
+    repo: ClaimsRepo,
+    claim_files: list[Path],
+    source_files: list[Path],
+    history: bool = True,
+    whole: bool = False,
+) -> Report:
     # claims/_vocabulary.yaml holds declarations, checked by their own rules.
     declarations = [f for f in claim_files if f.name == VOCABULARY_FILE]
     claim_files = [f for f in claim_files if f.name != VOCABULARY_FILE]
     context = Context(repo)
     problems: list[Problem] = schema_drift(repo.root)
-    misnamed = [f for f in repo.misnamed_claim_files() if f in claim_files or not paths]
+    misnamed = [f for f in repo.misnamed_claim_files() if f in claim_files or whole]
     for file in misnamed:
         message = (
             f"file name {file.name!r} is not a claim id: claim files are named <id>.yaml, the id "
@@ -67,21 +132,26 @@ def check_files(repo: ClaimsRepo, paths: Iterable[Path] = (), history: bool = Tr
         )
         problems.append(Problem(repo.relative(file), 1, 1, ERROR, message, "file-name"))
     claim_files = [f for f in claim_files if f not in misnamed]
-    for files, rules in (
-        (declarations, DECLARATION_RULES),
-        (claim_files, CLAIM_RULES),
-        (source_files, SOURCE_RULES),
+    parsed: dict[Path, dict] = {}  # the claim files' data as read once, for the story findings
+    for files, rules, keep in (
+        (declarations, DECLARATION_RULES, None),
+        (claim_files, CLAIM_RULES, parsed),
+        (source_files, SOURCE_RULES, None),
     ):
         for file in files:
-            problems.extend(check_file(context, file, rules))
+            problems.extend(check_file(context, file, rules, keep))
     if history:
-        problems.extend(_story_findings(repo, claim_files))
+        problems.extend(_story_findings(repo, claim_files, parsed))
     checked = len(declarations) + len(claim_files) + len(source_files)
     return Report(sorted(problems), checked + len(misnamed))
 
 
-def _story_findings(repo: ClaimsRepo, claim_files: list[Path]) -> list[Problem]:
-    """Findings about the articles behind every story version of the checked claims."""
+def _story_findings(
+    repo: ClaimsRepo, claim_files: list[Path], parsed: dict[Path, dict]
+) -> list[Problem]:
+    """Findings about the articles behind every story version of the checked claims.
+    `parsed`: the data of the claim files their check read (one that did not parse, or was
+    refused, is missing)."""
     from .model import Claim, is_claim_id
     from .story_findings import story_findings
 
@@ -89,15 +159,19 @@ def _story_findings(repo: ClaimsRepo, claim_files: list[Path]) -> list[Problem]:
     for file in claim_files:
         if file.parent != repo.claims_dir or not is_claim_id(file.stem):
             continue
+        data = parsed.get(file)
         try:
-            on_disk = Claim.from_data(load_mapping(file, repo.relative(file)).data)
-        except (DataError, TypeError):
+            on_disk = None if data is None else Claim.from_data(data)
+        except TypeError:
             on_disk = None
         wanted[file.stem] = (repo.relative(file), on_disk)
     return story_findings(repo, wanted)
 
 
-def check_file(context: Context, file: Path, rules: Iterable[Rule]) -> Iterator[Problem]:
+def check_file(
+    context: Context, file: Path, rules: Iterable[Rule], parsed: dict | None = None
+) -> Iterator[Problem]:
+    """Every rule on one file; `parsed`, if given, keeps the data read."""
     display = context.repo.relative(file)
     if not context.repo.inside(file):
         yield Problem(
@@ -109,6 +183,8 @@ def check_file(context: Context, file: Path, rules: Iterable[Rule]) -> Iterator[
     except DataError as err:
         yield Problem(err.path, err.line, err.column, ERROR, err.message, err.rule)
         return
+    if parsed is not None:
+        parsed[file] = doc.data
     item = Item(display, file, doc)
     for rule in rules:
         yield from rule(context, item)

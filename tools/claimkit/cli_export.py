@@ -43,6 +43,22 @@ def write_output(path: Path, write) -> None:
         raise UsageError(f"cannot write {path}: {err.strerror or err}") from None
 
 
+def write_stdout(fill) -> None:
+    """Standard output gets the text `fill(write)` writes, piece by piece, as UTF-8."""
+    sys.stdout.flush()
+    binary = getattr(sys.stdout, "buffer", None)  # UTF-8 whatever the locale says
+    fill(sys.stdout.write if binary is None else lambda text: binary.write(text.encode()))
+    sys.stdout.flush()
+
+
+def write_streamed(path: Path, fill) -> None:
+    """Replace `path` atomically with the text `fill(write)` writes, piece by piece."""
+    from .files import replacing
+
+    with replacing(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+        fill(handle.write)
+
+
 @main.command("export")
 @format_option(
     "json",
@@ -94,8 +110,6 @@ def export(ctx, fmt, output):
             histories, sources, truncated, source_path=lambda source: repo.relative(source.path),
             commits=commits,
         )  # fmt: skip
-        if fmt not in ("sqlite", "parquet"):
-            text = exporting.to_json(data) if fmt == "json" else exporting.to_csv(data.versions)
     if fmt == "sqlite":
         from . import export_db
         from .files import atomic_write
@@ -110,12 +124,17 @@ def export(ctx, fmt, output):
 
         write_output(output, lambda path: export_db.write_parquet(data, path))
     else:
-        if output is None:
-            click.echo(text, nl=False)
-            return
-        from .files import atomic_write
+        # Written as it is encoded, a few hundred rows at a time: never whole in memory.
+        def fill(write) -> None:
+            if fmt == "json":
+                exporting.write_json(data, write)
+            else:
+                exporting.write_csv(data.versions, write)
 
-        write_output(output, lambda path: atomic_write(path, text.encode("utf-8")))
+        if output is None:
+            write_stdout(fill)
+            return
+        write_output(output, lambda path: write_streamed(path, fill))
     count = len(data.versions)
     if fmt == "sqlite":
         click.echo(f"wrote {export_db.metadata_path(output)}: Datasette metadata")
@@ -148,7 +167,7 @@ def timeline(ctx, event, show_all, output):
     """
     from .errors import NotFound, UsageError
     from .repo import unknown
-    from .timeline import build_page, render
+    from .timeline import build_page, write_page
 
     repo = open_repo(ctx)
     if output is not None:
@@ -177,12 +196,10 @@ def timeline(ctx, event, show_all, output):
             raise NotFound(unknown("event", event, known))
     cited = {v.claim.source for versions in histories.values() for v in versions if v.claim}
     page = build_page(histories, sources=len(cited), head=head, truncated=truncated)
-    html = render(page)
+    fill = lambda write: write_page(page, write)  # noqa: E731
     if output is None:
-        click.echo(html, nl=False)
+        write_stdout(fill)
         return
-    from .files import atomic_write
-
-    write_output(output, lambda path: atomic_write(path, html.encode("utf-8")))
+    write_output(output, lambda path: write_streamed(path, fill))
     versions = sum(len(lane.marks) for lane in page.lanes)
     click.echo(f"wrote {output}: {plural(len(page.lanes), 'claim')}, {plural(versions, 'version')}")

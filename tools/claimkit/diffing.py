@@ -63,39 +63,55 @@ def diff_revisions(
 ) -> list[ClaimDiff]:
     """Claims that differ between two revisions, or between a revision and the working tree.
 
-    The working tree is compared by blob id computed here, so no git filter or hook runs.
+    Between revisions, one `git diff-tree` names the changed files and one `git cat-file
+    --batch` reads both sides of them all. The working tree is compared by blob id computed
+    here, so no git filter or hook runs.
     """
     if not git.has_commits():
         raise RepoError("the repository has no commits yet: nothing to compare with")
     old_commit = git.resolve(old_rev)
-    old_blobs = dict(git.tree_files(old_commit, CLAIMS_DIR))
     if new_rev is None:
+        old_blobs = dict(git.tree_files(old_commit, CLAIMS_DIR))
         new_data = {}
         for path in repo.claim_files():
             if not repo.inside(path):  # a link out of the repository, as `show` refuses it
                 raise UsageError(f"{repo.relative(path)}: resolves outside the repository; refused")
             new_data[repo.relative(path)] = read_bytes(path, repo.relative(path))
         new_blobs = {path: blob_id(data) for path, data in new_data.items()}
-        read_new = new_data.__getitem__
+        changes = [
+            (path, old_blobs.get(path), new_blobs.get(path))
+            for path in old_blobs.keys() | new_blobs.keys()
+            if old_blobs.get(path) != new_blobs.get(path)
+        ]
         new_label = "working tree"
     else:
         new_commit = git.resolve(new_rev)
-        new_blobs = dict(git.tree_files(new_commit, CLAIMS_DIR))
-        read_new = lambda path: git.read_blob(new_blobs[path])  # noqa: E731
+        changes = git.changed_blobs(old_commit, new_commit, CLAIMS_DIR)
         new_label = new_rev
+    changes = sorted(c for c in changes if is_claim_file(c[0]))
+    shared = _Shared(repo, git)
+    stories = _readings_at(
+        shared, [claim_id_of(c[0]) for c in changes if c[1] and c[2]], old_commit,
+        new_commit if new_rev else None,
+    )  # fmt: skip
+    stored = git.read_blobs(
+        [
+            blob
+            for _, old, new in changes
+            for blob in (old, None if new_rev is None else new)
+            if blob
+        ]
+    )
+    parse_new = _parse_strict if new_rev is None else _parse
     diffs = []
-    for path in sorted(old_blobs.keys() | new_blobs.keys()):
-        if not is_claim_file(path) or old_blobs.get(path) == new_blobs.get(path):
-            continue
-        old, old_error = _parse(
-            git.read_blob(old_blobs[path]) if path in old_blobs else None, f"{path}@{old_rev}"
-        )
-        parse_new = _parse_strict if new_rev is None else _parse
+    for path, old_blob, new_blob in changes:
+        old, old_error = _parse(stored[old_blob] if old_blob else None, f"{path}@{old_rev}")
+        if new_blob is None:
+            data = None
+        else:
+            data = new_data[path] if new_rev is None else stored[new_blob]
         try:
-            new, new_error = parse_new(
-                read_new(path) if path in new_blobs else None,
-                path if new_rev is None else f"{path}@{new_label}",
-            )
+            new, new_error = parse_new(data, path if new_rev is None else f"{path}@{new_label}")
         except DataError as err:  # told where, while every other claim is still compared
             claim_id = claim_id_of(path)
             diffs.append(ClaimDiff(claim_id, None, None, "unreadable", str(err), str(err), True))
@@ -104,23 +120,80 @@ def diff_revisions(
             continue
         found = compare_claims(claim_id_of(path), old, new, old_error or new_error)
         if old is not None and new is not None and not found.error:
-            found = _in_story(repo, git, found, old_commit, new_commit if new_rev else None, path)
+            found = _in_story(
+                shared, found, old_commit, new_commit if new_rev else None, path,
+                stories.get(found.claim_id) if stories else None,
+            )  # fmt: skip
         diffs.append(found)
     return diffs
 
 
-def _in_story(repo, git, found: ClaimDiff, old_commit: str, new_commit: str | None, path: str):
+# More changed claims than this, and their stories come from one pass over history (cached)
+# rather than two logs of each claim's file.
+BULK = 8
+
+
+class _Shared:
+    """What the claims of one diff share: the repository, git, and one source cache."""
+
+    def __init__(self, repo: ClaimsRepo, git: GitSession):
+        self.repo, self.git, self._sources = repo, git, None
+
+    @property
+    def sources(self):
+        if self._sources is None:
+            from .history import source_cache
+
+            self._sources = source_cache(self.repo, self.git)
+        return self._sources
+
+
+def _readings_at(shared: _Shared, claim_ids: list[str], old_commit: str, new_commit: str | None):
+    """claim id -> (its readings as of `old_commit`, as of `new_commit` or None), for many
+    claims at once: every version from the one pass over history at HEAD, kept where its
+    commit is reachable from each side. None (ask claim by claim) for a few claims, or where
+    that pass would not see what a claim's own log would: merges in HEAD's history, or a
+    side that is not behind HEAD."""
+    repo, git = shared.repo, shared.git
+    if len(claim_ids) <= BULK or git.run("rev-list", "--merges", "-n1", "HEAD").strip():
+        return None
+    sides = [old_commit] if new_commit is None else [old_commit, new_commit]
+    if not all(git.extends_linearly(commit, git.head) for commit in sides):
+        return None
+    from .history import all_versions
+
+    histories = all_versions(repo, git, shared.sources)
+    found: dict[str, list] = {claim_id: [] for claim_id in claim_ids}
+    for commit in sides:
+        reachable = set(git.run("rev-list", commit, "--", git.repo_path(CLAIMS_DIR)).split())
+        for claim_id in claim_ids:
+            found[claim_id].append(
+                [v for v in histories.get(claim_id, ()) if v.commit in reachable]
+            )
+    return {claim_id: (*pair, None)[:2] for claim_id, pair in found.items()}
+
+
+def _in_story(
+    shared: _Shared, found: ClaimDiff, old_commit: str, new_commit: str | None, path: str,
+    known: tuple | None = None,
+):  # fmt: skip
     """The diff's change kind at the new reading's place in the story (against its story
-    predecessor, not the file it replaced), with its effect on the story's other versions."""
+    predecessor, not the file it replaced), with its effect on the story's other versions.
+    `known`: the claim's readings at both sides, read already (see _readings_at)."""
     from .editing import placement_notes
-    from .history import source_cache
     from .story import Version, build_story, place
 
-    sources = source_cache(repo, git)
+    repo, git, sources = shared.repo, shared.git, shared.sources
     claim_id, new = found.claim_id, found.new
-    before_readings = claim_versions(repo, git, claim_id, sources, old_commit)
+    if known is not None:
+        before_readings = known[0]
+    else:
+        before_readings = claim_versions(repo, git, claim_id, sources, old_commit)
     if new_commit is not None:
-        after_readings = claim_versions(repo, git, claim_id, sources, new_commit)
+        if known is not None:
+            after_readings = known[1]
+        else:
+            after_readings = claim_versions(repo, git, claim_id, sources, new_commit)
     else:
         reading = Version(claim_id, "", "", path, "", len(before_readings), new, None,
                           sources.get(new.source))  # fmt: skip

@@ -176,11 +176,15 @@ def build(
         path = source_path(source) if source else None
         source_rows.append(source_row(source_id, source, citing.get(source_id, 0), path))
     details = commits or {}
+    first_recorded: dict[str, str] = {}  # each commit's first row: one pass, not one a commit
+    for row in versions:
+        first_recorded.setdefault(row["commit_sha"], row["recorded"])
     commit_rows = []
-    for sha in dict.fromkeys(row["commit_sha"] for row in versions):
+    for sha, row_recorded in first_recorded.items():
         recorded, author, subject = details.get(sha, (None, None, None))
-        recorded = recorded or next(r["recorded"] for r in versions if r["commit_sha"] == sha)
-        commit_rows.append({"sha": sha, "recorded": recorded, "subject": subject, "author": author})
+        commit_rows.append(
+            {"sha": sha, "recorded": recorded or row_recorded, "subject": subject, "author": author}
+        )
     return Export(claims, source_rows, versions, truncated, commit_rows)
 
 
@@ -188,20 +192,38 @@ def build(
 
 
 def to_json(export: Export) -> str:
+    """The JSON export as one string (see write_json)."""
+    out = io.StringIO()
+    write_json(export, out.write)
+    return out.getvalue()
+
+
+def write_json(export: Export, write) -> None:
     """One JSON document, one row a line: readable, diffable, and written by the C encoder
-    (an indented dump runs Python's encoder instead, several times slower on a big history)."""
+    (an indented dump runs Python's encoder instead, several times slower on a big history).
+    Passed to `write` a few hundred rows at a time, so that the document is never whole in
+    memory."""
     # allow_nan=False: no NaN or Infinity, which are not JSON; values are made finite first.
     row = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 
-    def rows(name: str, items: list) -> str:
-        body = ",\n".join(f"    {row(item)}" for item in items)
-        return f'  "{name}": [\n{body}\n  ]' if items else f'  "{name}": []'
+    def rows(name: str, items: list, clean) -> None:
+        if not items:
+            write(f'  "{name}": []')
+            return
+        write(f'  "{name}": [\n')
+        for start in range(0, len(items), 500):
+            chunk = items[start : start + 500]
+            lead = "" if start == 0 else ",\n"
+            write(lead + ",\n".join(f"    {row(clean(item))}" for item in chunk))
+        write("\n  ]")
 
-    head = f'  "export_version": {EXPORT_VERSION},\n  "truncated": {row(export.truncated)}'
-    parts = [head, rows("claims", [finite(r) for r in export.claims])]
-    parts.append(rows("sources", export.sources))
-    parts.append(rows("versions", [finite(r) for r in export.versions]))
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+    write(f'{{\n  "export_version": {EXPORT_VERSION},\n  "truncated": {row(export.truncated)},\n')
+    rows("claims", export.claims, finite)
+    write(",\n")
+    rows("sources", export.sources, lambda item: item)
+    write(",\n")
+    rows("versions", export.versions, finite)
+    write("\n}\n")
 
 
 def finite(row: dict[str, Any]) -> dict[str, Any]:
@@ -234,10 +256,22 @@ def _csv_cell(name: str, value: Any) -> str:
 
 
 def to_csv(rows: Iterable[dict[str, Any]]) -> str:
-    """The version rows as CSV (RFC 4180: a header row, CRLF line ends, quotes where needed)."""
+    """The version rows as CSV (see write_csv), as one string."""
+    out = io.StringIO()
+    write_csv(rows, out.write)
+    return out.getvalue()
+
+
+def write_csv(rows: Iterable[dict[str, Any]], write) -> None:
+    """The version rows as CSV (RFC 4180: a header row, CRLF line ends, quotes where needed),
+    passed to `write` a few hundred rows at a time."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(VERSION_FIELDS)
-    for row in rows:
+    for count, row in enumerate(rows, 1):
         writer.writerow([_csv_cell(name, row[name]) for name in VERSION_FIELDS])
-    return out.getvalue()
+        if count % 500 == 0:
+            write(out.getvalue())
+            out.seek(0)
+            out.truncate()
+    write(out.getvalue())

@@ -131,6 +131,11 @@ def write_sqlite(export: Export, path: Path) -> None:
 
     with replacing(path) as tmp:
         db = sqlite_utils.Database(tmp)
+        # A file being built, renamed into place (and flushed to disk) only once whole: a
+        # rollback journal and a disk flush on each of sqlite-utils' per-batch commits would
+        # only slow it down (6 s of a 14 s export of 8,000 versions).
+        db.conn.execute("PRAGMA journal_mode = OFF")
+        db.conn.execute("PRAGMA synchronous = OFF")
         try:
             _build(db, export)
         except sqlite3.OperationalError as err:  # a full disk, an unwritable folder

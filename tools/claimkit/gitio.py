@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -195,6 +196,22 @@ class EarlyFileLog:
             )  # fmt: skip
         except OSError:
             self.process = None
+        try:
+            # The listing of seeds/, in which the sources the versions cite are looked up.
+            self.listing: subprocess.Popen | None = subprocess.Popen(
+                ["git", *SAFE_OPTIONS, "ls-files", "-z", "--full-name", "--", "seeds/"],
+                cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_environment(),
+            )  # fmt: skip
+        except OSError:
+            self.listing = None
+
+    def seeds_listing(self) -> bytes | None:
+        """`git ls-files -z` of seeds/ (paths from the top of the work tree), or None."""
+        process, self.listing = self.listing, None
+        if process is None:
+            return None
+        out, _ = process.communicate()
+        return out if process.returncode == 0 else None
 
     def repository(self) -> subprocess.CompletedProcess | None:
         """The early `git rev-parse`, for GitSession; None if it could not be started."""
@@ -221,10 +238,10 @@ class EarlyFileLog:
             process.communicate()
 
     def close(self) -> None:
-        process, self.process = self.process, None
-        self._end(process)
-        process, self.rev_parse = self.rev_parse, None
-        self._end(process)
+        for name in ("process", "rev_parse", "listing"):
+            process = getattr(self, name)
+            setattr(self, name, None)
+            self._end(process)
 
     def __enter__(self) -> EarlyFileLog:
         return self
@@ -276,6 +293,8 @@ class GitSession:
         self.top = Path(lines[4])
         self.prefix = Path(os.path.relpath(Path(root).resolve(), self.top.resolve())).as_posix()
         self.prefix = "" if self.prefix == "." else self.prefix + "/"
+        self.promisor = promisor_remote(self.common_dir)
+        self._listings: dict[str, bytes] = {}  # git ls-files of a folder, by folder
 
     def close(self) -> None:
         """Ends the long-lived cat-file process."""
@@ -353,6 +372,9 @@ class GitSession:
         wanted = list(dict.fromkeys(blobs))
         if not wanted:
             return {}
+        if all(blob in self._blobs for blob in wanted):
+            return {blob: self._blobs[blob] for blob in wanted}
+        self.prefetch(wanted)
         output = self.run_bytes(
             "cat-file", "--batch", "--buffer", input="\n".join(wanted).encode("ascii") + b"\n"
         )
@@ -368,6 +390,24 @@ class GitSession:
             position = end + 2 + size
         self._blobs = found
         return found
+
+    def prefetch(self, blobs: list[str]) -> None:
+        """In a partial clone, fetch the blobs about to be read in one request.
+
+        Left to itself, git fetches each missing blob the moment it is asked for: one
+        round trip to the promisor remote per version. This asks for them all at once, the
+        way git's own diff does; objects already here are not fetched again. A failure
+        (the remote unreachable) is left for the read itself to report.
+        """
+        if self.promisor is None or not blobs:
+            return
+        subprocess.run(
+            ["git", *SAFE_OPTIONS, "-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet",
+             self.promisor, "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no",
+             "--filter=blob:none", "--stdin"],
+            cwd=self.top, input="\n".join(blobs).encode("ascii") + b"\n",
+            capture_output=True, env=self._env, check=False,
+        )  # fmt: skip
 
     def repo_path(self, path: str) -> str:
         """A path relative to the claims root, as git names it from the top of the work tree."""
@@ -466,12 +506,22 @@ class GitSession:
 
     def renamed_from(self, commit: str, path: str) -> str | None:
         """The path `path` was renamed from in `commit`, by git's rename detection; or None."""
-        output = self.run(
-            "diff-tree", "-r", "-M", "--raw", "--no-abbrev", "--no-commit-id", "--no-ext-diff",
-            "--no-textconv", "--diff-filter=R", commit,
+        return self._renamed_from_end(self._renamed_from_start(commit), path)
+
+    def _renamed_from_start(self, commit: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            ["git", *SAFE_OPTIONS, "diff-tree", "-r", "-M", "--raw", "--no-abbrev",
+             "--no-commit-id", "--no-ext-diff", "--no-textconv", "--diff-filter=R", commit],
+            cwd=self.top, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL, env=self._env,
         )  # fmt: skip
+
+    def _renamed_from_end(self, process: subprocess.Popen, path: str) -> str | None:
+        out, err = process.communicate()
+        if process.returncode != 0:
+            raise command_error("diff-tree", process.returncode, err.decode("utf-8", "replace"))
         target = self.repo_path(path)
-        for line in output.splitlines():
+        for line in out.decode("utf-8", "replace").splitlines():
             _, _, names = line.partition("\t")
             old, _, new = names.partition("\t")
             if new == target:
@@ -488,6 +538,11 @@ class GitSession:
         self.maintain_commit_graph()
         if self.head is None:
             return iter(())
+        if self.promisor is not None:
+            # A partial clone: one fetch for every blob, before cat-file asks for them singly.
+            revs = [rev] if since is None else [f"{since}..{rev}"]
+            found = self._parse_log(self._log("--no-renames", *revs, "--", self.repo_path(folder)))
+            self.prefetch([r.blob for r in found if r.blob and keep(r.path)])
         return stream_tree_log(self, folder, rev, keep, since)
 
     def extends_linearly(self, old: str, new: str) -> bool:
@@ -530,6 +585,79 @@ class GitSession:
             if safe_path(path):  # a name git would refuse to check out is no file of ours
                 changes.append((status[0], self.claims_path(path)))
         return sorted(changes, key=lambda change: change[1])
+
+    def changed_since(self, base: str, folders: list[str]) -> tuple[list[str], list[str]]:
+        """Files under `folders` that the working tree changed since commit `base`: (present,
+        deleted), paths relative to the claims root. Staged, unstaged and untracked (not
+        ignored) changes all count; one `git diff` and one `git ls-files`."""
+        specs = [self.repo_path(folder) for folder in folders]
+        diff = self.run(
+            "diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", "--no-textconv",
+            base, "--", *specs,
+        )  # fmt: skip
+        fields = diff.split("\0")
+        present, deleted = [], []
+        for status, path in zip(fields[0::2], fields[1::2], strict=False):
+            if status and path:
+                (deleted if status.startswith("D") else present).append(self.claims_path(path))
+        untracked = self.run("ls-files", "-z", "--others", "--exclude-standard", "--", *specs)
+        present.extend(self.claims_path(path) for path in untracked.split("\0") if path)
+        return sorted(set(present)), sorted(set(deleted))
+
+    def files_named(
+        self, names: Iterable[str], folder: str, listing: bytes | None = None
+    ) -> list[str]:
+        """Tracked files under `folder`, at any depth, whose name is one of `names`: one
+        `git ls-files` of the folder, filtered here (a pathspec per name would make git match
+        every path against every pattern). `listing`: that ls-files's output, run already."""
+        wanted = set(names)
+        if not wanted:
+            return []
+        output = listing or self._listings.get(folder)
+        if output is None:
+            output = self.run_bytes("ls-files", "-z", "--", self.repo_path(folder))
+        self._listings[folder] = output  # a session asks once per folder
+        found = []
+        for entry in output.split(b"\0"):
+            name = entry[entry.rfind(b"/") + 1 :].decode("utf-8", "replace")
+            if name in wanted:
+                found.append(self.claims_path(entry.decode("utf-8", "replace")))
+        return found
+
+    def files_mentioning(self, words: list[str], folder: str) -> list[str]:
+        """Tracked files under `folder` in the working tree that contain any of `words`
+        (fixed strings): one `git grep`."""
+        if not words:
+            return []
+        patterns = [arg for word in words for arg in ("-e", word)]
+        output = self.run(
+            "grep", "-l", "-z", "--fixed-strings", "--no-color", "--no-textconv", *patterns,
+            "--", self.repo_path(folder), ok_codes=(1,),
+        )  # fmt: skip
+        return [self.claims_path(path) for path in output.split("\0") if path]
+
+    def changed_blobs(
+        self, old: str, new: str, folder: str
+    ) -> list[tuple[str, str | None, str | None]]:
+        """(path, old blob, new blob) of the regular files under `folder` that differ between
+        two commits, a blob None where the file is absent on that side: one `git diff-tree`."""
+        output = self.run(
+            "diff-tree", "-r", "-z", "--raw", "--no-abbrev", "--no-renames", "--no-ext-diff",
+            "--no-textconv", old, new, "--", self.repo_path(folder),
+        )  # fmt: skip
+        fields = output.split("\0")
+        changes = []
+        for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+            if not meta.startswith(":"):
+                continue
+            old_mode, new_mode, old_blob, new_blob, _ = meta[1:].split(" ", 4)
+            regular = ("100644", "100755")
+            changes.append((
+                self.claims_path(path),
+                old_blob if old_mode in regular else None,
+                new_blob if new_mode in regular else None,
+            ))  # fmt: skip
+        return changes
 
     def merge_base(self, first: str, second: str) -> str:
         """The best common ancestor of two commits (for `BASE...HEAD`)."""
@@ -838,6 +966,38 @@ AUTO_GRAPH_MIN_COMMITS = 1000
 AUTO_GRAPH_MIN_NEW = 250
 
 
+def promisor_remote(common_dir: Path) -> str | None:
+    """The remote a partial clone fetches missing objects from (`remote.NAME.promisor`, or
+    the older `extensions.partialClone`), read from the repository's config file without
+    running git; None for a full clone."""
+    try:
+        text = (common_dir / "config").read_text("utf-8", "replace")
+    except OSError:
+        return None
+    section, found = "", None
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            head = line[1 : line.find("]")].strip()
+            name, _, sub = head.partition(" ")
+            section = name.lower() + (" " + sub.strip().strip('"') if sub else "")
+            continue
+        if line.startswith(("#", ";")) or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        key = key.strip().lower()
+        value = value.split(" #", 1)[0].split(" ;", 1)[0].strip().strip('"')
+        if section == "extensions" and key == "partialclone" and value:
+            found = value
+        elif (
+            section.startswith("remote ")
+            and key == "promisor"
+            and value.lower() in ("true", "yes", "on", "1")
+        ):
+            found = found or section[len("remote ") :]
+    return found if found and not found.startswith("-") else None
+
+
 def blob_id(data: bytes) -> str:
     """The id git gives these bytes as a blob, computed here so that comparing the working
     tree never runs git's index machinery (and with it filters or fsmonitor hooks)."""
@@ -894,3 +1054,88 @@ def commit_details(git: GitSession, shas: list[str]) -> dict[str, tuple[str, str
         if len(fields) == 4:
             details[fields[0]] = (fields[1], fields[2], fields[3])
     return details
+
+
+# HEAD without git -------------------------------------------------------------------------------
+
+HEX = frozenset("0123456789abcdef")
+# Variables that move the repository or its refs where plain file reading would not see it.
+GIT_LOCATION_VARIABLES = (
+    "GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY", "GIT_NAMESPACE",
+    "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM", "GIT_INDEX_FILE",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class HeadState:
+    """What `git rev-parse` would say of a work tree's HEAD, read from the files under .git."""
+
+    git_dir: Path  # this worktree's own
+    common_dir: Path  # objects and branches, shared by worktrees
+    head: str  # the commit id
+    prefix: str  # the claims root relative to the top of the work tree, '' or ending in '/'
+
+
+def read_head(root: Path) -> HeadState | None:
+    """HEAD's commit for the work tree around `root`, from .git's files: no git process.
+
+    Answers only the plain cases, as git lays them out: a `.git` folder or a `gitdir:` file
+    (worktrees), HEAD a branch or a detached commit, the branch a loose ref or in
+    packed-refs. Anything else (environment variables that move the repository, the reftable
+    format, a symbolic ref chain, a bare repository, an unreadable file) is None, and the
+    caller asks git. A cache keyed by the answer stays as safe as one keyed by git's: the
+    same files are what git itself reads.
+    """
+    if any(os.environ.get(name) for name in GIT_LOCATION_VARIABLES):
+        return None
+    try:
+        top = Path(root).resolve()
+        start = top
+        while not os.path.lexists(top / ".git"):
+            if top.parent == top:
+                return None
+            top = top.parent
+        dot_git = top / ".git"
+        if dot_git.is_dir():
+            git_dir = dot_git
+        else:
+            text = dot_git.read_text("utf-8").strip()
+            if not text.startswith("gitdir:"):
+                return None
+            git_dir = (top / text[len("gitdir:") :].strip()).resolve()
+        common = git_dir / "commondir"
+        common_dir = (
+            (git_dir / common.read_text("utf-8").strip()).resolve() if common.exists() else git_dir
+        )
+        config = (common_dir / "config").read_text("utf-8", "replace").lower()
+        if "refstorage" in config or "worktreeconfig" in config or "bare = true" in config:
+            return None
+        head = (git_dir / "HEAD").read_text("utf-8").strip()
+        if head.startswith("ref: "):
+            ref = head[5:].strip()
+            if not ref.startswith("refs/heads/") or ".." in ref or ref.endswith("/"):
+                return None
+            loose = common_dir / ref
+            if loose.is_file():
+                head = loose.read_text("utf-8").strip()
+            else:
+                head = _packed_ref(common_dir / "packed-refs", ref) or ""
+        if len(head) not in (40, 64) or not HEX.issuperset(head):
+            return None
+        prefix = start.relative_to(top).as_posix()
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return HeadState(git_dir, common_dir, head, "" if prefix == "." else prefix + "/")
+
+
+def _packed_ref(packed: Path, ref: str) -> str | None:
+    try:
+        data = packed.read_bytes()
+    except FileNotFoundError:
+        return None
+    wanted = b" " + ref.encode() + b"\n"
+    at = data.find(wanted)
+    if at < 0:
+        return None
+    start = data.rfind(b"\n", 0, at) + 1
+    return data[start:at].decode("ascii", "replace")

@@ -13,8 +13,8 @@ from .cache import enabled as cache_enabled
 from .claimfile import claim_id_of, parse_claim, parse_claim_blob  # noqa: F401  (re-exported)
 from .gitio import EarlyFileLog, FileRevision, GitSession
 from .history_cache import HistoryIndex, history_index, is_claim_file  # noqa: F401
-from .model import Claim
-from .repo import ClaimsRepo
+from .model import Claim, is_source_id
+from .repo import SEEDS_DIR, ClaimsRepo, PartialListing, cited_sources, partial_listing
 from .sources import SourceCache
 from .story import Standing, Story, Version, build_story
 from .story import as_of as story_as_of
@@ -49,11 +49,33 @@ def claim_versions(
     blobs read in one batch."""
     path = repo.relative(repo.claim_path(claim_id))
     # Made ready before the log is read: while an early log runs, this costs nothing.
-    if sources is None:  # a few sources: parsed here; only the listing of seeds/ is cached
-        sources = SourceCache(repo, Store(git.git_dir) if cache_enabled() else None, False)
+    few = sources is None
+    if few:  # a few sources, parsed here
+        sources = SourceCache(repo, None, False)
     prepare_parser()
     revisions = git.file_log(path, rev, early=early)
     blobs = git.read_blobs(r.blob for r in revisions if r.blob)
+    listing = repo._sources
+    if few and (listing is None or isinstance(listing, PartialListing)):
+        # The sources these versions cite, found by name in git's index: a walk of seeds/,
+        # or the cached listing of it, costs as much as the sources are many.
+        cited = {
+            i for data in blobs.values() for i in cited_sources(data.decode("utf-8", "replace"))
+        }
+        missing = [
+            f"{i}.yaml"
+            for i in cited
+            if is_source_id(i) and (listing is None or not dict.__contains__(listing, i))
+        ]
+        if missing:
+            named = git.files_named(
+                missing, SEEDS_DIR, early.seeds_listing() if early is not None else None
+            )
+            found = partial_listing(repo, named)
+            if listing is None:
+                repo.use_source_listing(found, set())
+            else:
+                listing.update(dict.items(found))
     versions = build_versions(claim_id, revisions, blobs, sources)
     sources.save()
     return versions

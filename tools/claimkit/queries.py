@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .errors import NotFound
-from .gitio import EarlyFileLog, GitSession, is_git_repository
+from .gitio import GitSession, is_git_repository
 
 if TYPE_CHECKING:
     from .model import Claim, Source
@@ -107,16 +107,13 @@ def claim_log(
     all_readings: bool = False,
 ) -> ClaimLog:
     """`log`: the claim's story (or, with `all_readings`, every reading at its place in it)."""
-    path = repo.claim_path(claim_id)  # validates the id before it reaches git
-    with (
-        EarlyFileLog(repo.root, repo.relative(path)) as early,
-        GitSession(repo.root, early) as git,
-    ):
-        from .history import claim_versions
-        from .story import build_story, published_between
+    from .readings import claim_readings
 
-        readings = claim_versions(repo, git, claim_id, early=early)
-        truncated = git.is_shallow()
+    # From the claim's cache file when nothing has moved; else git starts before the story
+    # and history modules load.
+    readings, truncated, _ = claim_readings(repo, claim_id)
+    from .story import build_story, published_between
+
     if not readings:
         no_history(repo, claim_id)
     story = build_story(claim_id, readings)
@@ -139,12 +136,11 @@ def no_history(repo: ClaimsRepo, claim_id: str):
 
 def claim_blame(repo: ClaimsRepo, claim_id: str) -> list:
     """`blame`: for each field of the latest reading, the reading that last set it."""
-    from .diffing import blame
-    from .history import claim_versions
+    from .readings import claim_readings
 
-    repo.claim_path(claim_id)
-    with GitSession(repo.root) as git:
-        readings = claim_versions(repo, git, claim_id)
+    readings, _, _ = claim_readings(repo, claim_id)
+    from .diffing import blame
+
     if not readings:
         no_history(repo, claim_id)
     return blame(readings)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -256,6 +257,57 @@ class SourceListing(Mapping):
 
     def __len__(self) -> int:
         return len(self._names)
+
+
+class PartialListing(dict):
+    """Source id -> metadata file for the sources a command expects to need, found without
+    walking seeds/; any other id (a source the scan did not foresee, or one that is not in
+    git's index yet) is looked up in the full listing, walked only if it comes to that."""
+
+    def __init__(self, found: dict[str, Path], root: Path):
+        super().__init__(found)
+        self._root = root
+        self._full: dict[str, Path] | None = None
+
+    def full(self) -> Mapping[str, Path]:
+        if self._full is None:
+            self._full = ClaimsRepo(self._root).source_paths()
+        return self._full
+
+    def __missing__(self, source_id: str) -> Path:
+        return self.full()[source_id]
+
+    def __contains__(self, source_id) -> bool:
+        return dict.__contains__(self, source_id) or source_id in self.full()
+
+    def get(self, source_id, default=None):
+        if dict.__contains__(self, source_id):
+            return dict.__getitem__(self, source_id)
+        return self.full().get(source_id, default)
+
+    def __iter__(self):
+        return iter(self.full())
+
+    def __len__(self) -> int:
+        return len(self.full())
+
+
+# `source: ID` in a claim file, quoted or not: which sources it needs, without parsing it.
+_CITED = re.compile(r"""^[ \t]*source:[ \t]*["']?([^"'\s#]+)""", re.M)
+
+
+def cited_sources(text: str) -> list[str]:
+    return _CITED.findall(text)
+
+
+def partial_listing(repo: ClaimsRepo, found_paths: Iterable[str]) -> PartialListing:
+    """A PartialListing from paths relative to the root; an id two of them share, or whose
+    file is gone, is left to the full listing."""
+    found: dict[str, set[str]] = {}
+    for path in found_paths:
+        found.setdefault(Path(path).stem, set()).add(path)
+    listing = {i: repo.root / min(paths) for i, paths in found.items() if len(paths) == 1}
+    return PartialListing({i: p for i, p in listing.items() if p.is_file()}, repo.root)
 
 
 def claim_from_document(doc: Document) -> Claim:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from .dates import date_argument
 from .errors import NotFound, UsageError
-from .gitio import EarlyFileLog, GitSession, is_git_repository
-from .history import claim_versions, parse_claim
+from .gitio import GitSession, is_git_repository
+from .history import parse_claim
 from .model import Claim
 from .repo import ClaimsRepo
 from .story import Standing, Story, Version, build_story
@@ -40,18 +40,13 @@ def show_claim(
     return claim_now(repo, claim_id)
 
 
-def _story(repo: ClaimsRepo, claim_id: str) -> tuple[Story, GitSession | None]:
-    path = repo.claim_path(claim_id)  # validates the id before it reaches git
-    early = EarlyFileLog(repo.root, repo.relative(path))
-    git = GitSession(repo.root, early)
-    try:
-        versions = claim_versions(repo, git, claim_id, early=early)
-    except BaseException:
-        git.close()
-        early.close()
-        raise
-    early.close()
-    return build_story(claim_id, versions), git
+def _story(repo: ClaimsRepo, claim_id: str) -> tuple[Story, dict[str, str]]:
+    """The claim's story and each version's text by blob: from the claim's cache file when
+    nothing has moved (no git process), else from git (see readings.claim_readings)."""
+    from .readings import claim_readings
+
+    versions, _, texts = claim_readings(repo, claim_id, with_text=True)
+    return build_story(claim_id, versions), texts
 
 
 def claim_now(repo: ClaimsRepo, claim_id: str) -> Shown:
@@ -63,16 +58,13 @@ def claim_now(repo: ClaimsRepo, claim_id: str) -> Shown:
         if on_disk is None:
             repo.load_claim_document(claim_id)
         return Shown(on_disk, path.read_text(encoding="utf-8"))
-    story, git = _story(repo, claim_id)
-    try:
-        current = story.current
-        if current is None:
-            if on_disk is None:
-                repo.load_claim_document(claim_id)  # the unknown-claim error, with suggestions
-            return Shown(on_disk, path.read_text(encoding="utf-8"), story.standing)
-        raw = git.read_blob(current.blob).decode("utf-8", errors="replace")
-    finally:
-        git.close()
+    story, texts = _story(repo, claim_id)
+    current = story.current
+    if current is None:
+        if on_disk is None:
+            repo.load_claim_document(claim_id)  # the unknown-claim error, with suggestions
+        return Shown(on_disk, path.read_text(encoding="utf-8"), story.standing)
+    raw = texts[current.blob]
     differs = on_disk is not None and on_disk != current.claim
     return Shown(current.claim, raw, story.standing, on_disk if differs else None, current)
 
@@ -88,16 +80,13 @@ def claim_at(repo: ClaimsRepo, claim_id: str, rev: str) -> Shown:
 
 def claim_as_of(repo: ClaimsRepo, claim_id: str, date: str) -> Shown:
     day = date_argument(date, end=True)
-    story, git = _story(repo, claim_id)
-    try:
-        if not story.readings and not repo.claim_path(claim_id).exists():
-            repo.load_claim_document(claim_id)  # the unknown-claim error, with suggestions
-        version = story_as_of(story.versions, day)
-        if version is None:
-            raise NotFound(f"no version of {claim_id} from a source published by {day}")
-        raw = git.read_blob(version.blob).decode("utf-8")
-    finally:
-        git.close()
+    story, texts = _story(repo, claim_id)
+    if not story.readings and not repo.claim_path(claim_id).exists():
+        repo.load_claim_document(claim_id)  # the unknown-claim error, with suggestions
+    version = story_as_of(story.versions, day)
+    if version is None:
+        raise NotFound(f"no version of {claim_id} from a source published by {day}")
+    raw = texts[version.blob]
     # Versions whose publication interval straddles the day: they may or may not have been out.
     unsure = tuple(
         v.source_id or "?"

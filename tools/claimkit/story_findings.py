@@ -7,10 +7,14 @@ story version (each source's latest reading) that the claim file on disk does no
 from __future__ import annotations
 
 from .dates import parse_date
+from .errors import UsageError
 from .findings import WARNING, Problem
 from .gitio import GitSession, is_git_repository
 from .repo import ClaimsRepo
 from .story import Version, build_story
+
+# Up to this many claims, each is read from its own log rather than the whole history.
+FEW = 16
 
 
 def version_finding(version: Version) -> str | None:
@@ -34,12 +38,21 @@ def story_findings(repo: ClaimsRepo, claim_ids: dict[str, tuple[str, object]]) -
     do not hold. `claim_ids`: claim id -> (file as shown, the claim on disk or None)."""
     if not claim_ids or not is_git_repository(repo.root):
         return []
-    from .history import all_versions
+    from .history import all_versions, claim_versions
 
     with GitSession(repo.root) as git:
         if not git.has_commits():
             return []
-        histories = all_versions(repo, git)
+        if len(claim_ids) <= FEW:
+            # A few claims (check --changed): their own logs, in time that grows with them.
+            histories = {}
+            for claim_id in claim_ids:
+                try:
+                    histories[claim_id] = claim_versions(repo, git, claim_id)
+                except UsageError:
+                    continue  # a file that resolves outside the repository: its check says so
+        else:
+            histories = all_versions(repo, git)
     found = []
     for claim_id, (display, on_disk) in claim_ids.items():
         readings = histories.get(claim_id)

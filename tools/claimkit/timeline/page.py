@@ -167,6 +167,19 @@ def _filters(page: Page) -> str:
 
 def render(page: Page) -> str:
     """The whole page as HTML text."""
+    parts: list[str] = []
+    write_page(page, parts.append)
+    return "".join(parts)
+
+
+# Stand-ins for the two big parts, which write_page writes on their own: escaped text never
+# holds a NUL.
+_CHART, _ENTRIES = "\0chart\0", "\0entries\0"
+
+
+def write_page(page: Page, write) -> None:
+    """The whole page as HTML text, passed to `write` in parts (the versions one claim at a
+    time), so that it is never whole in memory."""
     from .svg import standing
 
     versions = sum(len(lane.marks) for lane in page.lanes)
@@ -184,8 +197,8 @@ def render(page: Page) -> str:
     text = " · ".join(e(part) for part in summary)
     if page.truncated:
         text += ' · <span class="warning">history truncated (shallow clone): older versions are missing</span>'
-    entries = []
-    for lane in page.lanes:
+
+    def entry(lane) -> str:
         head = f"{lane.event} · {lane.prop} · {lane.kind}"
         flag = ' <span class="chip k-contradicted">≠ contradicted</span>' if lane.contested else ""
         if lane.standing is not None and lane.standing.state:
@@ -196,15 +209,16 @@ def render(page: Page) -> str:
             f'data-claim="{e(lane.claim_id)}" data-event="{e(lane.event)}" '
             f'data-standing="{standing(lane)}"'
         )
-        entries.append(
+        return (
             f'<article class="claim" id="claim-{e(lane.claim_id)}" {data}><h3><code>{e(lane.claim_id)}</code> '
             f"<small>{e(head)}</small>{flag}</h3><ol>"
             + "".join(_entry(mark, lane.kind) for mark in lane.marks)
             + "</ol></article>"
         )
+
     style = _asset("page.css").replace("@RED@", CONTRADICTION)
     script = _asset("page.js")
-    return Template(_asset("page.html")).substitute(
+    text = Template(_asset("page.html")).substitute(
         title=e(title),
         style=style,
         style_hash=csp_hash(style),
@@ -214,6 +228,14 @@ def render(page: Page) -> str:
         summary=text,
         contradictions=_contradictions(page),
         legend="".join(legend_item(kind) for kind in KINDS),
-        chart=chart(page),
-        entries="\n".join(entries),
+        chart=_CHART,
+        entries=_ENTRIES,
     )
+    head, _, rest = text.partition(_CHART)
+    middle, _, tail = rest.partition(_ENTRIES)
+    write(head)
+    write(chart(page))
+    write(middle)
+    for number, lane in enumerate(page.lanes):
+        write(("\n" if number else "") + entry(lane))
+    write(tail)
