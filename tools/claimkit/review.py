@@ -253,8 +253,8 @@ def _contradicted(new, story: Story) -> list[Version]:
 def _readings(base: Story, head: Story) -> list[ReviewedReading]:
     """Every reading in HEAD's history that the base lacks, at its place in HEAD's story."""
     from .editing import placement_notes
+    from .rules.time_sense import version_finding
     from .story import contradicted_by
-    from .story_findings import version_finding
 
     known = {(v.commit, v.path) for v in base.readings}
     found = []

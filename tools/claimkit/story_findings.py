@@ -6,31 +6,15 @@ story version (each source's latest reading) that the claim file on disk does no
 
 from __future__ import annotations
 
-from .dates import parse_date
 from .errors import UsageError
 from .findings import WARNING, Problem
 from .gitio import GitSession, is_git_repository
 from .repo import ClaimsRepo
-from .story import Version, build_story
+from .rules.time_sense import version_finding
+from .story import build_story
 
 # Up to this many claims, each is read from its own log rather than the whole history.
 FEW = 16
-
-
-def version_finding(version: Version) -> str | None:
-    """The time-sense finding about one version's article, in words; None without one."""
-    from .rules.time_sense import finding
-
-    claim, published = version.claim, version.published
-    if claim is None or claim.type != "date" or published is None:
-        return None
-    if claim.modality not in ("asserted", "scheduled"):
-        return None
-    try:
-        value = parse_date(claim.value)
-    except ValueError:
-        return None
-    return finding(claim.modality, value, published, claim.source)
 
 
 def story_findings(repo: ClaimsRepo, claim_ids: dict[str, tuple[str, object]]) -> list[Problem]:

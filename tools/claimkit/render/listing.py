@@ -96,7 +96,7 @@ def emit_sources(fmt: str, rows: list, path_of) -> None:
         terminal.output(sources_table(rows, terminal.width()))
 
 
-def _published_text(version) -> str:
+def published_text(version) -> str:
     source = version.source
     if source is None:
         return "unknown date"
@@ -116,7 +116,7 @@ def shown_text(shown, width: int | None = None) -> str:
         notes.append(
             f"the file holds the reading from {held.source} ({value_text(held.value, held.type)}"
             f"); the story's current version is {shown.current.source_id}'s, published "
-            f"{_published_text(shown.current)}"
+            f"{published_text(shown.current)}"
         )
     if shown.may_be_later:
         notes.append("may or may not have been published by then: " + ", ".join(shown.may_be_later))

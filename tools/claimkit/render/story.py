@@ -6,7 +6,7 @@ from ..kinds import TABLE as KIND_TABLE
 from ..quotes import quote_list, quote_text
 from ..values import value_text
 from . import shapes, terminal
-from .listing import standing_text, title_with_outlet
+from .listing import published_text, standing_text, title_with_outlet
 from .text import PAD, md, plural, table, wrap
 
 BLAME_STEPS = ((1, 30), PAD, (4, 8), (1, 12), (5, 10), (1, 8))
@@ -21,14 +21,6 @@ CHANGE_COLOURS = {
 
 def change_style(kind: str):
     return terminal.styler(fg=CHANGE_COLOURS.get(kind))
-
-
-def _published_text(version) -> str:
-    source = version.source
-    if source is None:
-        return "unknown date"
-    published = source.published_range
-    return published.describe() if published else source.published
 
 
 def log_text(
@@ -49,7 +41,7 @@ def log_text(
         claim = version.claim
         lines.append("")
         title = title_with_outlet(version.source) if version.source else "(source metadata missing)"
-        published = _published_text(version)
+        published = published_text(version)
         source_id = claim.source if claim else "?"
         heading = wrap(f"{published}  {source_id}  {title}", width, "    ", "", spaces=True)
         lines.append(style(published, bold=True) + heading[0][len(published) :])
@@ -106,7 +98,7 @@ def log_markdown(claim_id: str, versions: list, truncated: bool, standing=None) 
         if v.uncertain:
             order += f" (order uncertain against {', '.join(v.uncertain)})"
         lines.append(
-            f"| {md(_published_text(v))} | {md(c.source if c else '?')} | {v.change}{order} | "
+            f"| {md(published_text(v))} | {md(c.source if c else '?')} | {v.change}{order} | "
             f"{md(value)} | {c.modality if c else ''} | {md(quote_text(c.quote) if c else v.detail)} |"
         )
     return "\n".join(lines)

@@ -50,3 +50,15 @@ def time_sense(context, item: Item):
     if message is None:
         return []
     return [item.problem(("value",), message, "time-sense", WARNING)]
+
+
+def version_finding(version) -> str | None:
+    """The finding about one story version's article, in words; None without one. The same
+    rule as for a claim file, for the versions no file on disk holds any more."""
+    claim, published = version.claim, version.published
+    if claim is None or claim.type != "date" or published is None:
+        return None
+    value = parse_date_or_none(claim.value)
+    if value is None:
+        return None
+    return finding(claim.modality, value, published, claim.source)

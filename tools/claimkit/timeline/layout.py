@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from html import escape
 
 from ..compare import CONTRADICTED, CORROBORATED, EDITED
-from ..dates import parse_date
 from ..kinds import TABLE as KIND_TABLE
+from ..rules.time_sense import version_finding
 from ..story import Standing, Version, build_story
 from ..values import value_text
 
@@ -156,20 +156,6 @@ def label_for(version: Version, kind: str) -> str:
     return f"≠ {text}" if version.change == CONTRADICTED else text
 
 
-def time_sense(version: Version) -> str | None:
-    """The time-sense finding of `claims check` for this version, if any."""
-    from ..rules.time_sense import finding
-
-    claim, published = version.claim, version.published
-    if claim is None or claim.type != "date" or published is None:
-        return None
-    try:
-        value = parse_date(claim.value)
-    except ValueError:
-        return None
-    return finding(claim.modality, value, published, claim.source)
-
-
 def _domain(stories: list[list[Version]]) -> tuple[dt.date, dt.date, dt.date, dt.date]:
     """The axis's first and last day, and the first and last day of publication it covers."""
     days = []
@@ -215,7 +201,7 @@ def build_page(
                 len(story),
                 f"v-{claim_id}-{n}",
                 label=label_for(v, kind),
-                warning=time_sense(v),
+                warning=version_finding(v),
             )
             for n, v in enumerate(story, 1)
         ]
