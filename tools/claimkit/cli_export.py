@@ -131,6 +131,9 @@ def export(ctx, fmt, output, repositories):
     bounds); the commit, the time it was recorded, and the quote. The SQLite database has
     tables claims, sources and versions, with keys and indexes, ready for sqlite3 or Datasette.
     The formats are documented in docs/export.md. History is read in one pass over git.
+
+    With --repository, repeated, several repositories go into one file, each row beginning
+    with a repository column that says which one it comes from.
     """
     from . import export as exporting
     from .errors import UsageError
