@@ -62,6 +62,7 @@ def write_streamed(path: Path, fill) -> None:
 def export_several(fmt: str, output: Path | None, values: tuple[str, ...]) -> None:
     """`claims export --repository ...`: several repositories into one file (export_several)."""
     from . import export_several as several
+    from . import export_several_db as several_db
     from .repo import ClaimsRepo
 
     repositories = several.named(values)
@@ -73,12 +74,14 @@ def export_several(fmt: str, output: Path | None, values: tuple[str, ...]) -> No
         from .export_db import metadata_path
         from .files import atomic_write
 
-        write_output(output, lambda path: found.append(several.write_sqlite(repositories, path)))
-        text = several.metadata_yaml(output, repositories).encode()
+        write_output(output, lambda path: found.append(several_db.write_sqlite(repositories, path)))
+        text = several_db.metadata_yaml(output, repositories).encode()
         write_output(metadata_path(output), lambda path: atomic_write(path, text))
         click.echo(f"wrote {metadata_path(output)}: Datasette metadata")
     elif fmt == "parquet":
-        write_output(output, lambda path: found.append(several.write_parquet(repositories, path)))
+        write_output(
+            output, lambda path: found.append(several_db.write_parquet(repositories, path))
+        )
     else:
         writer = several.write_json if fmt == "json" else several.write_csv
 
