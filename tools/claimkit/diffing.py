@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from .claimfile import claim_id_of, is_claim_file, parse_claim, parse_claim_blob
 from .compare import change_between
 from .errors import DataError, NotFound, RepoError, UsageError
 from .files import read_bytes
 from .gitio import GitSession, blob_id
-from .history import (
-    Version,
-    all_versions,
-    chronological,
-    claim_id_of,
-    claim_versions,
-    is_claim_file,
-    parse_claim,
-    parse_claim_blob,
-)
 from .model import CLAIM_FIELDS, Claim
 from .repo import CLAIMS_DIR, ClaimsRepo
+
+if TYPE_CHECKING:  # the history reader and the story load only where a story is asked for
+    from .story import Version
 
 
 @dataclass(frozen=True)
@@ -59,13 +54,18 @@ def _parse(data: bytes | None, display: str) -> tuple[Claim | None, str | None]:
 
 
 def diff_revisions(
-    repo: ClaimsRepo, git: GitSession, old_rev: str, new_rev: str | None
+    repo: ClaimsRepo, git: GitSession, old_rev: str, new_rev: str | None, story: bool = False
 ) -> list[ClaimDiff]:
     """Claims that differ between two revisions, or between a revision and the working tree.
 
     Between revisions, one `git diff-tree` names the changed files and one `git cat-file
     --batch` reads both sides of them all. The working tree is compared by blob id computed
-    here, so no git filter or hook runs.
+    here, so no git filter or hook runs. The change kind is the new file's against the old
+    one: what it costs grows with the change, not with the history.
+
+    With `story`, each new reading is placed in its claim's story instead (its kind against
+    its story predecessor, and notes on what it does to the story), which reads the changed
+    claims' histories.
     """
     if not git.has_commits():
         raise RepoError("the repository has no commits yet: nothing to compare with")
@@ -89,11 +89,13 @@ def diff_revisions(
         changes = git.changed_blobs(old_commit, new_commit, CLAIMS_DIR)
         new_label = new_rev
     changes = sorted(c for c in changes if is_claim_file(c[0]))
-    shared = _Shared(repo, git)
-    stories = _readings_at(
-        shared, [claim_id_of(c[0]) for c in changes if c[1] and c[2]], old_commit,
-        new_commit if new_rev else None,
-    )  # fmt: skip
+    shared = _Shared(repo, git) if story else None
+    stories = None
+    if shared is not None:
+        stories = _readings_at(
+            shared, [claim_id_of(c[0]) for c in changes if c[1] and c[2]], old_commit,
+            new_commit if new_rev else None,
+        )  # fmt: skip
     stored = git.read_blobs(
         [
             blob
@@ -119,7 +121,7 @@ def diff_revisions(
         if old == new:
             continue
         found = compare_claims(claim_id_of(path), old, new, old_error or new_error)
-        if old is not None and new is not None and not found.error:
+        if shared is not None and old is not None and new is not None and not found.error:
             found = _in_story(
                 shared, found, old_commit, new_commit if new_rev else None, path,
                 stories.get(found.claim_id) if stories else None,
@@ -150,27 +152,56 @@ class _Shared:
 
 def _readings_at(shared: _Shared, claim_ids: list[str], old_commit: str, new_commit: str | None):
     """claim id -> (its readings as of `old_commit`, as of `new_commit` or None), for many
-    claims at once: every version from the one pass over history at HEAD, kept where its
-    commit is reachable from each side. None (ask claim by claim) for a few claims, or where
-    that pass would not see what a claim's own log would: merges in HEAD's history, or a
-    side that is not behind HEAD."""
+    claims at once: the versions of those claims from the one pass over history at HEAD (or
+    its cache), less those recorded after each side. None (ask claim by claim) for a few
+    claims, or where that pass would not see what a claim's own log would: merges in HEAD's
+    history, or a side that is not behind HEAD."""
     repo, git = shared.repo, shared.git
     if len(claim_ids) <= BULK or git.run("rev-list", "--merges", "-n1", "HEAD").strip():
         return None
     sides = [old_commit] if new_commit is None else [old_commit, new_commit]
     if not all(git.extends_linearly(commit, git.head) for commit in sides):
         return None
-    from .history import all_versions
+    from .history import claims_versions
 
-    histories = all_versions(repo, git, shared.sources)
+    histories = claims_versions(repo, git, claim_ids, shared.sources)
     found: dict[str, list] = {claim_id: [] for claim_id in claim_ids}
     for commit in sides:
-        reachable = set(git.run("rev-list", commit, "--", git.repo_path(CLAIMS_DIR)).split())
+        # HEAD's history is a line through `commit`: what `commit` cannot reach is what came
+        # after it, which costs as much as the distance to HEAD, not the whole history.
+        later = set()
+        if commit != git.head:
+            later = set(
+                git.run(
+                    "rev-list", f"{commit}..{git.head}", "--", git.repo_path(CLAIMS_DIR)
+                ).split()
+            )
         for claim_id in claim_ids:
             found[claim_id].append(
-                [v for v in histories.get(claim_id, ()) if v.commit in reachable]
+                [v for v in histories.get(claim_id, ()) if v.commit not in later]
             )
     return {claim_id: (*pair, None)[:2] for claim_id, pair in found.items()}
+
+
+def _head_readings(shared: _Shared, claim_id: str, commit: str) -> list[Version]:
+    """A claim's readings at `commit`: at HEAD from the claim's cache file (what `log` reads,
+    without git when nothing moved), elsewhere by the claim's own log."""
+    if commit == shared.git.head:
+        from .readings import claim_readings
+
+        return claim_readings(shared.repo, claim_id)[0]
+    from .history import claim_versions
+
+    return claim_versions(shared.repo, shared.git, claim_id, shared.sources, commit)
+
+
+def _placing_story(claim_id: str, readings: list[Version]):
+    """The story as placing a reading needs it: each source's latest reading in publication
+    order with its change kind. Its standing and order marks, which `build_story` adds, are
+    not used here and cost more than the rest."""
+    from .story import Story, annotate, latest_readings, story_order
+
+    return Story(claim_id, annotate(story_order(latest_readings(readings))), list(readings))
 
 
 def _in_story(
@@ -181,27 +212,29 @@ def _in_story(
     predecessor, not the file it replaced), with its effect on the story's other versions.
     `known`: the claim's readings at both sides, read already (see _readings_at)."""
     from .editing import placement_notes
-    from .story import Version, build_story, place
+    from .story import Version, place
 
-    repo, git, sources = shared.repo, shared.git, shared.sources
     claim_id, new = found.claim_id, found.new
     if known is not None:
         before_readings = known[0]
     else:
-        before_readings = claim_versions(repo, git, claim_id, sources, old_commit)
+        before_readings = _head_readings(shared, claim_id, old_commit)
     if new_commit is not None:
         if known is not None:
             after_readings = known[1]
         else:
-            after_readings = claim_versions(repo, git, claim_id, sources, new_commit)
+            after_readings = _head_readings(shared, claim_id, new_commit)
     else:
-        reading = Version(claim_id, "", "", path, "", len(before_readings), new, None,
-                          sources.get(new.source))  # fmt: skip
+        cited = {v.source.id: v.source for v in before_readings if v.source is not None}
+        source = cited.get(new.source) if isinstance(new.source, str) else None
+        if source is None:
+            source = shared.sources.get(new.source)
+        reading = Version(claim_id, "", "", path, "", len(before_readings), new, None, source)
         after_readings = [*before_readings, reading]
     if not after_readings or not isinstance(new.source, str):
         return found
-    placed = place(build_story(claim_id, before_readings), build_story(claim_id, after_readings),
-                   new.source)  # fmt: skip
+    placed = place(_placing_story(claim_id, before_readings),
+                   _placing_story(claim_id, after_readings), new.source)  # fmt: skip
     if placed.version is None or placed.version.claim is None:
         return found
     version = placed.version
@@ -223,6 +256,8 @@ def source_order(histories: dict[str, list[Version]]) -> list[str]:
 
 def diff_sources(repo: ClaimsRepo, git: GitSession, first: str, second: str) -> list[ClaimDiff]:
     """Every claim as it stood after article `first` vs after article `second`, in publication order."""
+    from .history import all_versions
+
     histories = all_versions(repo, git)
     order = source_order(histories)
     for source_id in (first, second):
@@ -231,17 +266,20 @@ def diff_sources(repo: ClaimsRepo, git: GitSession, first: str, second: str) -> 
 
             raise NotFound(unknown("source with recorded versions", source_id, order))
     rank = {source_id: position for position, source_id in enumerate(order)}
+    from .story import latest_readings, story_order
 
-    def state_after(versions: list[Version], source_id: str) -> Claim | None:
+    def state_after(story: list[Version], source_id: str) -> Claim | None:
         state = None
-        for version in chronological(versions):
+        for version in story:
             if version.claim is not None and rank[version.claim.source] <= rank[source_id]:
                 state = version.claim
         return state
 
     diffs = []
     for claim_id, versions in histories.items():
-        old, new = state_after(versions, first), state_after(versions, second)
+        # The story's order is all a state needs: no change kinds, no standing.
+        story = story_order(latest_readings(versions))
+        old, new = state_after(story, first), state_after(story, second)
         if old != new and not (old and new and old.to_data() == new.to_data()):
             diffs.append(compare_claims(claim_id, old, new))
     return diffs
