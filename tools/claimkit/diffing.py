@@ -9,7 +9,8 @@ from .claimfile import claim_id_of, is_claim_file, parse_claim, parse_claim_blob
 from .compare import change_between
 from .errors import DataError, NotFound, RepoError, UsageError
 from .files import read_bytes
-from .gitio import GitSession, blob_id
+from .gitio import GitSession
+from .gitwrite import blob_id
 from .model import CLAIM_FIELDS, Claim
 from .repo import CLAIMS_DIR, ClaimsRepo
 
