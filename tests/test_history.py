@@ -259,9 +259,7 @@ def test_diff_between_revisions_compares_files_unless_asked_for_the_story(claims
     # HEAD records a2 (published second) after a3: the file it replaced is a3's reading,
     # its story predecessor is a1's.
     files = claims("diff", "HEAD~1", "HEAD", repo=story)
-    assert files.stdout == (
-        "summit-date: 2025-09-18 -> 2025-08 (contradicted)  [a3 -> a2]\n"
-    )
+    assert files.stdout == ("summit-date: 2025-09-18 -> 2025-08 (contradicted)  [a3 -> a2]\n")
     placed = claims("diff", "HEAD~1", "HEAD", "--story", repo=story)
     assert placed.stdout == (
         "summit-date: 2025-09-18 -> 2025-08 (broadened)  [a3 -> a2]\n"
@@ -276,9 +274,10 @@ def test_diff_between_revisions_compares_files_unless_asked_for_the_story(claims
     write_files(
         story, {"claims/summit-date.yaml": date_claim("2025-09", "asserted", "a2", "in August")}
     )
-    assert claims("diff", "HEAD", "--format", "json", repo=story).stdout == claims(
-        "diff", "--no-story", "--format", "json", repo=story
-    ).stdout
+    assert (
+        claims("diff", "HEAD", "--format", "json", repo=story).stdout
+        == claims("diff", "--no-story", "--format", "json", repo=story).stdout
+    )
     edited = json.loads(claims("diff", "--no-story", "--format", "json", repo=story).stdout)
     assert [(d["change"], d["detail"], d["notes"]) for d in edited["claims"]] == [
         ("edited", "2025-08 -> 2025-09", [])
