@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .claimfile import claim_id_of, is_claim_file, parse_claim, parse_claim_blob
+from .claimfile import claim_id_of, is_claim_file, parse_claim
 from .compare import change_between
 from .errors import DataError, NotFound, RepoError, UsageError
 from .files import read_bytes
@@ -46,12 +46,6 @@ def compare_claims(
 def _parse_strict(data: bytes | None, display: str) -> tuple[Claim | None, None]:
     """A working-tree file must parse: the person editing it is told where it does not."""
     return (None if data is None else parse_claim(data, display)), None
-
-
-def _parse(data: bytes | None, display: str) -> tuple[Claim | None, str | None]:
-    if data is None:
-        return None, None
-    return parse_claim_blob(data, display)
 
 
 def diff_revisions(
@@ -97,24 +91,29 @@ def diff_revisions(
             shared, [claim_id_of(c[0]) for c in changes if c[1] and c[2]], old_commit,
             new_commit if new_rev else None,
         )  # fmt: skip
+    from .parsedblobs import ParsedBlobs
+
+    parsed = ParsedBlobs(git.git_dir)  # what an earlier diff parsed of these blobs
     stored = git.read_blobs(
         [
             blob
             for _, old, new in changes
             for blob in (old, None if new_rev is None else new)
-            if blob
+            if blob and blob not in parsed.known
         ]
     )
-    parse_new = _parse_strict if new_rev is None else _parse
+
+    def committed(blob: str | None, display: str) -> tuple[Claim | None, str | None]:
+        return (None, None) if blob is None else parsed.parse(blob, stored.get(blob), display)
+
     diffs = []
     for path, old_blob, new_blob in changes:
-        old, old_error = _parse(stored[old_blob] if old_blob else None, f"{path}@{old_rev}")
-        if new_blob is None:
-            data = None
-        else:
-            data = new_data[path] if new_rev is None else stored[new_blob]
+        old, old_error = committed(old_blob, f"{path}@{old_rev}")
         try:
-            new, new_error = parse_new(data, path if new_rev is None else f"{path}@{new_label}")
+            if new_rev is not None:
+                new, new_error = committed(new_blob, f"{path}@{new_label}")
+            else:
+                new, new_error = _parse_strict(new_data.get(path) if new_blob else None, path)
         except DataError as err:  # told where, while every other claim is still compared
             claim_id = claim_id_of(path)
             diffs.append(ClaimDiff(claim_id, None, None, "unreadable", str(err), str(err), True))
@@ -128,6 +127,7 @@ def diff_revisions(
                 stories.get(found.claim_id) if stories else None,
             )  # fmt: skip
         diffs.append(found)
+    parsed.save()
     return diffs
 
 
