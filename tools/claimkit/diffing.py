@@ -196,13 +196,44 @@ def _head_readings(shared: _Shared, claim_id: str, commit: str) -> list[Version]
     return claim_versions(shared.repo, shared.git, claim_id, shared.sources, commit)
 
 
-def _placing_story(claim_id: str, readings: list[Version]):
-    """The story as placing a reading needs it: each source's latest reading in publication
-    order with its change kind. Its standing and order marks, which `build_story` adds, are
-    not used here and cost more than the rest."""
-    from .story import Story, annotate, latest_readings, story_order
+def _placement(claim_id: str, before: list[Version], after: list[Version], source_id: str):
+    """`place` of `source_id`'s reading, from the readings of the claim before and after it.
 
-    return Story(claim_id, annotate(story_order(latest_readings(readings))), list(readings))
+    Placing a reading reads the change kinds of three versions only: its own and its story
+    successor's in the story after, and that successor's in the story before. Those are
+    worked out; annotating every version (and the standing `build_story` adds) would compare
+    every pair of neighbours in both stories, most of what a diff over many claims costs."""
+    from .story import Story, evolve, latest_readings, place, story_order
+
+    def with_kinds(versions: list[Version], positions) -> list[Version]:
+        marked = list(versions)
+        for position in positions:
+            previous = next(
+                (v.claim for v in reversed(versions[:position]) if v.claim is not None), None
+            )
+            change = change_between(previous, versions[position].claim)
+            marked[position] = evolve(versions[position], change=change.kind, detail=change.detail)
+        return marked
+
+    story_after = story_order(latest_readings(after))
+    position = next((i for i, v in enumerate(story_after) if v.source_id == source_id), None)
+    if position is None:
+        return None
+    successor = next(
+        (i for i in range(position + 1, len(story_after)) if story_after[i].claim is not None),
+        None,
+    )
+    story_after = with_kinds(story_after, [p for p in (position, successor) if p is not None])
+    story_before = story_order(latest_readings(before))
+    if successor is not None:
+        named = story_after[successor].source_id
+        was = next((i for i, v in enumerate(story_before) if v.source_id == named), None)
+        if was is not None:
+            story_before = with_kinds(story_before, [was])
+    return place(
+        Story(claim_id, story_before, list(before)), Story(claim_id, story_after, list(after)),
+        source_id,
+    )  # fmt: skip
 
 
 def _in_story(
@@ -213,7 +244,7 @@ def _in_story(
     predecessor, not the file it replaced), with its effect on the story's other versions.
     `known`: the claim's readings at both sides, read already (see _readings_at)."""
     from .editing import placement_notes
-    from .story import Version, place
+    from .story import Version
 
     claim_id, new = found.claim_id, found.new
     if known is not None:
@@ -234,9 +265,8 @@ def _in_story(
         after_readings = [*before_readings, reading]
     if not after_readings or not isinstance(new.source, str):
         return found
-    placed = place(_placing_story(claim_id, before_readings),
-                   _placing_story(claim_id, after_readings), new.source)  # fmt: skip
-    if placed.version is None or placed.version.claim is None:
+    placed = _placement(claim_id, before_readings, after_readings, new.source)
+    if placed is None or placed.version is None or placed.version.claim is None:
         return found
     version = placed.version
     return ClaimDiff(claim_id, found.old, new, version.change, version.detail,
