@@ -184,13 +184,8 @@ def _readings_at(shared: _Shared, claim_ids: list[str], old_commit: str, new_com
     return {claim_id: (*pair, None)[:2] for claim_id, pair in found.items()}
 
 
-def _head_readings(shared: _Shared, claim_id: str, commit: str) -> list[Version]:
-    """A claim's readings at `commit`: at HEAD from the claim's cache file (what `log` reads,
-    without git when nothing moved), elsewhere by the claim's own log."""
-    if commit == shared.git.head:
-        from .readings import claim_readings
-
-        return claim_readings(shared.repo, claim_id)[0]
+def _own_log(shared: _Shared, claim_id: str, commit: str) -> list[Version]:
+    """A claim's readings at `commit`, from its own log."""
     from .history import claim_versions
 
     return claim_versions(shared.repo, shared.git, claim_id, shared.sources, commit)
@@ -250,12 +245,12 @@ def _in_story(
     if known is not None:
         before_readings = known[0]
     else:
-        before_readings = _head_readings(shared, claim_id, old_commit)
+        before_readings = _own_log(shared, claim_id, old_commit)
     if new_commit is not None:
         if known is not None:
             after_readings = known[1]
         else:
-            after_readings = _head_readings(shared, claim_id, new_commit)
+            after_readings = _own_log(shared, claim_id, new_commit)
     else:
         cited = {v.source.id: v.source for v in before_readings if v.source is not None}
         source = cited.get(new.source) if isinstance(new.source, str) else None
