@@ -249,7 +249,11 @@ def test_each_worktree_keeps_its_own_cache(claims, generated, tmp_path):
 def test_a_diff_keeps_what_it_parsed_by_blob_and_reads_it_back(claims, generated, monkeypatch):
     from claimkit import claimfile, parsedblobs
 
-    reads = [("diff", "HEAD~40", "HEAD~5", "--format", "json"), ("diff", "HEAD~30", "HEAD~10")]
+    reads = [
+        ("diff", "HEAD~40", "HEAD~5", "--format", "json"),
+        ("diff", "HEAD~30", "HEAD~10"),
+        ("diff", "HEAD~20", "--format", "json"),  # the working tree, by the blob ids it computes
+    ]
     expected = [uncached(claims, generated, *argv) for argv in reads]
     assert not cache_dir(generated).exists()
     assert answers(claims, generated, reads) == expected  # cold: keeps the parsed files
@@ -260,6 +264,7 @@ def test_a_diff_keeps_what_it_parsed_by_blob_and_reads_it_back(claims, generated
         raise AssertionError("a kept blob was parsed again")
 
     monkeypatch.setattr(parsedblobs, "parse_claim_fields", no_yaml)
+    monkeypatch.setattr(parsedblobs, "parse_claim", no_yaml)
     monkeypatch.setattr(claimfile, "parse_mapping", no_yaml)
     assert answers(claims, generated, reads) == expected  # warm: no YAML read at all
     monkeypatch.undo()
@@ -269,6 +274,12 @@ def test_a_diff_keeps_what_it_parsed_by_blob_and_reads_it_back(claims, generated
     assert tampered != data
     kept.write_bytes(tampered)
     assert answers(claims, generated, reads) == expected
+    # A working-tree file that does not parse is never taken from what was kept.
+    path = generated / "claims" / "story-0000-date.yaml"
+    path.write_text(path.read_text() + "value: [unclosed\n")
+    broken = claims("diff", "HEAD~20", repo=generated)
+    assert broken.exit_code == 3
+    assert "claims/story-0000-date.yaml:" in broken.stderr
 
 
 def test_the_parsed_blobs_kept_stay_bounded(claims, generated, monkeypatch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .claimfile import claim_id_of, is_claim_file, parse_claim
+from .claimfile import claim_id_of, is_claim_file
 from .compare import change_between
 from .errors import DataError, NotFound, RepoError, UsageError
 from .files import read_bytes
@@ -41,11 +41,6 @@ def compare_claims(
         return ClaimDiff(claim_id, old, None, "removed", "")
     change = change_between(old, new)
     return ClaimDiff(claim_id, old, new, change.kind, change.detail)
-
-
-def _parse_strict(data: bytes | None, display: str) -> tuple[Claim | None, None]:
-    """A working-tree file must parse: the person editing it is told where it does not."""
-    return (None if data is None else parse_claim(data, display)), None
 
 
 def diff_revisions(
@@ -112,8 +107,10 @@ def diff_revisions(
         try:
             if new_rev is not None:
                 new, new_error = committed(new_blob, f"{path}@{new_label}")
-            else:
-                new, new_error = _parse_strict(new_data.get(path) if new_blob else None, path)
+            elif new_blob is None:
+                new, new_error = None, None
+            else:  # the person editing the file is told where it does not parse
+                new, new_error = parsed.parse_strict(new_blob, new_data[path], path), None
         except DataError as err:  # told where, while every other claim is still compared
             claim_id = claim_id_of(path)
             diffs.append(ClaimDiff(claim_id, None, None, "unreadable", str(err), str(err), True))

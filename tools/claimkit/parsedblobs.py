@@ -1,11 +1,12 @@
-"""Claim files parsed by blob id, for `claims diff`: what a diff between revisions parsed, kept.
+"""Claim files parsed by blob id, for `claims diff`: what a diff parsed, kept.
 
 A blob's content never changes, so neither does what it parses to: the fields of every claim
-file a diff read are kept in `<git dir>/claims-cache/claim-blobs.json` (a cache file like the
-others: the user's HMAC, disposable, never read through a link), and a later diff that meets
-the same files reads no YAML for them. Files that do not parse are not kept (their message
-names the revision they were read at). The newest entries are kept, at most `LIMIT`, so the
-file stays the size of a few diffs whatever the history.
+file a diff read (from git, or from the working tree by the blob id it computes) are kept in
+`<git dir>/claims-cache/claim-blobs.json` (a cache file like the others: the user's HMAC,
+disposable, never read through a link), and a later diff that meets the same files reads no
+YAML for them. Files that do not parse are not kept (their message names the revision they
+were read at). The newest entries are kept, at most `LIMIT`, so the file stays the size of a
+few diffs whatever the history.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 
 from .cache import Store
 from .cache import enabled as cache_enabled
-from .claimfile import parse_claim_fields
+from .claimfile import parse_claim, parse_claim_fields
 from .model import CLAIM_FIELDS, Claim
 
 FILE = "claim-blobs.json"
@@ -50,6 +51,16 @@ class ParsedBlobs:
             return None, error
         self.added[blob] = fields
         return Claim(*fields), None
+
+    def parse_strict(self, blob: str, data: bytes, display: str) -> Claim:
+        """parse_claim's answer for a working-tree file whose blob id is `blob`: DataError
+        (naming line and column) where it does not parse."""
+        fields = self.known.get(blob) or self.added.get(blob)
+        if fields is not None:
+            return Claim(*fields)
+        claim = parse_claim(data, display)
+        self.added[blob] = [getattr(claim, name) for name in CLAIM_FIELDS]
+        return claim
 
     def save(self) -> None:
         """Write what was parsed this time after what was kept, the oldest dropped past LIMIT."""
