@@ -265,7 +265,33 @@ def test_a_folder_that_is_not_a_claims_repository_is_refused(claims, repo, tmp_p
                         "--format", fmt, "--output", str(target))  # fmt: skip
         assert_one_line_error(result, str(folder), message, code=4)
         assert target.read_text() == "old"
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("all")) == [target.name]
+    assert sorted(p.name for p in tmp_path.iterdir() if "all" in p.name) == [target.name]
+
+
+@pytest.mark.parametrize("fmt", ["sqlite", "parquet", "csv", "json"])
+def test_a_failure_in_a_later_repository_leaves_the_old_file(
+    claims, three, tmp_path, monkeypatch, fmt
+):
+    import errno
+
+    from claimkit import export
+
+    rows = []
+    original = export.version_row
+
+    def full_disk_at_the_sixth_row(*args):
+        rows.append(args)
+        if len(rows) == 6:  # the first row of the second repository
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return original(*args)
+
+    monkeypatch.setattr(export, "version_row", full_disk_at_the_sixth_row)
+    target = tmp_path / f"all.{fmt}"
+    target.write_text("old")
+    result = together(claims, three, "--format", fmt, "--output", str(target))
+    assert_one_line_error(result, f"cannot write {target}", "No space left on device", code=2)
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir() if "all" in p.name) == [target.name]
 
 
 def test_the_output_may_not_lie_inside_any_of_the_repositories(claims, three):
