@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import DataError, UsageError
+from .files import MAX_FILE_BYTES, decode_utf8
 from .findings import (  # noqa: F401 (the names other modules take from here)
     ERROR,
     MAX_TEXT_BYTES,
@@ -24,7 +25,6 @@ from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo, cited_sources, partial_list
 from .rules import CLAIM_RULES, DECLARATION_RULES, SOURCE_RULES
 from .rules.schema import schema_drift
 from .types.vocabulary import VOCABULARY_FILE
-from .files import MAX_FILE_BYTES, decode_utf8
 from .yamlio import Document, load_mapping, parse_mapping
 
 
