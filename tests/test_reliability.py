@@ -19,7 +19,8 @@ import pytest
 from claimkit.compare import compare_values
 from claimkit.errors import ClaimsError, DataError
 from claimkit.files import atomic_write
-from claimkit.yamlio import edit_mapping, parse_mapping
+from claimkit.yamledit import edit_mapping
+from claimkit.yamlio import parse_mapping
 from conftest import A2, claim_text, date_claim, git, write_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
