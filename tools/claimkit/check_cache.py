@@ -264,7 +264,7 @@ def check_cache(repo: ClaimsRepo) -> CheckCache | None:
     """The repository's check cache, or None where there is none to use (no git directory read
     from its files, the cache turned off, a vocabulary that cannot be read)."""
     from .cache import enabled
-    from .gitio import read_head
+    from .gitfiles import read_head
 
     if not enabled():
         return None
