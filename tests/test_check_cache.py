@@ -174,11 +174,16 @@ FINDING = (
 )
 
 
-@pytest.mark.parametrize("few", [story_findings.FEW, 0], ids=["own log", "whole history"])
+@pytest.mark.parametrize(
+    "few, many",
+    [(story_findings.FEW, story_findings.MANY), (0, story_findings.MANY), (0, 0)],
+    ids=["own log", "their log", "whole history"],
+)
 def test_story_findings_follow_the_sources_and_the_history(
-    claims, make_repo, trusting, monkeypatch, few
+    claims, make_repo, trusting, monkeypatch, few, many
 ):
     monkeypatch.setattr(story_findings, "FEW", few)
+    monkeypatch.setattr(story_findings, "MANY", many)
     repo = make_repo(story_history())
     first = git(repo, "rev-parse", "HEAD~1").strip()[:12]
     out = checked(claims, repo)

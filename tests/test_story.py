@@ -367,7 +367,9 @@ def test_story_findings_the_same_from_each_claims_log_and_the_whole_history(
 
     repo = recorded("CAB")
     few = claims("check", "--format", "json", repo=repo).stdout
-    monkeypatch.setattr(story_findings, "FEW", 0)  # every claim from the whole history
+    monkeypatch.setattr(story_findings, "FEW", 0)  # every claim from one log of their files
+    theirs = claims("check", "--format", "json", repo=repo).stdout
+    monkeypatch.setattr(story_findings, "MANY", 0)  # every claim from the whole history
     whole = claims("check", "--format", "json", repo=repo).stdout
-    assert few == whole
+    assert few == theirs == whole
     assert "source A published by 2025-08-08" in few

@@ -208,10 +208,15 @@ class CommitWalk:
         return None
 
     def stream_tree_log(
-        self, folder: str, rev: str = "HEAD", keep=lambda path: True, since: str | None = None
+        self,
+        folder: str | list[str],
+        rev: str = "HEAD",
+        keep=lambda path: True,
+        since: str | None = None,
     ) -> Iterator[tuple[FileRevision, bytes | None]]:
-        """Every version of every file under `folder` (one `git log --raw`, newest first) and
-        the blobs it names, as git produces them: (revision, bytes or None). See gitstream."""
+        """Every version of every file under `folder`, or of each of several paths (one `git
+        log --raw`, newest first), and the blobs it names, as git produces them: (revision,
+        bytes or None). See gitstream."""
         from .gitstream import stream_tree_log
 
         self.maintain_commit_graph()
@@ -220,7 +225,8 @@ class CommitWalk:
         if self.promisor is not None:
             # A partial clone: one fetch for every blob, before cat-file asks for them singly.
             revs = [rev] if since is None else [f"{since}..{rev}"]
-            found = self._parse_log(self._log("--no-renames", *revs, "--", self.repo_path(folder)))
+            paths = map(self.repo_path, [folder] if isinstance(folder, str) else folder)
+            found = self._parse_log(self._log("--no-renames", *revs, "--", *paths))
             self.prefetch([r.blob for r in found if r.blob and keep(r.path)])
         return stream_tree_log(self, folder, rev, keep, since)
 

@@ -26,8 +26,10 @@ from .repo import ClaimsRepo
 from .rules.time_sense import version_finding
 from .story import latest_readings
 
-# Up to this many claims, each is read from its own log rather than the whole history.
+# Up to this many claims, each is read from its own log (which follows renames); up to MANY,
+# all from one log limited to their files; more, from the whole history (and its cache).
 FEW = 16
+MANY = 1000
 STORY_FINDINGS_FILE = "story-findings.json"
 
 OnDisk = Callable[[], object]  # gives the claim in the file on disk (None: none readable)
@@ -52,6 +54,9 @@ def story_findings(repo: ClaimsRepo, claim_ids: dict[str, tuple[str, OnDisk]]) -
                 except UsageError:
                     continue  # a file that resolves outside the repository: its check says so
                 found[claim_id] = _candidates(readings)
+        elif len(claim_ids) <= MANY:
+            # check --changed with more: one log of their files, in time that grows with them.
+            found = _from_their_log(repo, git, claim_ids)
         else:
             found = _from_whole_history(repo, git, claim_ids)
     problems = []
@@ -82,6 +87,40 @@ def _candidates(readings) -> list[tuple[object, str]]:
                 )
             )
     return found
+
+
+def _from_their_log(repo: ClaimsRepo, git: GitSession, claim_ids) -> dict[str, list]:
+    """Each claim's candidates from one `git log` limited to the claims' files (renames not
+    followed, as in the whole-history read), the blobs read beside it."""
+    from .history import build_versions, collector_paused, list_cited_sources
+    from .history_cache import is_claim_file
+    from .sources import SourceCache
+
+    paths = {}
+    for claim_id in claim_ids:
+        try:
+            paths[claim_id] = repo.relative(repo.claim_path(claim_id))
+        except UsageError:
+            continue  # a file that resolves outside the repository: its check says so
+    if not paths:
+        return {}
+    wanted = set(paths.values())
+    sources = SourceCache(repo, None, False)  # the few they cite, by the listing given
+    with collector_paused():
+        revisions: dict[str, list] = {}
+        blobs: dict[str, bytes] = {}
+        for revision, data in git.stream_tree_log(sorted(wanted), keep=wanted.__contains__):
+            if not is_claim_file(revision.path):
+                continue
+            revisions.setdefault(revision.path, []).append(revision)
+            if data is not None:
+                blobs[revision.blob] = data
+        list_cited_sources(repo, git, blobs.values())
+        return {
+            claim_id: _candidates(build_versions(claim_id, revisions[path], blobs, sources))
+            for claim_id, path in paths.items()
+            if path in revisions
+        }
 
 
 def _from_whole_history(repo: ClaimsRepo, git: GitSession, claim_ids) -> dict[str, list]:
