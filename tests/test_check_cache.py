@@ -177,14 +177,20 @@ FINDING = (
 @pytest.mark.parametrize(
     "few, many",
     [(story_findings.FEW, story_findings.MANY), (0, story_findings.MANY), (0, 0)],
-    ids=["own log", "their log", "whole history"],
+    ids=["own logs", "cached history", "whole history"],
 )
 def test_story_findings_follow_the_sources_and_the_history(
     claims, make_repo, trusting, monkeypatch, few, many
 ):
     monkeypatch.setattr(story_findings, "FEW", few)
     monkeypatch.setattr(story_findings, "MANY", many)
+    used = []
+    from_cache = story_findings._from_cached_history
+    monkeypatch.setattr(story_findings, "_from_cached_history",
+                        lambda *a: used.append(found := from_cache(*a)) or found)  # fmt: skip
     repo = make_repo(story_history())
+    if few < 1 <= many:
+        claims("list", repo=repo)  # leaves the whole history's cache, for check to use
     first = git(repo, "rev-parse", "HEAD~1").strip()[:12]
     out = checked(claims, repo)
     assert FINDING.format(first) in out
@@ -210,3 +216,5 @@ def test_story_findings_follow_the_sources_and_the_history(
     out = checked(claims, repo)
     assert "in the story's version from a3" not in out
     assert "source a3 published by 2025-08-09, reports as past an event" in out
+    if few < 1 <= many:  # the cache was used, and extended to the commit after it
+        assert len([found for found in used if found is not None]) >= 4

@@ -15,15 +15,10 @@ from .gitlog import FIRST_PARENT, LOG_FORMAT_NO_SUBJECT, RECORD, FileRevision
 
 
 def stream_tree_log(
-    self,
-    folder: str | list[str],
-    rev: str = "HEAD",
-    keep=lambda path: True,
-    since: str | None = None,
+    self, folder: str, rev: str = "HEAD", keep=lambda path: True, since: str | None = None
 ) -> Iterator[tuple[FileRevision, bytes | None]]:
-    """Every version of every file under `folder`, or of each of several paths (one `git log
-    --raw`, newest first), and the blobs it names, as git produces them: (revision, bytes or
-    None).
+    """Every version of every file under `folder` (one `git log --raw`, newest first) and
+    the blobs it names, as git produces them: (revision, bytes or None).
 
     `git log` and `git cat-file --batch` start at once and run side by side, fed and
     drained by two threads, so that the caller can do other work, then parse versions,
@@ -34,7 +29,7 @@ def stream_tree_log(
     log = subprocess.Popen(
         ["git", *SAFE_OPTIONS, "log", LOG_FORMAT_NO_SUBJECT, "--raw", "--no-abbrev", *FIRST_PARENT,
          "--no-ext-diff", "--no-textconv", "--no-renames", *revs, "--",
-         *map(self.repo_path, [folder] if isinstance(folder, str) else folder)],
+         self.repo_path(folder)],
         cwd=self.top, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self._env,
     )  # fmt: skip
     cat = subprocess.Popen(

@@ -67,15 +67,24 @@ def list_cited_sources(
     repo: ClaimsRepo, git: GitSession, texts: Iterable[bytes], early: EarlyFileLog | None = None
 ) -> None:
     """Make sure the repository's listing of seeds/ knows the sources these claim files'
-    texts cite, found by name in git's index where the listing is partial or not yet made:
-    a walk of seeds/, or the cached listing of it, costs as much as the sources are many."""
+    texts cite (see list_source_ids)."""
+    if repo._sources is None or isinstance(repo._sources, PartialListing):
+        cited = {i for data in texts for i in cited_sources(data.decode("utf-8", "replace"))}
+        list_source_ids(repo, git, cited, early)
+
+
+def list_source_ids(
+    repo: ClaimsRepo, git: GitSession, ids: Iterable[str], early: EarlyFileLog | None = None
+) -> None:
+    """Make sure the repository's listing of seeds/ knows these sources, found by name in
+    git's index where the listing is partial or not yet made: a walk of seeds/, or the
+    cached listing of it, costs as much as the sources are many."""
     listing = repo._sources
     if listing is not None and not isinstance(listing, PartialListing):
         return
-    cited = {i for data in texts for i in cited_sources(data.decode("utf-8", "replace"))}
     missing = [
         f"{i}.yaml"
-        for i in cited
+        for i in ids
         if is_source_id(i) and (listing is None or not dict.__contains__(listing, i))
     ]
     if missing:

@@ -125,20 +125,56 @@ def history_index(repo: ClaimsRepo, git: GitSession, sources: SourceCache) -> Hi
     """
     key = history_key(repo, git)
     store = sources.store
+    found = _cached(store, key)
+    if found is not None:
+        return found
+    base = _extendable_base(store, key, git) if store is not None else None
+    return _read_history(repo, git, sources, key, base)
+
+
+def _cached(store: Store | None, key: dict) -> HistoryIndex | None:
     if store is not None and (found := store.read(HISTORY_FILE, key)) is not None:
         try:
             return HistoryIndex.decode(key, found[1])
         except (ValueError, KeyError, TypeError, IndexError):
             pass
-    base = _extendable_base(store, key, git) if store is not None else None
+    return None
+
+
+def cached_history_index(repo: ClaimsRepo, git: GitSession, store: Store) -> HistoryIndex | None:
+    """history_index, only where the cache holds HEAD's history or that of an ancestor HEAD
+    extends without merges (then only the commits since are read); else None, and nothing
+    read: for questions about a few claims, which their own logs answer sooner."""
+    key = history_key(repo, git)
+    found = _cached(store, key)
+    if found is not None:
+        return found
+    base = _extendable_base(store, key, git)
+    if base is None:
+        return None
+    from .sources import SourceCache
+
+    # The sources' cache is not needed to read versions: they are looked up by their reader.
+    return _read_history(repo, git, SourceCache(repo, store, False), key, base, warm=False)
+
+
+def _read_history(
+    repo: ClaimsRepo,
+    git: GitSession,
+    sources: SourceCache,
+    key: dict,
+    base: HistoryIndex | None,
+    warm: bool = True,
+) -> HistoryIndex:
+    store = sources.store
     # The sources are read while git walks the history: by another process that fills their
     # cache where there are many and a second core (forked before any thread starts), here
     # otherwise.
-    warming = _warm_sources_elsewhere(sources, git)
+    warming = _warm_sources_elsewhere(sources, git) if warm else None
     stream = git.stream_tree_log(
         CLAIMS_DIR, keep=is_claim_file, since=base.key["head"] if base else None
     )
-    if warming is None:
+    if warming is None and warm:
         sources.preload()
     commits = base.commits if base else []
     numbers = {commit: number for number, (commit, _) in enumerate(commits)}

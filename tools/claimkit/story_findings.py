@@ -27,7 +27,8 @@ from .rules.time_sense import version_finding
 from .story import latest_readings
 
 # Up to this many claims, each is read from its own log (which follows renames); up to MANY,
-# all from one log limited to their files; more, from the whole history (and its cache).
+# from the cache of the whole history where it holds HEAD, else each from its own log; more,
+# from the whole history (and its cache).
 FEW = 16
 MANY = 1000
 STORY_FINDINGS_FILE = "story-findings.json"
@@ -40,24 +41,17 @@ def story_findings(repo: ClaimsRepo, claim_ids: dict[str, tuple[str, OnDisk]]) -
     do not hold. `claim_ids`: claim id -> (file as shown, what gives the claim on disk)."""
     if not claim_ids or not is_git_repository(repo.root):
         return []
-    from .history import claim_versions
-
     with GitSession(repo.root) as git:
         if not git.has_commits():
             return []
-        if len(claim_ids) <= FEW:
-            # A few claims (check --changed): their own logs, in time that grows with them.
-            found = {}
-            for claim_id in claim_ids:
-                try:
-                    readings = claim_versions(repo, git, claim_id)
-                except UsageError:
-                    continue  # a file that resolves outside the repository: its check says so
-                found[claim_id] = _candidates(readings)
-        elif len(claim_ids) <= MANY:
-            # check --changed with more: one log of their files, in time that grows with them.
-            found = _from_their_log(repo, git, claim_ids)
-        else:
+        found = None
+        if FEW < len(claim_ids) <= MANY:
+            # check --changed with more: from the history's cache where it holds HEAD.
+            found = _from_cached_history(repo, git, claim_ids)
+        if found is None and len(claim_ids) <= MANY:
+            # A few claims, or no cache: their own logs, in time that grows with them.
+            found = _from_own_logs(repo, git, claim_ids)
+        if found is None:
             found = _from_whole_history(repo, git, claim_ids)
     problems = []
     for claim_id, (display, on_disk) in claim_ids.items():
@@ -69,6 +63,50 @@ def story_findings(repo: ClaimsRepo, claim_ids: dict[str, tuple[str, OnDisk]]) -
             if reading != claim:
                 problems.append(Problem(display, 1, 1, WARNING, message, "time-sense"))
     return problems
+
+
+def _from_own_logs(repo: ClaimsRepo, git: GitSession, claim_ids) -> dict[str, list]:
+    """Each claim's candidates from its own log (renames followed), several logs running at
+    once."""
+    from .gitlog import EarlyFileLogs
+    from .history import claim_versions
+
+    paths = {}
+    for claim_id in claim_ids:
+        try:
+            paths[claim_id] = repo.relative(repo.claim_path(claim_id))
+        except UsageError:
+            continue  # a file that resolves outside the repository: its check says so
+    found = {}
+    with EarlyFileLogs(repo.root, list(paths.values())) as logs:
+        for claim_id in paths:
+            found[claim_id] = _candidates(claim_versions(repo, git, claim_id, early=logs))
+    return found
+
+
+def _from_cached_history(repo: ClaimsRepo, git: GitSession, claim_ids) -> dict[str, list] | None:
+    """Each claim's candidates from the cache of the whole history's read, where it holds
+    HEAD (or an ancestor, then extended by the commits since); None where it does not."""
+    from .cache import Store
+    from .cache import enabled as cache_enabled
+    from .history import _versions, collector_paused, list_source_ids
+    from .history_cache import cached_history_index
+    from .sources import SourceCache
+
+    if not cache_enabled():
+        return None
+    with collector_paused():
+        index = cached_history_index(repo, git, Store(git.git_dir))
+        if index is None:
+            return None
+        wanted = [c for c in claim_ids if c in index.spans]
+        cited = set()
+        for claim_id in wanted:
+            start, count = index.spans[claim_id]
+            cited.update(c for c in index.cites[start : start + count] if c is not None)
+        list_source_ids(repo, git, cited)
+        sources = SourceCache(repo, None, False)  # the few they cite, by the listing given
+        return {c: _candidates(_versions(index, c, sources)) for c in wanted}
 
 
 def _candidates(readings) -> list[tuple[object, str]]:
@@ -87,40 +125,6 @@ def _candidates(readings) -> list[tuple[object, str]]:
                 )
             )
     return found
-
-
-def _from_their_log(repo: ClaimsRepo, git: GitSession, claim_ids) -> dict[str, list]:
-    """Each claim's candidates from one `git log` limited to the claims' files (renames not
-    followed, as in the whole-history read), the blobs read beside it."""
-    from .history import build_versions, collector_paused, list_cited_sources
-    from .history_cache import is_claim_file
-    from .sources import SourceCache
-
-    paths = {}
-    for claim_id in claim_ids:
-        try:
-            paths[claim_id] = repo.relative(repo.claim_path(claim_id))
-        except UsageError:
-            continue  # a file that resolves outside the repository: its check says so
-    if not paths:
-        return {}
-    wanted = set(paths.values())
-    sources = SourceCache(repo, None, False)  # the few they cite, by the listing given
-    with collector_paused():
-        revisions: dict[str, list] = {}
-        blobs: dict[str, bytes] = {}
-        for revision, data in git.stream_tree_log(sorted(wanted), keep=wanted.__contains__):
-            if not is_claim_file(revision.path):
-                continue
-            revisions.setdefault(revision.path, []).append(revision)
-            if data is not None:
-                blobs[revision.blob] = data
-        list_cited_sources(repo, git, blobs.values())
-        return {
-            claim_id: _candidates(build_versions(claim_id, revisions[path], blobs, sources))
-            for claim_id, path in paths.items()
-            if path in revisions
-        }
 
 
 def _from_whole_history(repo: ClaimsRepo, git: GitSession, claim_ids) -> dict[str, list]:
