@@ -67,20 +67,29 @@ def story_findings(repo: ClaimsRepo, claim_ids: dict[str, tuple[str, OnDisk]]) -
 
 def _from_own_logs(repo: ClaimsRepo, git: GitSession, claim_ids) -> dict[str, list]:
     """Each claim's candidates from its own log (renames followed), several logs running at
-    once."""
+    once; or from the cache one-claim reads keep (readings.py), where HEAD and the sources
+    are as they were, and kept there for next time."""
     from .gitlog import EarlyFileLogs
     from .history import claim_versions
+    from .readings import ReadingsCache
 
-    paths = {}
+    cache = ReadingsCache(repo)
+    found, paths = {}, {}
     for claim_id in claim_ids:
         try:
-            paths[claim_id] = repo.relative(repo.claim_path(claim_id))
+            path = repo.relative(repo.claim_path(claim_id))
         except UsageError:
             continue  # a file that resolves outside the repository: its check says so
-    found = {}
+        versions = cache.versions(claim_id)
+        if versions is not None:
+            found[claim_id] = _candidates(versions)
+        else:
+            paths[claim_id] = path
     with EarlyFileLogs(repo.root, list(paths.values())) as logs:
         for claim_id in paths:
-            found[claim_id] = _candidates(claim_versions(repo, git, claim_id, early=logs))
+            versions = claim_versions(repo, git, claim_id, early=logs)
+            cache.keep(git, claim_id, versions)
+            found[claim_id] = _candidates(versions)
     return found
 
 
