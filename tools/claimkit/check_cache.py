@@ -200,6 +200,8 @@ class CheckCache:
     ) -> None:  # fmt: skip
         """Keep one file's result, unless something it read cannot be named by its bytes."""
         repo = self.repo
+        if any(problem.path != display for problem in problems):
+            return  # kept without their paths: only a file's own problems are
         kept: dict = {}
         sources = {}
         files: list[Path] = sorted(reads.files)
