@@ -28,12 +28,6 @@ def as_of(versions: list[Version], date: dt.date) -> Version | None:
     return chosen
 
 
-def surely_published_by(version: Version, date: dt.date) -> bool:
-    """Whether the version's source was certainly published by `date` (its latest day)."""
-    published = version.published
-    return bool(published and published.upper and published.upper <= date)
-
-
 def published_between(
     versions: list[Version], first: dt.date | None, last: dt.date | None
 ) -> list[Version]:

@@ -152,11 +152,6 @@ class Story:
         """The story's last readable version: the claim's value now."""
         return next((v for v in reversed(self.versions) if v.claim is not None), None)
 
-    @property
-    def latest_record(self) -> Version | None:
-        """The last reading committed (what the file at HEAD holds)."""
-        return self.readings[-1] if self.readings else None
-
     def version_of(self, reading: Version) -> Version | None:
         """The story version a reading belongs to (itself, or the one it is an edit of)."""
         for version in self.versions:
@@ -241,10 +236,6 @@ class Placement:
     def out_of_order(self) -> bool:
         """The reading is not the story's end: a later-published article stays current."""
         return self.version is not None and self.current_after is not self.version
-
-    @property
-    def successor_changed(self) -> bool:
-        return self.successor is not None and self.successor_was != self.successor.change
 
 
 def place(before: Story, after: Story, source_id: str | None) -> Placement:
