@@ -27,8 +27,9 @@ from .rules.time_sense import version_finding
 from .story import latest_readings
 
 # Up to this many claims, each is read from its own log (which follows renames); up to MANY,
-# from the cache of the whole history where it holds HEAD, else each from its own log; more,
-# from the whole history (and its cache).
+# from the cache of the whole history where it holds HEAD, else each from its own log where
+# that costs less than reading the whole history (_own_logs_pay); more, from the whole history
+# (and its cache).
 FEW = 16
 MANY = 1000
 STORY_FINDINGS_FILE = "story-findings.json"
@@ -48,7 +49,7 @@ def story_findings(repo: ClaimsRepo, claim_ids: dict[str, tuple[str, OnDisk]]) -
         if FEW < len(claim_ids) <= MANY:
             # check --changed with more: from the history's cache where it holds HEAD.
             found = _from_cached_history(repo, git, claim_ids)
-        if found is None and len(claim_ids) <= MANY:
+        if found is None and _own_logs_pay(git, len(claim_ids)):
             # A few claims, or no cache: their own logs, in time that grows with them.
             found = _from_own_logs(repo, git, claim_ids)
         if found is None:
@@ -63,6 +64,29 @@ def story_findings(repo: ClaimsRepo, claim_ids: dict[str, tuple[str, OnDisk]]) -
             if reading != claim:
                 problems.append(Problem(display, 1, 1, WARNING, message, "time-sense"))
     return problems
+
+
+# What a claim's own log costs (starting git, then its walk of the commit-graph, answered from
+# the Bloom filters) against reading the whole history (parsing every version), per commit.
+LOG_START_SECONDS = 0.010
+LOG_SECONDS_PER_COMMIT = 10e-6
+READ_SECONDS_PER_COMMIT = 400e-6
+
+
+def _own_logs_pay(git: GitSession, claims: int) -> bool:
+    """Whether reading these claims each from its own log costs less than one read of the
+    whole history: always for a few; for more, only where the commit-graph has Bloom filters
+    (else every log diffs every commit) and by the estimate above."""
+    if claims <= FEW:
+        return True
+    if claims > MANY:
+        return False
+    graph = git.commit_graph()
+    if graph is None or not graph.bloom:
+        return False
+    commits = graph.commits
+    own = claims * (LOG_START_SECONDS + commits * LOG_SECONDS_PER_COMMIT)
+    return own <= commits * READ_SECONDS_PER_COMMIT
 
 
 def _from_own_logs(repo: ClaimsRepo, git: GitSession, claim_ids) -> dict[str, list]:
