@@ -89,16 +89,6 @@ class SourceCache:
     def _key(self) -> dict:
         return {"root": str(self.repo.root)}
 
-    def cached_count(self) -> int:
-        return len(self._cached)
-
-    def reload(self) -> None:
-        """Take up the cache again, as another process has just written it."""
-        if self._reuse:
-            self._found, self._published, self._fresh = {}, {}, {}
-            restore_listing(self.repo, self.store)
-            self._restore()
-
     def _restore(self) -> None:
         found = self.store.read(SOURCES_FILE, self._key())
         if found is None:
