@@ -14,12 +14,16 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from typing import TYPE_CHECKING
 
 from .cache import Store, file_stat, trusted_stat
 from .cache import enabled as cache_enabled
 from .gitfiles import HeadState, read_head
 from .model import Claim, Source
 from .repo import ClaimsRepo
+
+if TYPE_CHECKING:  # a warm read starts no git: the session's module is not loaded for it
+    from .gitio import GitSession
 
 
 def _name(claim_id: str) -> str:
