@@ -286,7 +286,8 @@ def _story_findings(
         if os.path.dirname(text) != folder or not name.endswith(".yaml"):
             continue
         if is_claim_id(name[: -len(".yaml")]):
-            wanted[name[: -len(".yaml")]] = (repo.relative(file), on_disk(file))
+            # A file directly in claims/ is shown as repo.relative shows it, without its work.
+            wanted[name[: -len(".yaml")]] = (f"{CLAIMS_DIR}/{name}", on_disk(file))
     return story_findings(repo, wanted)
 
 

@@ -6,9 +6,10 @@ story version (each source's latest reading) that the claim file on disk does no
 What a claim's story versions find depends on its versions (which commits, which blobs) and on
 the metadata of the sources they cite, and not on the file on disk, which only decides which
 of them are shown. `<git dir>/claims-cache/story-findings.json` keeps, for each claim read
-from the whole history, a digest of its versions (commit, path, blob and parsed fields of
-each), one of the metadata of every source they cite, and the findings with the reading each
-is about; they are used again while both digests are unchanged.
+from the whole history, a digest of its versions (the history cache's rows: commit number,
+path, blob and parsed fields of each, the numbers kept meaningful by a digest of the list of
+commits they index), one of the metadata of every source they cite, and the findings with the
+reading each is about; they are used again while both digests are unchanged.
 """
 
 from __future__ import annotations
@@ -177,8 +178,12 @@ def _from_whole_history(repo: ClaimsRepo, git: GitSession, claim_ids) -> dict[st
         cached = {}
         if store is not None and (read := store.read(STORY_FINDINGS_FILE, key)) is not None:
             try:
-                cached = json.loads(read[1])
-            except ValueError:
+                # The versions' rows name commits by number in the history's list of commits:
+                # entries hold while the commits they were written with are listed the same.
+                known = int(read[0]["commits"])
+                if read[0]["listed"] == _commits_digest(index.commits[:known]):
+                    cached = json.loads(read[1])
+            except (ValueError, KeyError, TypeError):
                 cached = {}
         signatures: dict[str, str | None] = {}
 
@@ -196,12 +201,9 @@ def _from_whole_history(repo: ClaimsRepo, git: GitSession, claim_ids) -> dict[st
             start, count = index.spans.get(claim_id, (0, 0))
             if not count:
                 continue
-            digest = hashlib.sha1()
-            for position in range(start, start + count):
-                line = index.lines[position]
-                number = int(line[1 : line.index(b",")])
-                digest.update(index.commits[number][0].encode() + b" " + line + b"\n")
-            versions_digest = digest.hexdigest()
+            versions_digest = hashlib.sha1(
+                b"\n".join(index.lines[start : start + count])
+            ).hexdigest()
             cites = sorted({c for c in index.cites[start : start + count] if c is not None})
             cited = hashlib.sha1()
             for source_id in cites:
@@ -226,5 +228,10 @@ def _from_whole_history(repo: ClaimsRepo, git: GitSession, claim_ids) -> dict[st
             except (TypeError, ValueError):
                 body = None
             if body is not None:
-                store.write(STORY_FINDINGS_FILE, key, body, written_ns=time.time_ns())
+                listed = {"commits": len(index.commits), "listed": _commits_digest(index.commits)}
+                store.write(STORY_FINDINGS_FILE, key, body, written_ns=time.time_ns(), **listed)
     return found
+
+
+def _commits_digest(commits: list) -> str:
+    return hashlib.sha1("\n".join(commit for commit, _ in commits).encode()).hexdigest()
