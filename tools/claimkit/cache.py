@@ -8,6 +8,8 @@ keep their own) holds these files, each a header line and a body:
 - `sources.json`: each source's parsed metadata, keyed by its file's stat data the way git's
   index keys the work tree, and not trusted for a file changed just before it was written;
 - `seeds.json`: the listing of seeds/, keyed by the stat data of its folders;
+- `readings-<id>.json`: one claim's readings for `log`, `show` and `blame` (readings.py);
+- `claim-blobs.json`: the claim files `diff` parsed, by blob id (parsedblobs.py);
 - `check.json` and `story-findings.json`: what `claims check` found in each file and in each
   claim's story, keyed by what those findings depend on (check_cache.py, story_findings.py).
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from .errors import DataError
 from .files import MAX_FILE_BYTES, decode_utf8
 from .model import CLAIM_FIELDS, Claim
-from .repo import claim_from_document, claim_from_document_check
+from .repo import CLAIMS_DIR, claim_from_document, claim_from_document_check
 from .yamlio import parse_mapping
 
 
@@ -47,6 +47,16 @@ def parse_claim_blob(data: bytes, display: str) -> tuple[Claim | None, str | Non
         return parse_claim(data, display), None
     except DataError as err:
         return None, str(err)
+
+
+def is_claim_file(path: str) -> bool:
+    """Whether a repository path names a claim file (`claims/<id>.yaml`, not `claims/_…`)."""
+    return (
+        path.endswith(".yaml")
+        and path.count("/") == 1
+        and path.startswith(CLAIMS_DIR + "/")
+        and not path.startswith(CLAIMS_DIR + "/_")  # declarations, not a claim
+    )
 
 
 def claim_id_of(path: str) -> str:
