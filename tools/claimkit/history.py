@@ -56,30 +56,46 @@ def claim_versions(
     prepare_parser()
     revisions = git.file_log(path, rev, early=early)
     blobs = git.read_blobs(r.blob for r in revisions if r.blob)
-    listing = repo._sources
-    if few and (listing is None or isinstance(listing, PartialListing)):
-        # The sources these versions cite, found by name in git's index: a walk of seeds/,
-        # or the cached listing of it, costs as much as the sources are many.
-        cited = {
-            i for data in blobs.values() for i in cited_sources(data.decode("utf-8", "replace"))
-        }
-        missing = [
-            f"{i}.yaml"
-            for i in cited
-            if is_source_id(i) and (listing is None or not dict.__contains__(listing, i))
-        ]
-        if missing:
-            named = git.files_named(
-                missing, SEEDS_DIR, early.seeds_listing() if early is not None else None
-            )
-            found = partial_listing(repo, named)
-            if listing is None:
-                repo.use_source_listing(found, set())
-            else:
-                listing.update(dict.items(found))
+    if few:
+        list_cited_sources(repo, git, blobs.values(), early)
     versions = build_versions(claim_id, revisions, blobs, sources)
     sources.save()
     return versions
+
+
+def list_cited_sources(
+    repo: ClaimsRepo, git: GitSession, texts: Iterable[bytes], early: EarlyFileLog | None = None
+) -> None:
+    """Make sure the repository's listing of seeds/ knows the sources these claim files'
+    texts cite (see list_source_ids)."""
+    if repo._sources is None or isinstance(repo._sources, PartialListing):
+        cited = {i for data in texts for i in cited_sources(data.decode("utf-8", "replace"))}
+        list_source_ids(repo, git, cited, early)
+
+
+def list_source_ids(
+    repo: ClaimsRepo, git: GitSession, ids: Iterable[str], early: EarlyFileLog | None = None
+) -> None:
+    """Make sure the repository's listing of seeds/ knows these sources, found by name in
+    git's index where the listing is partial or not yet made: a walk of seeds/, or the
+    cached listing of it, costs as much as the sources are many."""
+    listing = repo._sources
+    if listing is not None and not isinstance(listing, PartialListing):
+        return
+    missing = [
+        f"{i}.yaml"
+        for i in ids
+        if is_source_id(i) and (listing is None or not dict.__contains__(listing, i))
+    ]
+    if missing:
+        named = git.files_named(
+            missing, SEEDS_DIR, early.seeds_listing() if early is not None else None
+        )
+        found = partial_listing(repo, named)
+        if listing is None:
+            repo.use_source_listing(found, set())
+        else:
+            listing.update(dict.items(found))
 
 
 # Every claim's history at once ---------------------------------------------------------------

@@ -114,17 +114,54 @@ def history_index(repo: ClaimsRepo, git: GitSession, sources: SourceCache) -> Hi
     """
     key = history_key(repo, git)
     store = sources.store
+    found = _cached(store, key)
+    if found is not None:
+        return found
+    base = _extendable_base(store, key, git) if store is not None else None
+    return _read_history(repo, git, sources, key, base)
+
+
+def _cached(store: Store | None, key: dict) -> HistoryIndex | None:
     if store is not None and (found := store.read(HISTORY_FILE, key)) is not None:
         try:
             return HistoryIndex.decode(key, found[1])
         except (ValueError, KeyError, TypeError, IndexError):
             pass
-    base = _extendable_base(store, key, git) if store is not None else None
+    return None
+
+
+def cached_history_index(repo: ClaimsRepo, git: GitSession, store: Store) -> HistoryIndex | None:
+    """history_index, only where the cache holds HEAD's history or that of an ancestor HEAD
+    extends without merges (then only the commits since are read); else None, and nothing
+    read: for questions about a few claims, which their own logs answer sooner."""
+    key = history_key(repo, git)
+    found = _cached(store, key)
+    if found is not None:
+        return found
+    base = _extendable_base(store, key, git)
+    if base is None:
+        return None
+    from .sources import SourceCache
+
+    # The sources' cache is not needed to read versions: they are looked up by their reader.
+    return _read_history(repo, git, SourceCache(repo, store, False), key, base, preload=False)
+
+
+def _read_history(
+    repo: ClaimsRepo,
+    git: GitSession,
+    sources: SourceCache,
+    key: dict,
+    base: HistoryIndex | None,
+    preload: bool = True,
+) -> HistoryIndex:
+    store = sources.store
     # The sources are read while git walks the history.
     stream = git.stream_tree_log(
         CLAIMS_DIR, keep=is_claim_file, since=base.key["head"] if base else None
     )
-    sources.preload()
+    if preload:
+        sources.preload()
     commits = base.commits if base else []
     numbers = {commit: number for number, (commit, _) in enumerate(commits)}
     new_rows: dict[str, list] = {}

@@ -137,6 +137,18 @@ class SourceCache:
                 self._published[source_id] = source.published if source else None
         return self._published[source_id]
 
+    def fields(self, source_id: str | None) -> dict | None:
+        """A source's metadata as `Source.to_data` gives it (None where the source is missing
+        or unreadable), from the cache where the file is unchanged, without building the
+        Source."""
+        if isinstance(source_id, str) and source_id not in self._found:
+            entry = self._valid_entry(source_id)
+            if entry is not None:
+                line = self._lines[entry[4]]
+                return json.loads(line) if isinstance(line, bytes) else line
+        source = self.get(source_id)
+        return None if source is None else source.to_data()
+
     def _load(self, source_id: str) -> Source | None:
         entry = self._valid_entry(source_id)
         if entry is not None:
