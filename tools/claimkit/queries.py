@@ -16,8 +16,11 @@ from .errors import NotFound
 from .gitio import GitSession, is_git_repository
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     from .model import Claim, Source
     from .repo import ClaimsRepo
+    from .sources import SourceCache
     from .story import Standing, Version
 
 
@@ -176,6 +179,38 @@ def whole_history(repo: ClaimsRepo):
         truncated = git.is_shallow() if histories else False
         head = git.resolve("HEAD") if git.has_commits() else None
     return histories, sources, truncated, head
+
+
+@dataclass
+class ClaimByClaim:
+    """The whole history as `history_by_claim` gives it."""
+
+    claims: Iterator[tuple[str, list[Version]]]  # each claim's readings, in claim id order
+    sources: SourceCache
+    truncated: bool
+    head: str | None
+    details: Callable[[list[str]], dict[str, tuple[str, str, str]]]  # commit_details
+
+
+@contextmanager
+def history_by_claim(repo: ClaimsRepo):
+    """`export`, claim by claim: each claim's readings (one claim at a time, each let go of
+    before the next is read), the sources they were read with, whether the history is cut
+    short, HEAD, and the details of commits; from one pass over git (or its cache). The
+    claims are to be read inside the `with`."""
+    import itertools
+
+    from .gitio import commit_details as details
+    from .history import each_history, source_cache
+
+    with GitSession(repo.root) as git:
+        sources = source_cache(repo, git)
+        each = each_history(repo, git, sources)
+        first = next(each, None)
+        truncated = git.is_shallow() if first is not None else False
+        head = git.resolve("HEAD") if git.has_commits() else None
+        claims = itertools.chain([first], each) if first is not None else iter(())
+        yield ClaimByClaim(claims, sources, truncated, head, lambda shas: details(git, shas))
 
 
 def commit_details(repo: ClaimsRepo, histories) -> dict[str, tuple[str, str, str]]:
