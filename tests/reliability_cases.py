@@ -1199,7 +1199,7 @@ FAULTS_AND_HOSTILE = """## Faults
 | fault | outcome |
 | --- | --- |
 | a write fails between the temporary file and the rename | the old file is intact and no temporary file is left (`tests/test_reliability.py::test_interrupted_write_keeps_the_old_file`) |
-| the writing process is killed before the rename | the old file is intact (`test_killed_write_keeps_the_old_file`) |
+| the writing process is killed before the rename | the old file is intact; its temporary file (`.NAME.PID.*.tmp`, beside the file) stays until the next write of that file, which removes every such file whose process is gone, and only those (`test_killed_write_keeps_the_old_file`; in `claims/`, `test_record_removes_the_temporary_file_a_killed_record_left`) |
 | a stale or held `.git/index.lock` | `record --commit` says so in one line (exit 5); the claim file and the index are as they were (`tests/test_record.py::test_record_with_a_held_index_lock_fails_cleanly`) |
 | a commit that git refuses | the claim file is put back as it was and nothing stays staged (`test_a_failed_commit_leaves_the_file_as_it_was`) |
 | two `claims record --commit` at once, on two claims or on one | they run in turn under an advisory lock in the git directory; each lands, or fails cleanly in one line; history holds every landed version and no commit holds another's edit (`test_two_records_at_once_*`, real processes, three rounds each) |

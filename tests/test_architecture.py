@@ -36,11 +36,43 @@ def modules() -> dict[str, Path]:
     }
 
 
+# The modules that run git or read its files; the command layer reaches none of them.
+GIT_MODULES = {
+    "claimkit.gitio", "claimkit.gitcommand", "claimkit.gitlog", "claimkit.gitstream",
+    "claimkit.gitwrite", "claimkit.gitfiles", "claimkit.commitgraph",
+}  # fmt: skip
+MAX_MODULE_LINES = 400
+
+
+def test_the_git_modules_exist():
+    assert GIT_MODULES <= modules().keys()
+
+
 def test_the_command_layer_touches_neither_git_nor_the_history_reader():
     for name, path in modules().items():
         if name.startswith("claimkit.cli"):
             imported = module_imports(path, top_level_only=False)
-            assert not imported & {"claimkit.gitio", "claimkit.history"}, name
+            assert not imported & {*GIT_MODULES, "claimkit.history"}, name
+
+
+def too_long(package: Path, limit: int) -> dict[str, int]:
+    """The modules under `package` longer than `limit` lines, with their lengths."""
+    lengths = {
+        path.relative_to(package).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+        for path in package.rglob("*.py")
+    }
+    return {name: count for name, count in lengths.items() if count > limit}
+
+
+def test_no_module_is_over_400_lines():
+    assert too_long(PACKAGE, MAX_MODULE_LINES) == {}
+
+
+def test_the_length_check_counts_lines(tmp_path):
+    (tmp_path / "inner").mkdir()
+    (tmp_path / "short.py").write_text("x = 1\n" * 400, encoding="utf-8")
+    (tmp_path / "inner" / "long.py").write_text("x = 1\n" * 401, encoding="utf-8")
+    assert too_long(tmp_path, MAX_MODULE_LINES) == {"inner/long.py": 401}
 
 
 def test_no_import_cycle_at_module_level():

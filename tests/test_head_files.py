@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claimkit.gitio import read_head
+from claimkit.gitfiles import read_head
 from conftest import base_files, git, write_files
 
 

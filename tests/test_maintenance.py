@@ -8,7 +8,7 @@ import shutil
 import subprocess
 
 import pytest
-from claimkit import gitio
+from claimkit import gitio, gitlog
 from claimkit.commitgraph import read_commit_graph
 from claimkit.gitio import GitSession
 from conftest import assert_one_line_error, claim_text, date_claim, git, write_files
@@ -70,8 +70,8 @@ def test_maintenance_refuses_a_read_only_repository(claims, story, monkeypatch):
 @pytest.fixture
 def long_history(monkeypatch):
     """Histories count as long from 2 commits on."""
-    monkeypatch.setattr(gitio, "AUTO_GRAPH_MIN_COMMITS", 2)
-    monkeypatch.setattr(gitio, "AUTO_GRAPH_MIN_NEW", 1)
+    monkeypatch.setattr(gitlog, "AUTO_GRAPH_MIN_COMMITS", 2)
+    monkeypatch.setattr(gitlog, "AUTO_GRAPH_MIN_NEW", 1)
 
 
 def test_a_reading_command_writes_a_missing_graph(claims, story, long_history):
@@ -88,7 +88,7 @@ def test_a_reading_command_writes_a_missing_graph(claims, story, long_history):
 def test_short_histories_and_opted_out_repositories_are_left_alone(claims, story, monkeypatch):
     claims("log", "summit-date", repo=story)
     assert graph_of(story) is None  # three commits: not worth it
-    monkeypatch.setattr(gitio, "AUTO_GRAPH_MIN_COMMITS", 2)
+    monkeypatch.setattr(gitlog, "AUTO_GRAPH_MIN_COMMITS", 2)
     monkeypatch.setenv("CLAIMS_AUTO_MAINTENANCE", "0")
     claims("log", "summit-date", repo=story)
     assert graph_of(story) is None

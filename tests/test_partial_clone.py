@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from claimkit.gitio import promisor_remote
+from claimkit.gitfiles import promisor_remote
 from conftest import git
 
 COMMANDS = [

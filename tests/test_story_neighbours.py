@@ -1,4 +1,4 @@
-"""story.uncertain_neighbours looks only at versions that can be unknown against each other;
+"""ordering.uncertain_neighbours looks only at versions that can be unknown against each other;
 its answer is the one comparing every pair gives."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 from claimkit.model import Claim, Source
-from claimkit.story import Version, ordered_before, uncertain_neighbours
+from claimkit.ordering import ordered_before, uncertain_neighbours
+from claimkit.story import Version
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

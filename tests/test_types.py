@@ -254,7 +254,7 @@ def test_the_registry_is_the_one_list_of_types():
     assert model.TYPES == types.NAMES
     assert schema["properties"]["type"]["enum"] == list(types.NAMES)
     assert schema["allOf"] == types.schema_rules()
-    new = next(c for c in main.commands["new"].params if c.name == "kind")
+    new = next(c for c in main.get_command(None, "new").params if c.name == "kind")
     assert tuple(new.type.choices) == types.NAMES
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from claimkit.errors import DataError
 from claimkit.files import read_text
-from claimkit.yamlio import edit_mapping, parse_mapping
+from claimkit.yamledit import edit_mapping
+from claimkit.yamlio import parse_mapping
 
 
 def refused(text: str) -> DataError:
@@ -130,7 +131,7 @@ note: >-
 
 
 def test_edit_keeps_untouched_lines_byte_for_byte():
-    from claimkit.yamlio import edit_mapping
+    from claimkit.yamledit import edit_mapping
 
     updated = edit_mapping(
         ODD,
@@ -155,7 +156,7 @@ def test_edit_keeps_untouched_lines_byte_for_byte():
 
 
 def test_edit_places_new_keys_by_order_and_returns_the_same_text_when_nothing_changes():
-    from claimkit.yamlio import edit_mapping
+    from claimkit.yamledit import edit_mapping
 
     text = "id: x\nquote: q\n# last\n"
     order = ("id", "quote", "time_expression", "note")
@@ -168,7 +169,7 @@ def test_edit_places_new_keys_by_order_and_returns_the_same_text_when_nothing_ch
 
 
 def test_edit_of_a_flow_mapping_falls_back_to_the_round_trip():
-    from claimkit.yamlio import edit_mapping
+    from claimkit.yamledit import edit_mapping
 
     assert (
         edit_mapping("{id: x, value: 1}  # flow\n", {"value": 2}) == "{id: x, value: 2}  # flow\n"
@@ -176,7 +177,7 @@ def test_edit_of_a_flow_mapping_falls_back_to_the_round_trip():
 
 
 def test_edit_refuses_what_it_cannot_parse():
-    from claimkit.yamlio import edit_mapping
+    from claimkit.yamledit import edit_mapping
 
     with pytest.raises(DataError) as caught:
         edit_mapping("id: [\n", {"id": "x"}, path="claims/x.yaml")

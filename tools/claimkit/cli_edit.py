@@ -164,7 +164,7 @@ def add_source(ctx, file, published, title, outlet, url, basis, source_id, folde
 
     Refuses an existing id, a text already registered under another id, and an invalid date.
     """
-    from .editing import add_source as add
+    from .addsource import add_source as add
     from .render.review import emit_added_source
 
     repo = open_repo(ctx)

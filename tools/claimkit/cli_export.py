@@ -225,7 +225,7 @@ def timeline(ctx, event, show_all, output):
 
     histories, _sources, truncated, head = whole_history(repo)
     if not show_all:
-        from .story import is_retired
+        from .asof import is_retired
 
         histories = {key: v for key, v in histories.items() if not is_retired(v)}
     if not histories:

@@ -30,10 +30,6 @@ def compare_values(kind: str, old: Any, new: Any) -> Comparison:
     return value_type.compare(old, new)
 
 
-def contradicts(kind: str, old: Any, new: Any) -> bool:
-    return compare_values(kind, old, new).relation == CONTRADICTED
-
-
 @dataclass(frozen=True)
 class Change:
     kind: str  # one of CHANGE_KINDS

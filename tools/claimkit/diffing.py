@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from .compare import change_between
 from .errors import DataError, NotFound, RepoError, UsageError
 from .files import read_bytes
-from .gitio import GitSession, blob_id
+from .gitio import GitSession
+from .gitwrite import blob_id
 from .history import (
     Version,
     all_versions,

@@ -226,7 +226,7 @@ def metadata_path(path: Path) -> Path:
 
 
 def metadata_yaml(path: Path) -> str:
-    from .yamlio import dump_mapping
+    from .yamledit import dump_mapping
 
     return dump_mapping(
         metadata(path.stem),

@@ -108,8 +108,11 @@ def replacing(path: Path, *, durable: bool = True) -> Iterator[Path]:
     """
     import tempfile  # here: only writing needs it, and it costs a reading command's start-up
 
+    _remove_leftovers(path)
     try:
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, name = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp"
+        )
     except OSError as err:
         raise _naming(err, path) from None
     os.close(fd)
@@ -128,6 +131,31 @@ def replacing(path: Path, *, durable: bool = True) -> Iterator[Path]:
     except BaseException:
         _remove(tmp)
         raise
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Remove the temporary neighbours of `path` that writers killed mid-write left behind.
+
+    Each is named `.NAME.PID.*.tmp`; one whose process is gone is removed, one whose process
+    still runs is left to it. Left in claims/, such a file would make the tree read as changed.
+    """
+    import glob
+
+    start = len(path.name) + 2
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = leftover.name[start:].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            _remove(leftover)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, and belongs to someone else
+        return True
+    return True
 
 
 def _naming(err: OSError, path: Path) -> OSError:

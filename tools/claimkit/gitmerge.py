@@ -10,14 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import gitio
+from . import gitio, gitwrite
 from .editing import QUOTED_FIELDS
 from .errors import DataError
 from .escaping import one_line
 from .gitdrivers import sources_near
 from .model import CLAIM_FIELDS
 from .repo import find_root
-from .yamlio import MISSING, key_texts, parse_mapping, same_value, take_keys
+from .yamledit import MISSING, key_texts, same_value, take_keys
+from .yamlio import parse_mapping
 
 # The merge driver -----------------------------------------------------------------------------
 
@@ -104,7 +105,7 @@ def merge_claims(
     merged = merge(ours, theirs, list(changes), remove)
     if not conflicts:
         # git's line merge keeps both sides' comments; use it when it means the same thing.
-        lines, count = gitio.merge_file(
+        lines, count = gitwrite.merge_file(
             base.encode(), ours.encode(), theirs.encode(), ("ours", "base", "theirs")
         )
         line_text = lines.decode("utf-8", errors="replace")
@@ -174,7 +175,7 @@ def _with_markers(
 
 
 def _line_merge(base: str, ours: str, theirs: str, marker_size: int, style: str) -> MergeResult:
-    data, count = gitio.merge_file(
+    data, count = gitwrite.merge_file(
         base.encode(), ours.encode(), theirs.encode(), ("ours", "base", "theirs"), marker_size,
         style,
     )  # fmt: skip
@@ -218,7 +219,7 @@ def merge_claim_files(
     try:
         texts = [data.decode("utf-8") for data in sides]
     except UnicodeDecodeError:
-        data, count = gitio.merge_file(
+        data, count = gitwrite.merge_file(
             sides[0], sides[1], sides[2], ("ours", "base", "theirs"), marker_size, style
         )
         conflicts = [f"{count} line conflict{'s' * (count != 1)}"] if count else []

@@ -10,15 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import RepoError
-from .gitio import (
-    FIRST_PARENT,
-    LOG_FORMAT_NO_SUBJECT,
-    RECORD,
-    SAFE_OPTIONS,
-    FileRevision,
-    _last_line,
-    object_error,
-)
+from .gitcommand import SAFE_OPTIONS, last_line, object_error
+from .gitlog import FIRST_PARENT, LOG_FORMAT_NO_SUBJECT, RECORD, FileRevision
 
 # git maps its pack files into memory in windows of up to a gigabyte and keeps up to 96 MB of
 # delta bases, so that its resident memory grows with the repository (a whole history's log
@@ -85,7 +78,7 @@ def stream_tree_log(
             cat.stdin.close()
             stderr = log.stderr.read()
             if log.wait() != 0:
-                failure.append(f"git log failed: {_last_line(stderr) or log.returncode}")
+                failure.append(f"git log failed: {last_line(stderr) or log.returncode}")
         except (OSError, ValueError) as err:
             failure.append(f"git log failed: {err}")
         finally:

@@ -8,16 +8,17 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from .asof import as_of as story_as_of
 from .cache import Store
 from .cache import enabled as cache_enabled
 from .claimfile import claim_id_of, parse_claim, parse_claim_blob  # noqa: F401  (re-exported)
-from .gitio import EarlyFileLog, FileRevision, GitSession
+from .gitio import GitSession
+from .gitlog import EarlyFileLog, FileRevision
 from .history_cache import HistoryIndex, history_index, is_claim_file  # noqa: F401
 from .model import Claim, is_source_id
 from .repo import SEEDS_DIR, ClaimsRepo, PartialListing, cited_sources, partial_listing
 from .sources import SourceCache
 from .story import Standing, Story, Version, build_story
-from .story import as_of as story_as_of
 from .yamlio import prepare_parser
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .errors import NotFound
-from .gitio import GitSession, is_git_repository
+from .gitcommand import is_git_repository
+from .gitio import GitSession
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -115,7 +116,8 @@ def claim_log(
     # From the claim's cache file when nothing has moved; else git starts before the story
     # and history modules load.
     readings, truncated, _ = claim_readings(repo, claim_id)
-    from .story import build_story, published_between
+    from .asof import published_between
+    from .story import build_story
 
     if not readings:
         no_history(repo, claim_id)
@@ -215,7 +217,7 @@ def history_by_claim(repo: ClaimsRepo):
 
 def commit_details(repo: ClaimsRepo, histories) -> dict[str, tuple[str, str, str]]:
     """`export`: date, author and subject of every commit that recorded a version."""
-    from .gitio import commit_details as details
+    from .gitlog import commit_details as details
 
     shas = list(dict.fromkeys(v.commit for versions in histories.values() for v in versions))
     with GitSession(repo.root) as git:

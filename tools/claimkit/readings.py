@@ -3,7 +3,7 @@ nothing they depend on has moved: no git process, no YAML.
 
 `<git dir>/claims-cache/readings-<id>.json` holds one claim's versions as read from git, the
 text of each, and the parsed metadata of every source they cite with that file's stat data.
-It is keyed by HEAD, read from the files under .git (gitio.read_head), and by the shallow
+It is keyed by HEAD, read from the files under .git (gitfiles.read_head), and by the shallow
 boundary, and trusted only while every cited source file is unchanged (git's racy-clean rule,
 as for the other cache files). Anything else, including a HEAD that only git can read, reads
 history the usual way and writes the file again.
@@ -17,7 +17,9 @@ import time
 
 from .cache import Store, file_stat, trusted_stat
 from .cache import enabled as cache_enabled
-from .gitio import EarlyFileLog, GitSession, HeadState, read_head
+from .gitfiles import HeadState, read_head
+from .gitio import GitSession
+from .gitlog import EarlyFileLog
 from .model import Claim, Source
 from .repo import ClaimsRepo
 

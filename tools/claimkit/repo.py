@@ -228,9 +228,6 @@ class ClaimsRepo:
         path = self.source_path(source_id)
         return source_from_document(load_mapping(path, self.relative(path), positions=False), path)
 
-    def load_sources(self) -> list[Source]:
-        return [self.load_source(source_id) for source_id in sorted(self.source_paths())]
-
 
 class SourceListing(Mapping):
     """Source id -> metadata file, from names relative to the root; Paths made when asked for."""

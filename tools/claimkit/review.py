@@ -17,11 +17,13 @@ from .check import Problem, ProblemCounts, check_files
 from .diffing import ClaimDiff, compare_claims
 from .errors import RepoError
 from .files import atomic_write
-from .gitio import GitSession, safe_path
+from .gitcommand import safe_path
+from .gitio import GitSession
 from .history import SourceCache, claim_id_of, claim_versions, is_claim_file, parse_claim_blob
 from .model import Source, is_claim_id
+from .ordering import ordered_before
 from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo
-from .story import Standing, Story, Version, build_story, evolve, ordered_before, place
+from .story import Standing, Story, Version, build_story, evolve, place
 
 READY = "ready"
 FINDINGS = "ready-with-findings"
@@ -300,7 +302,7 @@ def _materialise(git, commit, snapshot, claim_blobs, metadata: set[str], texts: 
 
 def _write_inside(folder: Path, path: str, data: bytes) -> None:
     """Write a file of the snapshot; a path from a tree that would lead out of the folder is
-    refused, whatever the tree's names (gitio.tree_files already leaves such paths out)."""
+    refused, whatever the tree's names (GitSession.tree_files already leaves such paths out)."""
     target = (folder / path).resolve()
     if not safe_path(path) or not target.is_relative_to(folder.resolve()):
         raise RepoError(f"{path}: a path in the reviewed tree leads outside its folder; refused")

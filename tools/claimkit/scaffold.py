@@ -6,12 +6,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import gitio
+from . import gitcommand, gitwrite
 from .errors import ConflictError, UsageError
 from .files import atomic_write
 from .model import MODALITIES, MODELINE, TYPES, Claim, is_source_id
 from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo
-from .yamlio import dump_mapping
+from .yamledit import dump_mapping
 
 SCHEMAS = ("claim.schema.json", "source.schema.json")
 GITATTRIBUTES = """\
@@ -74,8 +74,8 @@ def init_repository(path: Path, install: str | None = None) -> list[str]:
     if not attributes.exists():
         atomic_write(attributes, GITATTRIBUTES.encode())
         created.append(".gitattributes")
-    if not gitio.is_git_repository(path):
-        gitio.init_repository(path)
+    if not gitcommand.is_git_repository(path):
+        gitwrite.init_repository(path)
         created.append(".git/")
     return created
 

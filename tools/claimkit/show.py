@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .asof import as_of as story_as_of
 from .dates import date_argument
 from .errors import NotFound, UsageError
-from .gitio import GitSession, is_git_repository
+from .gitcommand import is_git_repository
+from .gitio import GitSession
 from .history import parse_claim
 from .model import Claim
 from .repo import ClaimsRepo
 from .story import Standing, Story, Version, build_story
-from .story import as_of as story_as_of
 
 
 @dataclass(frozen=True)

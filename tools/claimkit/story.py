@@ -25,6 +25,7 @@ from .compare import (
 from .dates import DateRange
 from .kinds import UNREADABLE
 from .model import Claim, Source
+from .ordering import recorded_late, story_order, uncertain_neighbours
 from .standing import CONSISTENT, CONTESTED, Standing, standing_of  # noqa: F401
 
 
@@ -115,149 +116,6 @@ def latest_readings(readings: list[Version]) -> list[Version]:
     return chosen
 
 
-def _after(version: Version) -> set[str]:
-    """The source ids this version's source says it was published after."""
-    stated = getattr(version.source, "after", None) if version.source else None
-    if isinstance(stated, str):
-        return {stated}
-    if isinstance(stated, (list, tuple)):
-        return {item for item in stated if isinstance(item, str)}
-    return set()
-
-
-def _interval_key(version: Version) -> tuple[dt.date, dt.date]:
-    return version.published_key(), version.published_upper()
-
-
-def story_order(versions: list[Version]) -> list[Version]:
-    """Versions by publication: earliest possible day, latest possible day, the `after`
-    order the sources state, then the order each article was first recorded."""
-    ranked = sorted(versions, key=lambda v: (*_interval_key(v), v.first_recorded))
-    ordered: list[Version] = []
-    position = 0
-    while position < len(ranked):  # ties on both bounds: `after` decides, where it says
-        end = position
-        while end + 1 < len(ranked) and _interval_key(ranked[end + 1]) == _interval_key(
-            ranked[position]
-        ):
-            end += 1
-        ordered.extend(_by_after(ranked[position : end + 1]))
-        position = end + 1
-    return ordered
-
-
-def _by_after(tied: list[Version]) -> list[Version]:
-    """A stable topological order of tied versions by their sources' `after` fields; a cycle
-    falls back to recording order."""
-    if len(tied) < 2 or not any(_after(v) for v in tied):
-        return tied
-    present = {v.source_id for v in tied}
-    remaining = list(tied)
-    placed: list[Version] = []
-    done: set = set()
-    while remaining:
-        pick = next(
-            (v for v in remaining if not ((_after(v) & present) - done - {v.source_id})),
-            remaining[0],  # a cycle: recording order
-        )
-        remaining.remove(pick)
-        placed.append(pick)
-        done.add(pick.source_id)
-    return placed
-
-
-def ordered_before(earlier: Version, later: Version) -> bool:
-    """Whether `earlier` was certainly published before `later` (or said to be)."""
-    if later.source_id in _after(earlier):
-        return False
-    if earlier.source_id in _after(later):
-        return True
-    earlier_range, later_range = earlier.published, later.published
-    if earlier_range is None or later_range is None:
-        return False
-    upper, lower = earlier_range.upper, later_range.lower
-    return upper is not None and lower is not None and upper < lower
-
-
-def uncertain_neighbours(story: list[Version]) -> list[tuple[str, ...]]:
-    """For each version, the other sources whose publication order against it is unknown
-    (neither `ordered_before` the other), in story order.
-
-    Comparing every pair costs the square of a long story (a quarter of a second for 150
-    versions); only versions whose publication intervals overlap, or that are open-ended,
-    or that name each other in `after`, can be unknown against each other, so only those
-    are looked at: the intervals sorted by their first day, each version looks among those
-    that start no earlier than its own first day minus the longest interval."""
-    import bisect
-
-    facts = []  # per version: (source id, after, lower, upper) or None where undated
-    for version in story:
-        published = version.published
-        if published is None:
-            facts.append(None)
-        else:
-            facts.append((version.source_id, _after(version), published.lower, published.upper))
-    bounded = sorted(
-        (f[2], index)
-        for index, f in enumerate(facts)
-        if f and f[2] is not None and f[3] is not None
-    )
-    starts = [lower for lower, _ in bounded]
-    longest = max((facts[i][3] - facts[i][2] for _, i in bounded), default=dt.timedelta(0))
-    open_ended = [i for i, f in enumerate(facts) if f and (f[2] is None or f[3] is None)]
-    naming = [i for i, f in enumerate(facts) if f and f[1]]
-
-    def unknown(a, b) -> bool:  # not ordered_before either way, from the facts
-        a_id, a_after, a_lower, a_upper = a
-        b_id, b_after, b_lower, b_upper = b
-        a_names_b, b_names_a = b_id in a_after, a_id in b_after
-        if a_names_b or b_names_a:
-            return a_names_b and b_names_a  # one naming the other orders them
-        a_first = a_upper is not None and b_lower is not None and a_upper < b_lower
-        b_first = b_upper is not None and a_lower is not None and b_upper < a_lower
-        return not a_first and not b_first
-
-    found = []
-    for index, mine in enumerate(facts):
-        if mine is None:
-            found.append(())
-            continue
-        candidates = set(open_ended) | set(naming)
-        if mine[2] is None or mine[3] is None:
-            candidates.update(i for _, i in bounded)
-        else:
-            try:
-                start = bisect.bisect_left(starts, mine[2] - longest)
-            except OverflowError:  # before the first representable day
-                start = 0
-            end = bisect.bisect_right(starts, mine[3])
-            candidates.update(i for _, i in bounded[start:end])
-        if mine[1]:
-            candidates.update(i for i, f in enumerate(facts) if f)
-        others = [
-            facts[other][0] or "?"
-            for other in sorted(candidates)
-            if other != index
-            and facts[other] is not None
-            and facts[other][0] != mine[0]
-            and unknown(mine, facts[other])
-        ]
-        found.append(tuple(dict.fromkeys(others)))
-    return found
-
-
-def recorded_late(story: list[Version]) -> list[bool]:
-    """For each version in story order: whether a version from a later-published source was
-    first recorded (committed) before it."""
-    late = [False] * len(story)
-    earliest_later = None
-    for position in range(len(story) - 1, -1, -1):
-        first = story[position].first_recorded
-        late[position] = earliest_later is not None and first > earliest_later
-        earliest_later = first if earliest_later is None else min(earliest_later, first)
-    return late
-
-
 def annotate(versions: list[Version], late: list[bool] | None = None, **per) -> list[Version]:
     """Change kind of each version against the previous readable one, in the order given;
     with `late`, each version's out-of-order mark too; `per` gives other fields by position."""
@@ -293,11 +151,6 @@ class Story:
     def current(self) -> Version | None:
         """The story's last readable version: the claim's value now."""
         return next((v for v in reversed(self.versions) if v.claim is not None), None)
-
-    @property
-    def latest_record(self) -> Version | None:
-        """The last reading committed (what the file at HEAD holds)."""
-        return self.readings[-1] if self.readings else None
 
     def version_of(self, reading: Version) -> Version | None:
         """The story version a reading belongs to (itself, or the one it is an edit of)."""
@@ -349,43 +202,7 @@ def build_story(claim_id: str, readings: list[Version]) -> Story:
     return Story(claim_id, annotated, list(readings), standing_of(annotated))
 
 
-# As of a date ---------------------------------------------------------------------------------
-
-
-def is_retired(versions: list[Version]) -> bool:
-    """Whether the claim's latest record retires it (`superseded_by`): the file as last
-    committed says so, whatever the story's order by publication."""
-    latest = max(versions, key=lambda v: v.order, default=None)
-    return bool(latest and latest.claim and latest.claim.retired)
-
-
-def as_of(versions: list[Version], date: dt.date) -> Version | None:
-    """The latest readable version, in story order, whose source may have been published by
-    `date` (by the earliest possible day of its publication)."""
-    chosen = None
-    for version in versions:
-        published = version.published
-        if version.claim is not None and published and published.sort_key() <= date:
-            chosen = version
-    return chosen
-
-
-def surely_published_by(version: Version, date: dt.date) -> bool:
-    """Whether the version's source was certainly published by `date` (its latest day)."""
-    published = version.published
-    return bool(published and published.upper and published.upper <= date)
-
-
-def published_between(
-    versions: list[Version], first: dt.date | None, last: dt.date | None
-) -> list[Version]:
-    return [
-        v
-        for v in versions
-        if v.published
-        and (first is None or v.published_key() >= first)
-        and (last is None or v.published_key() <= last)
-    ]
+# Contradictions ----------------------------------------------------------------------------------
 
 
 def contradicted_by(story: Story, claim: Claim) -> list[Version]:
@@ -419,10 +236,6 @@ class Placement:
     def out_of_order(self) -> bool:
         """The reading is not the story's end: a later-published article stays current."""
         return self.version is not None and self.current_after is not self.version
-
-    @property
-    def successor_changed(self) -> bool:
-        return self.successor is not None and self.successor_was != self.successor.change
 
 
 def place(before: Story, after: Story, source_id: str | None) -> Placement:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from .errors import UsageError
 from .findings import WARNING, Problem
-from .gitio import GitSession, is_git_repository
+from .gitcommand import is_git_repository
+from .gitio import GitSession
 from .repo import ClaimsRepo
 from .rules.time_sense import version_finding
 from .story import build_story

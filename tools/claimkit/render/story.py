@@ -19,10 +19,6 @@ CHANGE_COLOURS = {
 }
 
 
-def change_style(kind: str):
-    return terminal.styler(fg=CHANGE_COLOURS.get(kind))
-
-
 def log_text(
     claim_id: str, versions: list, truncated: bool, width: int | None = None, standing=None
 ) -> str:
