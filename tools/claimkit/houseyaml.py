@@ -6,7 +6,7 @@ one `key: value` a line, each value a plain word or phrase, a double-quoted stri
 escapes, or a list of those (`  - item` lines). This reader takes exactly that layout and gives
 the mapping the YAML reader gives; anything else, or anything it is not sure of, it declines
 (None), and the YAML reader reads the file. Plain scalars are resolved by the YAML reader's own
-rules.
+rules (`yamlio.resolve_plain`).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _scalar(text: str, resolve) -> Any:
 def read_house_mapping(text: str) -> dict | None:
     """The mapping a claim file in the house layout holds, as the YAML reader would give it;
     None where the file is laid out otherwise."""
-    from .yamlio import _resolve_plain as resolve_plain
+    from .yamlio import resolve_plain
 
     if _UNUSUAL.search(text):
         return None

@@ -202,7 +202,7 @@ def history_by_claim(repo: ClaimsRepo):
     claims are to be read inside the `with`."""
     import itertools
 
-    from .gitio import commit_details as details
+    from .gitlog import commit_details as details
     from .history import each_history, source_cache
 
     with GitSession(repo.root) as git:
@@ -213,12 +213,3 @@ def history_by_claim(repo: ClaimsRepo):
         head = git.resolve("HEAD") if git.has_commits() else None
         claims = itertools.chain([first], each) if first is not None else iter(())
         yield ClaimByClaim(claims, sources, truncated, head, lambda shas: details(git, shas))
-
-
-def commit_details(repo: ClaimsRepo, histories) -> dict[str, tuple[str, str, str]]:
-    """`export`: date, author and subject of every commit that recorded a version."""
-    from .gitlog import commit_details as details
-
-    shas = list(dict.fromkeys(v.commit for versions in histories.values() for v in versions))
-    with GitSession(repo.root) as git:
-        return details(git, shas)
