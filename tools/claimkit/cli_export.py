@@ -221,28 +221,37 @@ def timeline(ctx, event, show_all, output):
         check_output(repo, output)
     elif sys.stdout.isatty():
         raise UsageError("the timeline is an HTML page: give --output FILE.html or redirect it")
-    from .queries import whole_history
+    from .asof import is_retired
+    from .queries import collector_paused, history_by_claim
 
-    histories, _sources, truncated, head = whole_history(repo)
-    if not show_all:
-        from .asof import is_retired
+    drawn = 0  # claims with history, retired ones left out unless --all
+    known: set[str] = set()  # their events
+    cited: set = set()
 
-        histories = {key: v for key, v in histories.items() if not is_retired(v)}
-    if not histories:
+    def chosen(claims):
+        """The claims to draw, one at a time, noting what the messages and the page need."""
+        nonlocal drawn
+        for claim_id, versions in claims:
+            if not show_all and is_retired(versions):
+                continue
+            drawn += 1
+            events = {v.claim.event for v in versions if v.claim}
+            known.update(events)
+            if event is not None and event not in events:
+                continue
+            cited.update(v.claim.source for v in versions if v.claim)
+            yield claim_id, versions
+
+    with collector_paused(), history_by_claim(repo) as whole:
+        page = build_page(chosen(whole.claims), sources=0, head=whole.head,
+                          truncated=whole.truncated)  # fmt: skip
+    if not drawn:
         raise NotFound(
             "no claim has a committed version yet: nothing to draw (commit claims first)"
         )
-    if event is not None:
-        events = {
-            claim_id: {v.claim.event for v in versions if v.claim}
-            for claim_id, versions in histories.items()
-        }
-        known = sorted(set().union(*events.values()))
-        histories = {claim_id: v for claim_id, v in histories.items() if event in events[claim_id]}
-        if not histories:
-            raise NotFound(unknown("event", event, known))
-    cited = {v.claim.source for versions in histories.values() for v in versions if v.claim}
-    page = build_page(histories, sources=len(cited), head=head, truncated=truncated)
+    if not page.lanes:
+        raise NotFound(unknown("event", event, sorted(known)))
+    page.sources = len(cited)
     fill = lambda write: write_page(page, write)  # noqa: E731
     if output is None:
         write_stdout(fill)
