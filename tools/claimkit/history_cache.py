@@ -1,8 +1,8 @@
 """The history cache: every claim's readings as parsed rows, from git or from the cache file.
 
 A row is [commit number, path, blob, claim fields (CLAIM_FIELDS order) or None, error or None],
-read by the names below, never by bare position. Rows read from the cache stay encoded until
-they are asked for.
+read by the names below, never by bare position. Rows stay encoded (as the cache holds them)
+until they are asked for.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ class HistoryIndex:
     """Every claim's versions in commit order, as rows: from git, or from the cache.
 
     A row is [commit number, path, blob, claim fields (CLAIM_FIELDS order) or None, error or
-    None]; rows read from the cache stay encoded until they are asked for, and `lines` keeps
-    each row's encoding for writing the cache. `cites` holds each row's source id (None where
+    None]; rows stay encoded until they are asked for, and `lines` keeps each row's encoding
+    for writing the cache. `cites` holds each row's source id (None where
     unreadable or not a string) and `readable` whether it parsed, so that a listing needs no
     row it does not show.
     """
