@@ -106,3 +106,44 @@ def test_the_command_table_names_every_command_its_modules_register():
         for name, command in cli.main.commands.items()
     }
     assert {name: home for name, home in homes.items() if home != "cli"} == cli.COMMAND_MODULES
+
+
+def load_every_command() -> dict:
+    import importlib
+
+    for module in cli.MODULE_COMMANDS:
+        importlib.import_module(f"claimkit.{module}")
+    return dict(cli.main.commands)
+
+
+def test_the_command_table_holds_each_command_s_first_paragraph_of_help():
+    for name, command in load_every_command().items():
+        assert not command.hidden, name  # the table lists every command
+        first = " ".join(command.help.split("\n\n")[0].split())
+        assert cli.COMMAND_SUMMARIES[name] == first, name
+
+
+def test_help_from_the_table_is_help_from_the_commands(monkeypatch):
+    from click.testing import CliRunner
+
+    load_every_command()
+    loaded = CliRunner().invoke(cli.main, ["--help"]).output
+    monkeypatch.setattr(cli.main, "commands", {})  # as in a process that loaded none
+    from_table = CliRunner().invoke(cli.main, ["--help"]).output
+    assert "  log           Every version of a claim, in the order the press" in from_table
+    assert from_table == loaded
+
+
+def test_help_loads_no_command_module():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from claimkit.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('claimkit')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "['claimkit', 'claimkit.cli', 'claimkit.errors']"

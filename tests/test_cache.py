@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from claimkit import cache, history, history_cache
+from claimkit import cache, history
 from conftest import date_claim, git, source_files, write_files
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -175,23 +175,6 @@ def test_an_unwritable_cache_never_fails_a_read(claims, generated):
     cache_dir(generated).write_text("not a folder")
     for argv in reads_for(generated):
         assert claims(*argv, repo=generated).exit_code == 0
-
-
-def test_sources_read_by_another_process_give_the_same_answer(claims, generated, monkeypatch):
-    forks = []
-    real_fork = os.fork
-
-    def fork():
-        forks.append(1)
-        return real_fork()
-
-    monkeypatch.setattr(history_cache, "PARALLEL_MIN_COMMITS", 1)
-    monkeypatch.setattr(history_cache.os, "fork", fork)
-    argv = ("list", "--as-of", "2010-06-30", "--format", "json")
-    expected = uncached(claims, generated, *argv)
-    assert claims(*argv, repo=generated).stdout == expected
-    assert forks == [1]
-    assert (cache_dir(generated) / "sources.json").exists()
 
 
 def versions_of(repo: Path) -> dict:

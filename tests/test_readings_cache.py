@@ -57,6 +57,27 @@ def test_warm_answers_run_no_git_and_agree(claims, generated, monkeypatch, argv)
     assert warm.stdout == cold.stdout == expected
 
 
+@pytest.mark.parametrize("argv", ASKS, ids=lambda argv: " ".join(argv))
+def test_warm_answers_load_no_git_module(generated, argv):
+    # Both runs in fresh processes, which read the cache key from this test's HOME.
+    script = (
+        "import sys\n"
+        "from claimkit import cache\n"
+        "cache.RACY_NS = 0\n"
+        "from claimkit.cli import main\n"
+        f"try:\n    main({['-C', str(generated), *argv]!r})\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m == 'subprocess' or m == 'claimkit.history'\n"
+        "             or m.startswith('claimkit.git') and m != 'claimkit.gitfiles'))\n"
+    )
+    cold, warm = (
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+        for _ in range(2)
+    )
+    assert cold.returncode == warm.returncode == 0, cold.stderr + warm.stderr
+    assert "claimkit.history" in cold.stdout.splitlines()[-1]  # read from git
+    assert warm.stdout.splitlines()[-1] == "[]"
+
+
 def test_a_new_commit_is_read_from_git(claims, generated, monkeypatch):
     before = claims("log", CLAIM, "--format", "json", repo=generated).stdout
     path = generated / "claims" / f"{CLAIM}.yaml"

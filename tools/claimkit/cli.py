@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,28 +18,114 @@ from .errors import (
     ClaimsError,
 )
 
-# Commands defined in other modules, loaded only when one of them runs (or help lists them):
-# module -> the commands it registers on `main` when imported.
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# Commands defined in other modules, loaded only when one of them runs: module -> the commands
+# it registers on `main` when imported, each with the first paragraph of its help, from which
+# `claims --help` lists the commands without importing their modules (a test keeps the two
+# the same).
 MODULE_COMMANDS = {
-    "cli_read": ("list", "sources", "show", "log", "diff", "blame"),
-    "cli_check": ("check",),
-    "cli_create": ("init", "new"),
-    "cli_edit": (
-        "record", "commit", "quote", "add-source", "review", "git-setup", "diff-driver",
-        "merge-driver", "textconv",
-    ),
-    "cli_export": ("export", "timeline"),
-    "cli_maintenance": ("maintenance",),
-}  # fmt: skip
+    "cli_read": {
+        "list": "List every claim: current value, modality, source, versions in its story, and "
+        "standing.",
+        "sources": "List every source in publication order, with the claims it supports.",
+        "show": "Show one claim: now, at a commit (--at REV), or as the press had it (--as-of "
+        "DATE).",
+        "log": "Every version of a claim, in the order the press reported it: its story.",
+        "diff": "Semantic diff of claims: the working tree against HEAD, or between revisions.",
+        "blame": "For each field of a claim, the version that last set it: commit, date, source.",
+    },
+    "cli_check": {
+        "check": "Validate claim and source files: all of them, or those under PATHS.",
+    },
+    "cli_create": {
+        "init": "Create an empty claims repository at PATH (default: the current directory).",
+        "new": "Write a new claim file claims/ID.yaml, a skeleton to complete.",
+    },
+    "cli_edit": {
+        "record": "Record a new version of claim ID as article SOURCE reports it.",
+        "commit": "Commit the uncommitted claim files: one commit per article they cite.",
+        "quote": "Print the passages of article SOURCE that match WORDS, verbatim, ready to paste.",
+        "add-source": "Register the article in FILE as a source: its text and metadata under "
+        "seeds/.",
+        "review": "A Markdown review of every claim changed between BASE and HEAD, for a pull "
+        "request.",
+        "git-setup": "Install the claims diff and merge drivers in this repository (idempotent).",
+        "diff-driver": "git's external diff command for claim files (installed by `claims "
+        "git-setup`).",
+        "merge-driver": "git's merge driver for claim files (installed by `claims git-setup`).",
+        "textconv": "git's textconv filter for claim files (installed by `claims git-setup`).",
+    },
+    "cli_export": {
+        "export": "Export every version of every claim: one row per version, for data tools.",
+        "timeline": "Draw the claims' history as one self-contained HTML page.",
+    },
+    "cli_maintenance": {
+        "maintenance": "Make reading history fast: commit-graph with Bloom filters, and the "
+        "history cache.",
+    },
+}
+COMMAND_SUMMARIES = {
+    name: summary for commands in MODULE_COMMANDS.values() for name, summary in commands.items()
+}
 COMMAND_MODULES = {name: module for module, names in MODULE_COMMANDS.items() for name in names}
+
+
+def terminal_columns() -> int:
+    """`shutil.get_terminal_size().columns`, without importing shutil (and the compression
+    modules it imports) to print help."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class HelpFormatter(click.HelpFormatter):
+    """click's, sized as click sizes it (the terminal's width, at most 80) by terminal_columns."""
+
+    def __init__(self, indent_increment: int = 2, width=None, max_width=None) -> None:
+        from click import formatting
+
+        if width is None and formatting.FORCED_WIDTH is None:  # forced: click's test runner
+            width = max(min(terminal_columns(), max_width or 80) - 2, 50)
+        super().__init__(indent_increment, width, max_width)
+
+
+class ClaimsContext(click.Context):
+    formatter_class = HelpFormatter
 
 
 class ClaimsGroup(click.Group):
     """Turns the core's errors, and click's own, into one-line messages and exit codes; loads
     the commands of MODULE_COMMANDS when they are asked for."""
 
+    context_class = ClaimsContext
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *COMMAND_MODULES})
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list of commands in `claims --help`, as click writes it, with the help of the
+        commands not yet loaded taken from COMMAND_SUMMARIES: listing them loads no module."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            command = self.commands.get(name)
+            if command is None:
+                summary = click.Command(name, help=COMMAND_SUMMARIES[name])
+                rows.append((name, summary.get_short_help_str(limit)))
+            elif not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, name: str):
         module = COMMAND_MODULES.get(name)
@@ -156,11 +242,18 @@ def complete_source_ids(ctx: click.Context, param, incomplete: str) -> list[str]
 def _repo_for_completion(ctx: click.Context):
     from .repo import ClaimsRepo
 
-    path = ctx.find_root().params.get("repo")
+    path = as_path(ctx.find_root().params.get("repo"))
     try:
         return ClaimsRepo.open(path, search_up=path is None)
     except Exception:
         return None
+
+
+def as_path(text: str | None) -> Path | None:
+    """-C's PATH as a Path (pathlib loads only when a command runs, not for `--help`)."""
+    from pathlib import Path
+
+    return None if text is None else Path(text)
 
 
 def open_repo(ctx: click.Context):
@@ -185,7 +278,7 @@ def format_option(*choices: str, help: str | None = None):
 @click.option(
     "-C",
     "--repo",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False),
     help="Run on the claims repository at PATH instead of the one around the current directory.",
 )
 @click.option(
@@ -214,4 +307,4 @@ def main(ctx: click.Context, repo: Path | None, color: str, no_pager: bool):
     from .render import terminal
 
     terminal.configure(color=color, pager=not no_pager)
-    ctx.obj = {"repo": repo}
+    ctx.obj = {"repo": as_path(repo)}

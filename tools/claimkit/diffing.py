@@ -1,4 +1,4 @@
-"""`claims diff` and `claims blame`: comparing claim states, and who set each field."""
+"""`claims diff`: comparing claim states (blaming.py: who set each field)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from .history import (
     parse_claim,
     parse_claim_blob,
 )
-from .model import CLAIM_FIELDS, Claim
+from .model import Claim
 from .repo import CLAIMS_DIR, ClaimsRepo
 
 
@@ -246,29 +246,3 @@ def diff_sources(repo: ClaimsRepo, git: GitSession, first: str, second: str) -> 
         if old != new and not (old and new and old.to_data() == new.to_data()):
             diffs.append(compare_claims(claim_id, old, new))
     return diffs
-
-
-@dataclass(frozen=True)
-class BlameLine:
-    field: str
-    value: object
-    version: Version
-
-
-def blame(versions: list[Version]) -> list[BlameLine]:
-    """For each field of the latest version, the version (in commit order) that last set it."""
-    readable = [v for v in versions if v.claim is not None]
-    if not readable:
-        raise NotFound("no readable version of this claim in history")
-    latest = readable[-1].claim.to_data()
-    lines = []
-    for name in CLAIM_FIELDS:
-        if name not in latest:
-            continue
-        setter = readable[-1]
-        for version in reversed(readable):
-            if version.claim.to_data().get(name) != latest[name]:
-                break
-            setter = version
-        lines.append(BlameLine(name, latest[name], setter))
-    return lines

@@ -8,8 +8,6 @@ until they are asked for.
 from __future__ import annotations
 
 import json
-import os
-import threading
 from dataclasses import dataclass
 
 from .cache import Store
@@ -151,15 +149,11 @@ def history_index(repo: ClaimsRepo, git: GitSession, sources: SourceCache) -> Hi
         except (ValueError, KeyError, TypeError, IndexError):
             pass
     base = _extendable_base(store, key, git) if store is not None else None
-    # The sources are read while git walks the history: by another process that fills their
-    # cache where there are many and a second core (forked before any thread starts), here
-    # otherwise.
-    warming = _warm_sources_elsewhere(sources, git)
+    # The sources are read while git walks the history.
     stream = git.stream_tree_log(
         CLAIMS_DIR, keep=is_claim_file, since=base.key["head"] if base else None
     )
-    if warming is None:
-        sources.preload()
+    sources.preload()
     commits = base.commits if base else []
     numbers = {commit: number for number, (commit, _) in enumerate(commits)}
     new_rows: dict[str, list] = {}
@@ -189,58 +183,7 @@ def history_index(repo: ClaimsRepo, git: GitSession, sources: SourceCache) -> Hi
     index = HistoryIndex.from_rows(key, commits, by_claim)
     if store is not None:
         store.write(HISTORY_FILE, key, index.encode())
-    if warming is not None:
-        warming()
     return index
-
-
-# Below this many commits (about as many sources, one article a commit), reading the sources
-# here costs less than starting another process to read them.
-PARALLEL_MIN_COMMITS = 2000
-
-
-def _warm_sources_elsewhere(sources: SourceCache, git: GitSession):
-    """Fork a process that walks seeds/ and reads every source into the cache; return what
-    waits for it and then takes the sources up from the cache (or reads them here if it
-    failed). None where that does not pay or cannot be done: no fork, one core, threads
-    already running, no writable cache, sources mostly cached, or a short history."""
-    store = sources.store
-    graph = git.commit_graph() if store is not None else None
-    if (
-        store is None
-        or not hasattr(os, "fork")
-        or (os.cpu_count() or 1) < 2
-        or threading.active_count() > 1
-        or not store.writable()
-        or sources.cached_count() >= PARALLEL_MIN_COMMITS
-        or graph is None
-        or graph.commits < PARALLEL_MIN_COMMITS
-    ):
-        return None
-    try:
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid == 0:  # the child: fill the cache, and leave without running anything else
-        code = 1
-        try:
-            sources.preload()
-            sources.save()
-            code = 0
-        finally:
-            os._exit(code)
-
-    def finish() -> None:
-        try:
-            _, status = os.waitpid(pid, 0)
-        except ChildProcessError:
-            status = 1
-        if status == 0:
-            sources.reload()  # what the cache lacks is still read on demand
-        else:
-            sources.preload()
-
-    return finish
 
 
 def _extendable_base(store: Store, key: dict, git: GitSession) -> HistoryIndex | None:

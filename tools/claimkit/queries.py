@@ -1,8 +1,9 @@
 """What the reading commands ask of the repository: one function per command, each opening
 git itself, so that the command layer touches neither git nor the history reader.
 
-The history reader and the story load inside the functions, after git has been started: `log`
-starts its path-limited `git log` first, and git walks the history while they load.
+The git session, the history reader and the story load inside the functions: `log` answered
+from its cache needs none of git's modules, and otherwise starts its path-limited `git log`
+first, so that git walks the history while they load.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .errors import NotFound
-from .gitcommand import is_git_repository
-from .gitio import GitSession
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -45,6 +44,8 @@ def listing(
     with `day`, each claim as of that day (claims not yet reported then are left out).
     A claim with no committed reading yet shows its file. `attempt(load, *args)` loads a
     file, or reports it and gives None (a bad file never blocks the rest)."""
+    from .gitcommand import is_git_repository
+    from .gitio import GitSession
     from .history import overview
 
     required = day is not None
@@ -72,6 +73,8 @@ def listing(
 def citing_sources(repo: ClaimsRepo, attempt=_plain) -> list[tuple[Source, list[str]]]:
     """`sources`: every source in publication order, with the claims any reading of which
     cites it (outside git, the claim files that cite it now)."""
+    from .gitcommand import is_git_repository
+    from .gitio import GitSession
     from .history import all_versions
 
     citing: dict[str, set[str]] = {}
@@ -144,7 +147,7 @@ def claim_blame(repo: ClaimsRepo, claim_id: str) -> list:
     from .readings import claim_readings
 
     readings, _, _ = claim_readings(repo, claim_id)
-    from .diffing import blame
+    from .blaming import blame
 
     if not readings:
         no_history(repo, claim_id)
@@ -155,6 +158,7 @@ def claim_diffs(repo: ClaimsRepo, revisions: tuple[str, ...], source_pair: tuple
     """`diff`: the working tree against HEAD (or REV), two revisions, or two articles."""
     from .diffing import diff_revisions, diff_sources
     from .errors import UsageError
+    from .gitio import GitSession
 
     if len(revisions) == 1 and ".." in revisions[0] and "..." not in revisions[0]:
         revisions = tuple(revisions[0].split("..", 1))
@@ -173,6 +177,7 @@ def claim_diffs(repo: ClaimsRepo, revisions: tuple[str, ...], source_pair: tuple
 def whole_history(repo: ClaimsRepo):
     """`export` and `timeline`: every claim's readings, the sources they were read with, whether
     the history is cut short, and HEAD; from one pass over git (or its cache)."""
+    from .gitio import GitSession
     from .history import all_versions, source_cache
 
     with GitSession(repo.root) as git:
@@ -202,6 +207,7 @@ def history_by_claim(repo: ClaimsRepo):
     claims are to be read inside the `with`."""
     import itertools
 
+    from .gitio import GitSession
     from .gitlog import commit_details as details
     from .history import each_history, source_cache
 

@@ -7,7 +7,6 @@ A reading's `quote` is one string or a list of them. Each quote is verbatim; an 
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -129,6 +128,8 @@ def _anchor_positions(needle: str, text: str, lowered: str) -> list[int]:
 def closest_passage(quote: str, normalised_text: str) -> NearMatch | None:
     """The passage of the article that best matches the quote's words; None when no word of the
     quote is in the article at all."""
+    import difflib  # here: only a quote not found verbatim needs it; every command imports quotes
+
     needle = normalise(quote)
     lowered = normalised_text.lower()
     if len(lowered) != len(normalised_text):  # a letter whose lower case is longer: rare

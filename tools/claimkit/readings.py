@@ -18,8 +18,6 @@ import time
 from .cache import Store, file_stat, trusted_stat
 from .cache import enabled as cache_enabled
 from .gitfiles import HeadState, read_head
-from .gitio import GitSession
-from .gitlog import EarlyFileLog
 from .model import Claim, Source
 from .repo import ClaimsRepo
 
@@ -47,8 +45,13 @@ def claim_readings(
         found = _restore(repo, store, _key(state, claim_id))
         if found is not None:
             return found
+    # Not answered from the cache: git starts first, and what reads its answer loads while
+    # it walks.
+    from .gitlog import EarlyFileLog
+
     with EarlyFileLog(repo.root, repo.relative(path)) as early:
-        from .history import claim_versions  # loads while git walks
+        from .gitio import GitSession
+        from .history import claim_versions
 
         with GitSession(repo.root, early) as git:
             versions = claim_versions(repo, git, claim_id, early=early)

@@ -7,9 +7,6 @@ from dataclasses import dataclass
 from .asof import as_of as story_as_of
 from .dates import date_argument
 from .errors import NotFound, UsageError
-from .gitcommand import is_git_repository
-from .gitio import GitSession
-from .history import parse_claim
 from .model import Claim
 from .repo import ClaimsRepo
 from .story import Standing, Story, Version, build_story
@@ -52,6 +49,8 @@ def _story(repo: ClaimsRepo, claim_id: str) -> tuple[Story, dict[str, str]]:
 
 def claim_now(repo: ClaimsRepo, claim_id: str) -> Shown:
     """The story's current version; the file on disk where there is no committed story."""
+    from .gitcommand import is_git_repository
+
     path = repo.claim_path(claim_id)
     # Anything in the file's place is read (a FIFO or a device is refused in one line).
     on_disk = repo.load_claim(claim_id) if path.exists() and not path.is_dir() else None
@@ -71,6 +70,10 @@ def claim_now(repo: ClaimsRepo, claim_id: str) -> Shown:
 
 
 def claim_at(repo: ClaimsRepo, claim_id: str, rev: str) -> Shown:
+    # Here, not at the top: `show --as-of` answered from the cache loads no git module.
+    from .gitio import GitSession
+    from .history import parse_claim
+
     display = repo.relative(repo.claim_path(claim_id))
     with GitSession(repo.root) as git:
         data = git.file_at(rev, display)

@@ -92,17 +92,6 @@ class SourceCache:
     def _key(self) -> dict:
         return {"root": str(self.repo.root)}
 
-    def cached_count(self) -> int:
-        return len(self._cached)
-
-    def reload(self) -> None:
-        """Take up the cache again, as another process has just written it."""
-        if self._reuse:
-            self._found, self._published, self._fresh = {}, {}, {}
-            self._recent, self._verified = {}, set()
-            restore_listing(self.repo, self.store)
-            self._restore()
-
     def _restore(self) -> None:
         found = self.store.read(SOURCES_FILE, self._key())
         if found is None:
@@ -142,7 +131,7 @@ class SourceCache:
         if source_id in recent:
             return recent[source_id]
         source = self._load(source_id)
-        if source_id in self._verified:
+        if source is not None and (source_id in self._verified or source_id in self._fresh):
             # Built again from the cache at little cost, if asked for again: only the latest
             # few are kept, so that reading every claim's history claim by claim does not end
             # up holding every source.
@@ -169,6 +158,9 @@ class SourceCache:
         return self._published[source_id]
 
     def _load(self, source_id: str) -> Source | None:
+        fresh = self._fresh.get(source_id)
+        if fresh is not None:  # read from its file this run, to be saved
+            return Source.from_data(fresh[4], self.repo.source_paths()[source_id])
         entry = self._valid_entry(source_id)
         if entry is not None:
             line = self._lines[entry[4]]
@@ -196,8 +188,15 @@ class SourceCache:
                 self._lines[position] = data
 
     def preload(self) -> None:
+        """Read every source now (while git walks the history). With a cache to fill, what
+        was read waits there to be saved, and each Source is built again from it when asked
+        for, so that every source is not held twice."""
         for source_id in self.repo.source_paths():
-            self.get(source_id)
+            if not self._reuse:
+                self.get(source_id)
+            elif source_id not in self._fresh and source_id not in self._found:
+                if self._load(source_id) is None:
+                    self._found[source_id] = None
 
     def save(self) -> None:
         """Write the listing of seeds/ if it was walked, and the sources read from files, with

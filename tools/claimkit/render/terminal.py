@@ -7,8 +7,6 @@ ask `style`, `width` and `output`.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 
@@ -67,6 +65,8 @@ def width() -> int | None:
     """The width to fit text to: the terminal's on a terminal, else COLUMNS when set, else
     None (no limit: piped text keeps every character)."""
     if is_terminal():
+        import shutil  # here: only a terminal needs it, and piped output is most runs
+
         return shutil.get_terminal_size().columns
     columns = os.environ.get("COLUMNS", "")
     return int(columns) if columns.isdigit() and int(columns) > 0 else None
@@ -82,6 +82,8 @@ def pager_command() -> str | None:
     for name in ("CLAIMS_PAGER", "PAGER"):
         if name in os.environ:
             return os.environ[name].strip() or None
+    import shutil
+
     return "less" if shutil.which("less") else None
 
 
@@ -96,6 +98,8 @@ def output(text: str) -> None:
     if not (choices.pager and is_terminal()):
         echo(text)
         return
+    import shutil
+
     size = shutil.get_terminal_size()
     command = pager_command()
     if command is None or screen_lines(text, size.columns) < size.lines:
@@ -105,6 +109,8 @@ def output(text: str) -> None:
 
 
 def page(command: str, text: str) -> None:
+    import subprocess
+
     env = dict(os.environ)
     env.setdefault("LESS", "FRX")  # as git: quit if one screen, keep colours, no screen clearing
     env.setdefault("LV", "-c")

@@ -11,12 +11,14 @@ Two quantities compare by their bounds, as dates do.
 from __future__ import annotations
 
 import re
-from fractions import Fraction
 from math import isfinite
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .base import CHANGED, SAME, Comparison, ValueType
 from .date import compare_ranges
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
 UNIT_WORDS = {
@@ -68,7 +70,8 @@ TENS = {
 }
 SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1000000, "billion": 1000000000}
 WORD_NUMBERS = {**{w: i for i, w in enumerate(ONES)}, **TENS, "a": 1, "an": 1}
-FRACTIONS = {"½": Fraction(1, 2), "¼": Fraction(1, 4), "¾": Fraction(3, 4), "⅓": Fraction(1, 3)}
+# Fraction characters, as (numerator, denominator): fractions loads only to parse words.
+FRACTIONS = {"½": (1, 2), "¼": (1, 4), "¾": (3, 4), "⅓": (1, 3)}
 
 NUMBER = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$")
 FRACTION = re.compile(r"^(\d+)/(\d+)$")
@@ -85,6 +88,8 @@ def _tokens(text: str) -> list[str]:
 
 def _number(tokens: list[str], at: int) -> tuple[Fraction, Fraction, int] | None:
     """A number at tokens[at]: (value, step it is stated to, next index), or None."""
+    from fractions import Fraction
+
     value = None
     step = Fraction(1)
     i = at
@@ -101,8 +106,8 @@ def _number(tokens: list[str], at: int) -> tuple[Fraction, Fraction, int] | None
             step = Fraction(1, int(f.group(2)))
             i += 1
         elif i < len(tokens) and tokens[i] in FRACTIONS:
-            value += FRACTIONS[tokens[i]]
-            step = Fraction(1, FRACTIONS[tokens[i]].denominator)
+            value += Fraction(*FRACTIONS[tokens[i]])
+            step = Fraction(1, FRACTIONS[tokens[i]][1])
             i += 1
     elif i < len(tokens) and (f := FRACTION.match(tokens[i])) and int(f.group(2)):
         value, step, i = (
@@ -111,7 +116,11 @@ def _number(tokens: list[str], at: int) -> tuple[Fraction, Fraction, int] | None
             i + 1,
         )
     elif i < len(tokens) and tokens[i] in FRACTIONS:
-        value, step, i = FRACTIONS[tokens[i]], Fraction(1, FRACTIONS[tokens[i]].denominator), i + 1
+        value, step, i = (
+            Fraction(*FRACTIONS[tokens[i]]),
+            Fraction(1, FRACTIONS[tokens[i]][1]),
+            i + 1,
+        )
     elif i < len(tokens) and tokens[i] == "half":
         value, step, i = Fraction(1, 2), Fraction(1, 2), i + 1
         if tokens[i : i + 1] in (["a"], ["an"]):  # half an hour
@@ -167,6 +176,8 @@ def _plain(number: Fraction) -> int | float:
 
 def parse_quantity(text: str) -> dict[str, Any]:
     """The recorded form of a quantity from the article's words; ValueError with a hint if not."""
+    from fractions import Fraction
+
     words = " ".join(text.split())
     tokens = _tokens(words)
     if not tokens:
