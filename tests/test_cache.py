@@ -227,3 +227,50 @@ def test_each_worktree_keeps_its_own_cache(claims, generated, tmp_path):
     keys = {json.loads((d / "history.jsonl").read_bytes().split(b"\n")[0])["key"]["head"]
             for d in (cache_dir(generated), own)}  # fmt: skip
     assert len(keys) == 2
+
+
+def test_a_diff_keeps_what_it_parsed_by_blob_and_reads_it_back(claims, generated, monkeypatch):
+    from claimkit import claimfile, parsedblobs
+
+    reads = [
+        ("diff", "HEAD~40", "HEAD~5", "--format", "json"),
+        ("diff", "HEAD~30", "HEAD~10"),
+        ("diff", "HEAD~20", "--format", "json"),  # the working tree, by the blob ids it computes
+    ]
+    expected = [uncached(claims, generated, *argv) for argv in reads]
+    assert not cache_dir(generated).exists()
+    assert answers(claims, generated, reads) == expected  # cold: keeps the parsed files
+    kept = cache_dir(generated) / parsedblobs.FILE
+    assert kept.exists()
+
+    def no_yaml(*args):
+        raise AssertionError("a kept blob was parsed again")
+
+    monkeypatch.setattr(parsedblobs, "parse_claim_fields", no_yaml)
+    monkeypatch.setattr(parsedblobs, "parse_claim", no_yaml)
+    monkeypatch.setattr(claimfile, "parse_mapping", no_yaml)
+    assert answers(claims, generated, reads) == expected  # warm: no YAML read at all
+    monkeypatch.undo()
+    # Tampered with, the file is not the cache's: everything is parsed again.
+    data = kept.read_bytes()
+    tampered = data.replace(b'"asserted"', b'"denied"')
+    assert tampered != data
+    kept.write_bytes(tampered)
+    assert answers(claims, generated, reads) == expected
+    # A working-tree file that does not parse is never taken from what was kept.
+    path = generated / "claims" / "story-0000-date.yaml"
+    path.write_text(path.read_text() + "value: [unclosed\n")
+    broken = claims("diff", "HEAD~20", repo=generated)
+    assert broken.exit_code == 3
+    assert "claims/story-0000-date.yaml:" in broken.stderr
+
+
+def test_the_parsed_blobs_kept_stay_bounded(claims, generated, monkeypatch):
+    from claimkit import parsedblobs
+
+    monkeypatch.setattr(parsedblobs, "LIMIT", 5)
+    claims("diff", "HEAD~40", "HEAD", repo=generated)
+    kept = json.loads((cache_dir(generated) / parsedblobs.FILE).read_bytes().split(b"\n", 1)[1])
+    assert len(kept) == 5
+    newest = claims("diff", "HEAD~3", "HEAD", "--format", "json", repo=generated).stdout
+    assert newest == uncached(claims, generated, "diff", "HEAD~3", "HEAD", "--format", "json")

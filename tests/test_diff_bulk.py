@@ -1,5 +1,5 @@
-"""`claims diff REV REV` over many claims reads their stories in one pass over history; the
-answer is the one reading each claim's own log gives."""
+"""`claims diff REV REV --story` over many claims reads their stories in one pass over
+history; the answer is the one reading each claim's own log gives."""
 
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ def generated(tmp_path_factory):
 @pytest.mark.parametrize(
     "argv",
     [
-        ("diff", "HEAD~60", "HEAD", "--format", "json"),
-        ("diff", "HEAD~70", "HEAD~20"),
-        ("diff", "HEAD~40", "--format", "json"),
+        ("diff", "HEAD~60", "HEAD", "--story", "--format", "json"),
+        ("diff", "HEAD~70", "HEAD~20", "--story"),
+        ("diff", "HEAD~40", "--story", "--format", "json"),
     ],  # fmt: skip
     ids=["to-head", "between", "working-tree"],
 )

@@ -255,6 +255,42 @@ def test_diff_working_tree_and_revisions(claims, story):
     assert "| `summit-location` | Alaska | Alaska > Anchorage | refined | a1 → a3 |" in same
 
 
+def test_diff_between_revisions_compares_files_unless_asked_for_the_story(claims, story):
+    # HEAD records a2 (published second) after a3: the file it replaced is a3's reading,
+    # its story predecessor is a1's.
+    files = claims("diff", "HEAD~1", "HEAD", repo=story)
+    assert files.stdout == ("summit-date: 2025-09-18 -> 2025-08 (contradicted)  [a3 -> a2]\n")
+    placed = claims("diff", "HEAD~1", "HEAD", "--story", repo=story)
+    assert placed.stdout == (
+        "summit-date: 2025-09-18 -> 2025-08 (broadened)  [a3 -> a2]\n"
+        "  2025-08-15 -> 2025-08; modality scheduled -> asserted\n"
+        "  recorded out of story order: 2025-08 precedes a3's version; the current value stays "
+        "2025-09-18\n"
+        "  effect on a3: stays contradicted (2025-08 -> 2025-09-18)\n"
+    )
+    as_json = json.loads(claims("diff", "HEAD~1", "HEAD", "--format", "json", repo=story).stdout)
+    assert [(d["change"], d["notes"]) for d in as_json["claims"]] == [("contradicted", [])]
+    # The working tree against a revision compares files too; against HEAD, the story.
+    write_files(
+        story, {"claims/summit-date.yaml": date_claim("2025-09", "asserted", "a2", "in August")}
+    )
+    assert (
+        claims("diff", "HEAD", "--format", "json", repo=story).stdout
+        == claims("diff", "--no-story", "--format", "json", repo=story).stdout
+    )
+    edited = json.loads(claims("diff", "--no-story", "--format", "json", repo=story).stdout)
+    assert [(d["change"], d["detail"], d["notes"]) for d in edited["claims"]] == [
+        ("edited", "2025-08 -> 2025-09", [])
+    ]
+    assert json.loads(claims("diff", "HEAD", "--story", "--format", "json", repo=story).stdout) \
+        == json.loads(claims("diff", "--format", "json", repo=story).stdout)  # fmt: skip
+    assert_one_line_error(
+        claims("diff", "--sources", "a1", "a3", "--story", repo=story),
+        "--story and --no-story cannot be combined with --sources",
+        code=EXIT_USAGE,
+    )
+
+
 def test_diff_new_and_removed_claims(claims, story):
     write_files(
         story,

@@ -7,7 +7,9 @@ keep their own) holds these files, each a header line and a body:
   commit (which fixes every version reachable from it) and the shallow boundary;
 - `sources.json`: each source's parsed metadata, keyed by its file's stat data the way git's
   index keys the work tree, and not trusted for a file changed just before it was written;
-- `seeds.json`: the listing of seeds/, keyed by the stat data of its folders.
+- `seeds.json`: the listing of seeds/, keyed by the stat data of its folders;
+- `readings-<id>.json`: one claim's readings for `log`, `show` and `blame` (readings.py);
+- `claim-blobs.json`: the claim files `diff` parsed, by blob id (parsedblobs.py).
 
 The header names the format, the version of claimkit that wrote the file, the key and an
 HMAC-SHA256 of header and body under a key of the user's own, outside every repository

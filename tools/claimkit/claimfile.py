@@ -9,7 +9,7 @@ from .errors import DataError
 from .files import MAX_FILE_BYTES, decode_utf8
 from .houseyaml import read_house_mapping
 from .model import CLAIM_FIELDS, Claim
-from .repo import claim_from_document, claim_from_document_check
+from .repo import CLAIMS_DIR, claim_from_document, claim_from_document_check
 from .yamlio import Document, parse_mapping
 
 
@@ -54,6 +54,16 @@ def parse_claim_blob(data: bytes, display: str) -> tuple[Claim | None, str | Non
         return parse_claim(data, display), None
     except DataError as err:
         return None, str(err)
+
+
+def is_claim_file(path: str) -> bool:
+    """Whether a repository path names a claim file (`claims/<id>.yaml`, not `claims/_…`)."""
+    return (
+        path.endswith(".yaml")
+        and path.count("/") == 1
+        and path.startswith(CLAIMS_DIR + "/")
+        and not path.startswith(CLAIMS_DIR + "/_")  # declarations, not a claim
+    )
 
 
 def claim_id_of(path: str) -> str:

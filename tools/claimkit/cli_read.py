@@ -149,22 +149,33 @@ def log(ctx, claim_id, fmt, by, reverse, limit, since, until, all_readings):
     metavar="S1 S2",
     help="Compare the facts as they stood after article S1 and after article S2.",
 )
+@click.option(
+    "--story/--no-story",
+    default=None,
+    help="Place each new reading in its claim's story (its change kind against its story "
+    "predecessor, and what it does to the story), or compare the two files. Default: "
+    "--story for the working tree against HEAD, --no-story with a revision.",
+)
 @format_option("text", "json", "markdown")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when any claim differs.")
 @click.pass_context
-def diff(ctx, revisions, source_pair, fmt, exit_code):
+def diff(ctx, revisions, source_pair, story, fmt, exit_code):
     """Semantic diff of claims: the working tree against HEAD, or between revisions.
 
     `claims diff` compares the working tree with HEAD; `claims diff A` the working tree with
     A; `claims diff A B` or `claims diff A..B` revision A with B. With --sources S1 S2, every
     claim as it stood after article S1 against after article S2, in publication order. Each
-    differing claim shows old -> new value, change kind and sources.
+    differing claim shows old -> new value, change kind and sources. Between revisions the
+    kind is the new file's against the old file; with --story (the default for the working
+    tree against HEAD) it is the new reading's against its predecessor in the story, with
+    notes on what the reading does to the story, at the cost of reading the changed claims'
+    history.
     """
     from .queries import claim_diffs
     from .render.story import emit_diff
 
     repo = open_repo(ctx)
-    diffs = claim_diffs(repo, revisions, source_pair)
+    diffs = claim_diffs(repo, revisions, source_pair, story)
 
     bad = BadFiles()
     for broken in (d for d in diffs if d.broken):

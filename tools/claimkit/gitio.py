@@ -201,9 +201,7 @@ class GitSession(CommitWalk, WorkTreeWrites):
     # Questions ----------------------------------------------------------------------------
 
     def has_commits(self) -> bool:
-        return bool(
-            self.run("rev-parse", "--verify", "--quiet", "HEAD^{commit}", ok_codes=(1,)).strip()
-        )
+        return self.head is not None  # resolved when the session opened, kept by commits
 
     def is_shallow(self) -> bool:
         return self.shallow
@@ -215,6 +213,8 @@ class GitSession(CommitWalk, WorkTreeWrites):
             raise UsageError(f"invalid revision {rev!r}")
         if rev.startswith("^") or ".." in rev or rev.endswith(("^@", "^!")) or "^-" in rev:
             raise UsageError(f"invalid revision {rev!r}: name one commit, not a range")
+        if rev == "HEAD" and self.head is not None:
+            return self.head  # resolved when the session opened: no second rev-parse
         sha = self.run(
             "rev-parse",
             "--verify",

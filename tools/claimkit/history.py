@@ -150,6 +150,19 @@ def each_history(
     sources.save()
 
 
+def claims_versions(
+    repo: ClaimsRepo, git: GitSession, claim_ids: Iterable[str], sources: SourceCache | None = None
+) -> dict[str, list[Version]]:
+    """The versions of the claims named, in commit order, from the one pass over history (or
+    its cache), as `all_versions` gives them; only their rows are decoded and built."""
+    with collector_paused():
+        sources = sources or source_cache(repo, git)
+        index = history_index(repo, git, sources)
+        histories = {c: _versions(index, c, sources) for c in claim_ids if c in index.spans}
+        sources.save()
+    return histories
+
+
 @dataclass(frozen=True)
 class Overview:
     """One claim in a listing: its versions in the story, its standing, its current version

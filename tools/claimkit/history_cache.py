@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 
 from .cache import Store
-from .claimfile import claim_id_of, parse_claim_fields
+from .claimfile import claim_id_of, is_claim_file, parse_claim_fields  # noqa: F401
 from .gitio import GitSession
 from .model import CLAIM_FIELDS
 from .repo import CLAIMS_DIR, ClaimsRepo
@@ -22,15 +22,6 @@ ROW_COMMIT, ROW_PATH, ROW_BLOB, ROW_FIELDS, ROW_ERROR = range(5)
 SOURCE_FIELD = CLAIM_FIELDS.index("source")
 
 HISTORY_FILE = "history.jsonl"
-
-
-def is_claim_file(path: str) -> bool:
-    return (
-        path.endswith(".yaml")
-        and path.count("/") == 1
-        and path.startswith(CLAIMS_DIR + "/")
-        and not path.startswith(CLAIMS_DIR + "/_")  # declarations, not a claim
-    )
 
 
 ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)

@@ -154,8 +154,16 @@ def claim_blame(repo: ClaimsRepo, claim_id: str) -> list:
     return blame(readings)
 
 
-def claim_diffs(repo: ClaimsRepo, revisions: tuple[str, ...], source_pair: tuple | None) -> list:
-    """`diff`: the working tree against HEAD (or REV), two revisions, or two articles."""
+def claim_diffs(
+    repo: ClaimsRepo,
+    revisions: tuple[str, ...],
+    source_pair: tuple | None,
+    story: bool | None = None,
+) -> list:
+    """`diff`: the working tree against HEAD (or REV), two revisions, or two articles.
+
+    `story`: place each new reading in its claim's story; by default only for the working
+    tree against HEAD (no revision given), where the edits are few and the story is HEAD's."""
     from .diffing import diff_revisions, diff_sources
     from .errors import UsageError
     from .gitio import GitSession
@@ -166,12 +174,16 @@ def claim_diffs(repo: ClaimsRepo, revisions: tuple[str, ...], source_pair: tuple
         raise UsageError("diff takes at most two revisions")
     if source_pair and revisions:
         raise UsageError("--sources cannot be combined with revisions")
+    if source_pair and story is not None:
+        raise UsageError("--story and --no-story cannot be combined with --sources")
     with GitSession(repo.root) as git:
         if source_pair:
             return diff_sources(repo, git, *source_pair)
         old = revisions[0] if revisions else "HEAD"
         new = revisions[1] if len(revisions) == 2 else None
-        return diff_revisions(repo, git, old, new)
+        if story is None:
+            story = not revisions
+        return diff_revisions(repo, git, old, new, story)
 
 
 def whole_history(repo: ClaimsRepo):
