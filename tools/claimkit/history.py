@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -101,10 +101,13 @@ def list_source_ids(
 # Every claim's history at once ---------------------------------------------------------------
 
 
-def _versions(index: HistoryIndex, claim_id: str, sources: SourceCache) -> list[Version]:
+def _versions(
+    index: HistoryIndex, claim_id: str, sources: SourceCache, take: bool = False
+) -> list[Version]:
     versions = []
     commits = index.commits
-    for order, (number, path, blob, fields, error) in enumerate(index.claim_rows(claim_id)):
+    rows = index.take_claim_rows(claim_id) if take else index.claim_rows(claim_id)
+    for order, (number, path, blob, fields, error) in enumerate(rows):
         claim = Claim(*fields) if fields is not None else None
         source = sources.get(claim.source) if claim else None
         commit, recorded = commits[number]
@@ -150,6 +153,19 @@ def all_versions(
     return histories
 
 
+def each_history(
+    repo: ClaimsRepo, git: GitSession, sources: SourceCache | None = None
+) -> Iterator[tuple[str, list[Version]]]:
+    """Every claim's versions in commit order, as all_versions reads them, one claim at a time
+    in claim id order: each claim's rows are decoded when it comes and let go of, so that a
+    caller that keeps only what it writes holds one claim's versions at a time."""
+    sources = sources or source_cache(repo, git)
+    index = history_index(repo, git, sources)
+    for claim_id in index.claim_ids():
+        yield claim_id, _versions(index, claim_id, sources, take=True)
+    sources.save()
+
+
 def claims_versions(
     repo: ClaimsRepo, git: GitSession, claim_ids: Iterable[str], sources: SourceCache | None = None
 ) -> dict[str, list[Version]]:
@@ -183,17 +199,23 @@ def overview(repo: ClaimsRepo, git: GitSession, day: dt.date | None = None) -> d
     """Every claim with history: its story's length, standing and current value, and (with
     `day`) its state as of `day`."""
     result = {}
-    for claim_id, story in all_stories(repo, git).items():
-        chosen = story_as_of(story.versions, day) if day is not None else None
-        current = story.current
-        result[claim_id] = Overview(
-            claim_id,
-            len(story.versions),
-            story.standing,
-            current.claim if current else None,
-            chosen.claim if chosen else None,
-        )
+    with collector_paused():
+        for claim_id, versions in each_history(repo, git):
+            story = build_story(claim_id, versions)
+            result[claim_id] = _overview(story, day)
     return result
+
+
+def _overview(story: Story, day: dt.date | None) -> Overview:
+    chosen = story_as_of(story.versions, day) if day is not None else None
+    current = story.current
+    return Overview(
+        story.claim_id,
+        len(story.versions),
+        story.standing,
+        current.claim if current else None,
+        chosen.claim if chosen else None,
+    )
 
 
 def all_stories(repo: ClaimsRepo, git: GitSession) -> dict[str, Story]:
