@@ -366,8 +366,17 @@ def test_story_findings_the_same_from_each_claims_log_and_the_whole_history(
     from claimkit import story_findings
 
     repo = recorded("CAB")
-    few = claims("check", "--format", "json", repo=repo).stdout
-    monkeypatch.setattr(story_findings, "FEW", 0)  # every claim from the whole history
+    used = []
+    from_cache = story_findings._from_cached_history
+    monkeypatch.setattr(story_findings, "_from_cached_history",
+                        lambda *a: used.append(found := from_cache(*a)) or found)  # fmt: skip
+    monkeypatch.setattr(story_findings, "FEW", 0)
+    monkeypatch.setattr(story_findings, "MANY", 0)  # every claim from the whole history
     whole = claims("check", "--format", "json", repo=repo).stdout
-    assert few == whole
+    monkeypatch.setattr(story_findings, "MANY", 1000)  # from the cache the whole read left
+    cached = claims("check", "--format", "json", repo=repo).stdout
+    assert used and used[-1] is not None
+    monkeypatch.setattr(story_findings, "FEW", 16)  # each claim from its own log
+    few = claims("check", "--format", "json", repo=repo).stdout
+    assert few == cached == whole
     assert "source A published by 2025-08-08" in few

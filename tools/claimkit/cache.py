@@ -9,7 +9,9 @@ keep their own) holds these files, each a header line and a body:
   index keys the work tree, and not trusted for a file changed just before it was written;
 - `seeds.json`: the listing of seeds/, keyed by the stat data of its folders;
 - `readings-<id>.json`: one claim's readings for `log`, `show` and `blame` (readings.py);
-- `claim-blobs.json`: the claim files `diff` parsed, by blob id (parsedblobs.py).
+- `claim-blobs.json`: the claim files `diff` parsed, by blob id (parsedblobs.py);
+- `check.json` and `story-findings.json`: what `claims check` found in each file and in each
+  claim's story, keyed by what those findings depend on (check_cache.py, story_findings.py).
 
 The header names the format, the version of claimkit that wrote the file, the key and an
 HMAC-SHA256 of header and body under a key of the user's own, outside every repository

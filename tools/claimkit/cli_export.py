@@ -155,47 +155,94 @@ def export(ctx, fmt, output, repositories):
     repo = open_repo(ctx)
     if output is not None:
         check_output(repo, output)
-    from .queries import collector_paused, commit_details, whole_history
+    from .queries import collector_paused, history_by_claim
 
-    with collector_paused():  # every version becomes a row: no cycles, many objects
-        histories, source_cache, truncated, _head = whole_history(repo)
-        sources = {source_id: source_cache.get(source_id) for source_id in repo.source_paths()}
-        commits = commit_details(repo, histories) if fmt in ("sqlite", "parquet") else None
-        data = exporting.build(
-            histories, sources, truncated, source_path=lambda source: repo.relative(source.path),
-            commits=commits,
-        )  # fmt: skip
-    if fmt == "sqlite":
-        from . import export_db
-        from .files import atomic_write
+    # Claim by claim: each claim's versions are read, told as a story, written and let go of
+    # before the next (every version becomes a row: no cycles, many objects).
+    with collector_paused(), history_by_claim(repo) as whole:
+        listing = repo.source_paths()
+        sources = whole.sources
 
-        write_output(output, lambda path: export_db.write_sqlite(data, path))
-        meta = export_db.metadata_path(output)
-        write_output(
-            meta, lambda path: atomic_write(path, export_db.metadata_yaml(output).encode())
-        )
-    elif fmt == "parquet":
-        from . import export_db
+        def lookup(source_id: str):
+            return sources.get(source_id) if source_id in listing else None
 
-        write_output(output, lambda path: export_db.write_parquet(data, path))
-    else:
-        # Written as it is encoded, a few hundred rows at a time: never whole in memory.
-        def fill(write) -> None:
-            if fmt == "json":
-                exporting.write_json(data, write)
-            else:
-                exporting.write_csv(data.versions, write)
+        def path_of(source) -> str:
+            return repo.relative(source.path)
 
-        if output is None:
-            write_stdout(fill)
-            return
-        write_output(output, lambda path: write_streamed(path, fill))
-    count = len(data.versions)
+        exported = (exporting.claim_export(c, versions) for c, versions in whole.claims)
+        written = []
+
+        def sources_after(tally):
+            rows = exporting.source_rows(listing, lookup, tally.citing, path_of)
+            for row in rows:
+                written.append(None)
+                yield row
+
+        if fmt == "sqlite":
+            from . import export_db
+            from .files import atomic_write
+
+            def rest(tally):
+                shas = list(tally.first_recorded)
+                commits = exporting.commit_rows(tally.first_recorded, whole.details(shas))
+                return sources_after(tally), commits
+
+            tallied = []
+            write_output(
+                output,
+                lambda path: tallied.append(export_db.write_sqlite_streamed(exported, rest, path)),
+            )
+            tally = tallied[0]
+            meta = export_db.metadata_path(output)
+            write_output(
+                meta, lambda path: atomic_write(path, export_db.metadata_yaml(output).encode())
+            )
+        elif fmt == "parquet":
+            from . import export_db
+
+            histories = dict(whole.claims)
+            shas = list(dict.fromkeys(v.commit for vs in histories.values() for v in vs))
+            data = exporting.build(
+                histories, {i: lookup(i) for i in listing}, whole.truncated,
+                source_path=path_of, commits=whole.details(shas),
+            )  # fmt: skip
+            write_output(output, lambda path: export_db.write_parquet(data, path))
+            tally = exporting.Tally(claims=len(data.claims), versions=len(data.versions))
+            written = data.sources
+        else:
+            tallied = []
+
+            # Written as it is encoded, claim by claim: never whole in memory.
+            def fill(write) -> None:
+                if fmt == "json":
+                    tallied.append(
+                        exporting.write_json_streamed(
+                            exported, whole.truncated, sources_after, write
+                        )
+                    )
+                else:
+                    tally = exporting.Tally()
+
+                    def rows():
+                        for _claim, found in exported:
+                            tally.add(found)
+                            yield from found
+
+                    exporting.write_csv(rows(), write)
+                    tallied.append(tally)
+
+            if output is None:
+                write_stdout(fill)
+                return
+            write_output(output, lambda path: write_streamed(path, fill))
+            tally = tallied[0]
+            if fmt == "csv":  # the sources a JSON export would list
+                written = set(listing) | set(tally.citing)
     if fmt == "sqlite":
         click.echo(f"wrote {export_db.metadata_path(output)}: Datasette metadata")
     click.echo(
-        f"wrote {output}: {plural(count, 'version')} of {plural(len(data.claims), 'claim')} "
-        f"from {plural(len(data.sources), 'source')}"
+        f"wrote {output}: {plural(tally.versions, 'version')} of "
+        f"{plural(tally.claims, 'claim')} from {plural(len(written), 'source')}"
     )
 
 
@@ -229,28 +276,37 @@ def timeline(ctx, event, show_all, output):
         check_output(repo, output)
     elif sys.stdout.isatty():
         raise UsageError("the timeline is an HTML page: give --output FILE.html or redirect it")
-    from .queries import whole_history
+    from .asof import is_retired
+    from .queries import collector_paused, history_by_claim
 
-    histories, _sources, truncated, head = whole_history(repo)
-    if not show_all:
-        from .asof import is_retired
+    drawn = 0  # claims with history, retired ones left out unless --all
+    known: set[str] = set()  # their events
+    cited: set = set()
 
-        histories = {key: v for key, v in histories.items() if not is_retired(v)}
-    if not histories:
+    def chosen(claims):
+        """The claims to draw, one at a time, noting what the messages and the page need."""
+        nonlocal drawn
+        for claim_id, versions in claims:
+            if not show_all and is_retired(versions):
+                continue
+            drawn += 1
+            events = {v.claim.event for v in versions if v.claim}
+            known.update(events)
+            if event is not None and event not in events:
+                continue
+            cited.update(v.claim.source for v in versions if v.claim)
+            yield claim_id, versions
+
+    with collector_paused(), history_by_claim(repo) as whole:
+        page = build_page(chosen(whole.claims), sources=0, head=whole.head,
+                          truncated=whole.truncated)  # fmt: skip
+    if not drawn:
         raise NotFound(
             "no claim has a committed version yet: nothing to draw (commit claims first)"
         )
-    if event is not None:
-        events = {
-            claim_id: {v.claim.event for v in versions if v.claim}
-            for claim_id, versions in histories.items()
-        }
-        known = sorted(set().union(*events.values()))
-        histories = {claim_id: v for claim_id, v in histories.items() if event in events[claim_id]}
-        if not histories:
-            raise NotFound(unknown("event", event, known))
-    cited = {v.claim.source for versions in histories.values() for v in versions if v.claim}
-    page = build_page(histories, sources=len(cited), head=head, truncated=truncated)
+    if not page.lanes:
+        raise NotFound(unknown("event", event, sorted(known)))
+    page.sources = len(cited)
     fill = lambda write: write_page(page, write)  # noqa: E731
     if output is None:
         write_stdout(fill)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,6 +147,58 @@ def source_row(
     }
 
 
+def claim_export(claim_id: str, versions: list[Version]) -> tuple[dict, list[dict]]:
+    """A claim's row and its versions' rows (story order), from its readings in commit order."""
+    told = build_story(claim_id, versions)
+    rows = [version_row(v, position) for position, v in enumerate(told.versions, 1)]
+    return claim_row(claim_id, told), rows
+
+
+@dataclass
+class Tally:
+    """What the source and commit rows need of the version rows, counted as they go by: how
+    many versions cite each source, and each commit's first row's recorded time (in order)."""
+
+    citing: dict[str, int] = field(default_factory=dict)
+    first_recorded: dict[str, str] = field(default_factory=dict)
+    claims: int = 0
+    versions: int = 0
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        citing, first = self.citing, self.first_recorded
+        for row in rows:
+            if row["source"] is not None:
+                citing[row["source"]] = citing.get(row["source"], 0) + 1
+            first.setdefault(row["commit_sha"], row["recorded"])
+        self.claims += 1
+        self.versions += len(rows)
+
+
+def source_rows(
+    source_ids: Iterable[str], lookup, citing: dict[str, int], source_path
+) -> Iterator[dict[str, Any]]:
+    """A row for each source in seeds/ (`source_ids`, `lookup(id)` its metadata or None) and
+    each one versions cite without a file, by id."""
+    for source_id in sorted(set(source_ids) | set(citing)):
+        source = lookup(source_id)
+        path = source_path(source) if source else None
+        yield source_row(source_id, source, citing.get(source_id, 0), path)
+
+
+def commit_rows(
+    first_recorded: dict[str, str], details: dict[str, tuple[str, str, str]] | None
+) -> list[dict[str, Any]]:
+    """A row for each commit that recorded a version, in the order of their first rows."""
+    details = details or {}
+    found = []
+    for sha, row_recorded in first_recorded.items():
+        recorded, author, subject = details.get(sha, (None, None, None))
+        found.append(
+            {"sha": sha, "recorded": recorded or row_recorded, "subject": subject, "author": author}
+        )
+    return found
+
+
 def build(
     histories: dict[str, list[Version]],
     sources: dict[str, Source | None],
@@ -162,30 +214,14 @@ def build(
     """
     versions: list[dict[str, Any]] = []
     claims: list[dict[str, Any]] = []
+    tally = Tally()
     for claim_id in sorted(histories):
-        told = build_story(claim_id, histories[claim_id])
-        versions.extend(version_row(v, position) for position, v in enumerate(told.versions, 1))
-        claims.append(claim_row(claim_id, told))
-    citing: dict[str, int] = {}
-    for row in versions:
-        if row["source"] is not None:
-            citing[row["source"]] = citing.get(row["source"], 0) + 1
-    source_rows = []
-    for source_id in sorted(set(sources) | set(citing)):
-        source = sources.get(source_id)
-        path = source_path(source) if source else None
-        source_rows.append(source_row(source_id, source, citing.get(source_id, 0), path))
-    details = commits or {}
-    first_recorded: dict[str, str] = {}  # each commit's first row: one pass, not one a commit
-    for row in versions:
-        first_recorded.setdefault(row["commit_sha"], row["recorded"])
-    commit_rows = []
-    for sha, row_recorded in first_recorded.items():
-        recorded, author, subject = details.get(sha, (None, None, None))
-        commit_rows.append(
-            {"sha": sha, "recorded": recorded or row_recorded, "subject": subject, "author": author}
-        )
-    return Export(claims, source_rows, versions, truncated, commit_rows)
+        claim, rows = claim_export(claim_id, histories[claim_id])
+        versions.extend(rows)
+        claims.append(claim)
+        tally.add(rows)
+    found = list(source_rows(sources, sources.get, tally.citing, source_path))
+    return Export(claims, found, versions, truncated, commit_rows(tally.first_recorded, commits))
 
 
 # Formats ----------------------------------------------------------------------------------------
@@ -224,6 +260,73 @@ def write_json(export: Export, write) -> None:
     write(",\n")
     rows("versions", export.versions, finite)
     write("\n}\n")
+
+
+class _JsonList:
+    """One of the JSON document's lists, written an item at a time (in batches), in the same
+    layout as write_json's."""
+
+    def __init__(self, name: str, write):
+        self.name, self.write = name, write
+        self.count = 0
+        self.pending: list[str] = []
+
+    def add(self, text: str) -> None:
+        self.pending.append(
+            f'  "{self.name}": [\n    {text}' if not self.count else f",\n    {text}"
+        )
+        self.count += 1
+        if len(self.pending) >= 500:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.write("".join(self.pending))
+            self.pending = []
+
+    def close(self) -> None:
+        self.flush()
+        self.write(f'  "{self.name}": []' if not self.count else "\n  ]")
+
+
+def write_json_streamed(
+    exported: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]],
+    truncated: bool,
+    sources_after,
+    write,
+) -> Tally:
+    """write_json's document from each claim's row and version rows as they come
+    (`exported`), holding none of them: the claims are written as they come, the versions
+    kept in a temporary file until the sources (`sources_after(tally)`, which needs every
+    version counted) are written. Returns the tally."""
+    import tempfile
+
+    row = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    tally = Tally()
+    write(f'{{\n  "export_version": {EXPORT_VERSION},\n  "truncated": {row(truncated)},\n')
+    claims = _JsonList("claims", write)
+    with tempfile.TemporaryFile(
+        "w+", encoding="utf-8", errors="surrogatepass", newline=""
+    ) as spool:
+        versions = _JsonList("versions", spool.write)
+        for claim, rows in exported:
+            claims.add(row(finite(claim)))
+            for item in rows:
+                versions.add(row(finite(item)))
+            tally.add(rows)
+        claims.close()
+        write(",\n")
+        sources = _JsonList("sources", write)
+        for item in sources_after(tally):
+            sources.add(row(item))
+        sources.close()
+        write(",\n")
+        versions.close()
+        spool.seek(0)
+        while chunk := spool.read(1 << 20):
+            write(chunk)
+    write("\n}\n")
+    return tally
 
 
 def finite(row: dict[str, Any]) -> dict[str, Any]:

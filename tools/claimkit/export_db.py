@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .export import CLAIM_FIELDS, EXPORT_VERSION, SOURCE_FIELDS, VERSION_FIELDS, Export
+from .export import CLAIM_FIELDS, EXPORT_VERSION, SOURCE_FIELDS, VERSION_FIELDS, Export, Tally
 from .files import replacing
 
 COMMIT_FIELDS = ("sha", "recorded", "subject", "author")
@@ -125,6 +125,27 @@ def _cells(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
 def write_sqlite(export: Export, path: Path) -> None:
     """Write the export as a new SQLite database at `path`, atomically (built in a temporary
     file beside it and renamed over it)."""
+    _write_sqlite(path, export.versions, lambda: (export.claims, export.sources, export.commits))
+
+
+def write_sqlite_streamed(exported, rest, path: Path) -> Tally:
+    """write_sqlite's database from each claim's row and version rows as they come
+    (`exported`): the versions are inserted as they come, then the claims, then the sources and
+    commits `rest(tally)` gives once every version is counted. Returns the tally."""
+    tally = Tally()
+    claims: list[dict[str, Any]] = []
+
+    def versions():
+        for claim, rows in exported:
+            claims.append(claim)
+            tally.add(rows)
+            yield from rows
+
+    _write_sqlite(path, versions(), lambda: (claims, *rest(tally)))
+    return tally
+
+
+def _write_sqlite(path: Path, versions, rest) -> None:
     import sqlite3
 
     import sqlite_utils
@@ -137,31 +158,38 @@ def write_sqlite(export: Export, path: Path) -> None:
         db.conn.execute("PRAGMA journal_mode = OFF")
         db.conn.execute("PRAGMA synchronous = OFF")
         try:
-            _build(db, export)
+            _build(db, versions, rest)
         except sqlite3.OperationalError as err:  # a full disk, an unwritable folder
             raise OSError(errno.EIO, f"SQLite: {err}", str(path)) from None
         finally:
             db.close()
 
 
-def _build(db, export: Export) -> None:
-    tables = [
-        ("commits", COMMIT_FIELDS, export.commits, "sha", []),
-        ("sources", SOURCE_FIELDS, export.sources, "id", []),
-        ("claims", CLAIM_FIELDS, export.claims, "id", [("source", "sources", "id")]),
-        ("versions", ("id", *VERSION_FIELDS), export.versions, "id",
-         [("claim", "claims", "id"), ("source", "sources", "id"),
-          ("commit_sha", "commits", "sha")]),
-    ]  # fmt: skip
-    for name, fields, rows, pk, keys in tables:
+TABLES = [
+    ("commits", COMMIT_FIELDS, "sha", []),
+    ("sources", SOURCE_FIELDS, "id", []),
+    ("claims", CLAIM_FIELDS, "id", [("source", "sources", "id")]),
+    ("versions", ("id", *VERSION_FIELDS), "id",
+     [("claim", "claims", "id"), ("source", "sources", "id"), ("commit_sha", "commits", "sha")]),
+]  # fmt: skip
+
+
+def _build(db, versions, rest) -> None:
+    """The tables, in this order; the versions are inserted first (they may be streaming, and
+    the other tables' rows are only known after them: `rest()` gives the claims, sources and
+    commits), each table's rows in their own order, so the database holds what inserting
+    table by table would."""
+    for name, fields, pk, keys in TABLES:
         types = _column_types(fields)
         if name == "versions":
             types["id"] = int
         db[name].create(types, pk=pk, foreign_keys=keys, not_null=NOT_NULL.get(name, set()))
-        numbered = (
-            ({"id": n, **row} for n, row in enumerate(rows, 1)) if name == "versions" else rows
-        )
-        db[name].insert_all((_cells(row, fields) for row in numbered), batch_size=500)
+    fields = dict((name, fields) for name, fields, _, _ in TABLES)
+    numbered = ({"id": n, **row} for n, row in enumerate(versions, 1))
+    db["versions"].insert_all((_cells(row, fields["versions"]) for row in numbered), batch_size=500)
+    claims, sources, commits = rest()
+    for name, rows in (("claims", claims), ("sources", sources), ("commits", commits)):
+        db[name].insert_all((_cells(row, fields[name]) for row in rows), batch_size=500)
     for name, indexes in INDEXES.items():
         for columns in indexes:
             db[name].create_index(list(columns), f"{name}_{'_'.join(columns)}",

@@ -8,14 +8,15 @@ other's internals, so there is no cycle between them.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import DataError
-from .files import read_bytes
+from .files import decode_utf8, read_bytes
 from .repo import ClaimsRepo
-from .yamlio import Document, load_mapping
+from .yamlio import Document, parse_mapping
 
 CLAIMS = "claims"  # claim files, claims/<id>.yaml
 SOURCES = "sources"  # source metadata, seeds/**/<id>.yaml
@@ -79,9 +80,26 @@ class Context:
     _source_docs: dict[str, Document | DataError | None] = field(default_factory=dict)
     _texts: dict[Path, bytes | DataError] = field(default_factory=dict)
     _normalised: dict[Path, str] = field(default_factory=dict)
+    _claim_ids: frozenset[str] | None = None
+    # What the file under check made the rules read besides itself, for the check cache
+    # (check_cache.Reads); None when nobody is keeping count.
+    reads: object = None
+    # Each file read here: its stat data just before it was read and the digest of what was
+    # read (None: it could not be read), by path.
+    digests: dict[Path, tuple[list[int] | None, str | None]] = field(default_factory=dict)
+
+    def claim_ids(self) -> frozenset[str]:
+        """The ids of the claims in claims/."""
+        if self.reads is not None:
+            self.reads.claims = True
+        if self._claim_ids is None:
+            self._claim_ids = frozenset(self.repo.claim_ids())
+        return self._claim_ids
 
     def source_doc(self, source_id: str) -> Document | DataError | None:
         """The source's metadata document; the error that kept it from loading; None if absent."""
+        if self.reads is not None:
+            self.reads.sources.add(source_id)
         if source_id not in self._source_docs:
             path = self.repo.source_paths().get(source_id)
             if path is None:
@@ -95,13 +113,22 @@ class Context:
                     "path-outside",
                 )
             else:
+                display = self.repo.relative(path)
+                before = lstat_list(path)
                 try:
-                    self._source_docs[source_id] = load_mapping(path, self.repo.relative(path))
+                    data = read_bytes(path, display)
+                    self.digests[path] = (before, content_digest(data))
+                    self._source_docs[source_id] = parse_mapping(
+                        decode_utf8(data, display), display
+                    )
                 except DataError as err:
+                    self.digests.setdefault(path, (before, None))
                     self._source_docs[source_id] = err
         return self._source_docs[source_id]
 
     def text_bytes(self, path: Path) -> bytes | DataError:
+        if self.reads is not None:
+            self.reads.files.add(path)
         if path not in self._texts:
             try:
                 if not self.repo.inside(path):
@@ -112,8 +139,11 @@ class Context:
                         "resolves outside the repository",
                         "source-text",
                     )
+                before = lstat_list(path)
                 self._texts[path] = read_bytes(path, self.repo.relative(path), MAX_TEXT_BYTES)
+                self.digests[path] = (before, content_digest(self._texts[path]))
             except DataError as err:
+                self.digests[path] = (None, None)
                 self._texts[path] = err
         return self._texts[path]
 
@@ -130,6 +160,21 @@ class Context:
     def sha256(self, path: Path) -> str | None:
         data = self.text_bytes(path)
         return None if isinstance(data, DataError) else hashlib.sha256(data).hexdigest()
+
+
+def lstat_list(path) -> list[int] | None:
+    """What says a file (not what a link points at) is unchanged: device, inode, size,
+    modification and change times; None where there is nothing to stat."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def content_digest(data: bytes) -> str:
+    """What names a file's content in the check cache: git's blob id of the bytes."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 @dataclass(frozen=True)

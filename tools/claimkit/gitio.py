@@ -76,7 +76,8 @@ class GitSession(CommitWalk, WorkTreeWrites):
         self.prefix = Path(os.path.relpath(Path(root).resolve(), self.top.resolve())).as_posix()
         self.prefix = "" if self.prefix == "." else self.prefix + "/"
         self.promisor = promisor_remote(self.common_dir)
-        self._listings: dict[str, bytes] = {}  # git ls-files of a folder, by folder
+        # git ls-files of a folder, by folder: each file name's paths in the listing's order.
+        self._listings: dict[str, dict[str, list[tuple[int, bytes]]]] = {}
 
     def close(self) -> None:
         """Ends the long-lived cat-file process."""
@@ -278,16 +279,16 @@ class GitSession(CommitWalk, WorkTreeWrites):
         wanted = set(names)
         if not wanted:
             return []
-        output = listing or self._listings.get(folder)
-        if output is None:
-            output = self.run_bytes("ls-files", "-z", "--", self.repo_path(folder))
-        self._listings[folder] = output  # a session asks once per folder
-        found = []
-        for entry in output.split(b"\0"):
-            name = entry[entry.rfind(b"/") + 1 :].decode("utf-8", "replace")
-            if name in wanted:
-                found.append(self.claims_path(entry.decode("utf-8", "replace")))
-        return found
+        by_name = self._listings.get(folder)
+        if by_name is None:
+            # A session lists a folder once, and finds each name in it without another pass.
+            output = listing or self.run_bytes("ls-files", "-z", "--", self.repo_path(folder))
+            by_name = self._listings[folder] = {}
+            for number, entry in enumerate(output.split(b"\0")):
+                name = entry[entry.rfind(b"/") + 1 :].decode("utf-8", "replace")
+                by_name.setdefault(name, []).append((number, entry))
+        found = sorted(entry for name in wanted for entry in by_name.get(name, ()))
+        return [self.claims_path(entry.decode("utf-8", "replace")) for _, entry in found]
 
     def files_mentioning(self, words: list[str], folder: str) -> list[str]:
         """Tracked files under `folder` in the working tree that contain any of `words`

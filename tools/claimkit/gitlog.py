@@ -121,6 +121,61 @@ class EarlyFileLog:
         self.close()
 
 
+class EarlyFileLogs:
+    """EarlyFileLog's `git log` for several files at once, each its own process (each answered
+    from the Bloom filters, where one log of several paths would diff every commit's tree),
+    at most `at_once` running together."""
+
+    def __init__(self, root: Path, paths: list[str], at_once: int = 8):
+        self.root = root
+        self.waiting = list(paths)
+        self.running: dict[str, subprocess.Popen | None] = {}
+        self.at_once = at_once
+        self._start()
+
+    def _start(self) -> None:
+        while self.waiting and len(self.running) < self.at_once:
+            path = self.waiting.pop(0)
+            try:
+                self.running[path] = subprocess.Popen(
+                    ["git", *SAFE_OPTIONS, "log", LOG_FORMAT, "--raw", "--no-abbrev",
+                     *FIRST_PARENT, "--no-ext-diff", "--no-textconv", *FILE_LOG_OPTIONS, "HEAD",
+                     "--", path],
+                    cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                    env=environment(),
+                )  # fmt: skip
+            except OSError:
+                self.running[path] = None
+
+    def output(self, path: str, rev: str) -> str | None:
+        """The log of `path`, if it was asked for and git gave it; None to run it the usual
+        way. Asking for one starts the next waiting."""
+        process = self.running.pop(path, None)
+        self._start()
+        if process is None:
+            return None
+        if rev != "HEAD":
+            EarlyFileLog._end(process)
+            return None
+        out, _ = process.communicate()
+        return out.decode("utf-8", "replace") if process.returncode == 0 else None
+
+    def seeds_listing(self) -> bytes | None:
+        return None
+
+    def close(self) -> None:
+        self.waiting = []
+        for process in self.running.values():
+            EarlyFileLog._end(process)
+        self.running = {}
+
+    def __enter__(self) -> EarlyFileLogs:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 class CommitWalk:
     """GitSession's history questions: `git log` of one file or of a folder, and the upkeep
     of the commit-graph those logs use. Mixed into GitSession (gitio.py), whose `run`,

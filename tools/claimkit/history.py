@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -56,39 +56,58 @@ def claim_versions(
     prepare_parser()
     revisions = git.file_log(path, rev, early=early)
     blobs = git.read_blobs(r.blob for r in revisions if r.blob)
-    listing = repo._sources
-    if few and (listing is None or isinstance(listing, PartialListing)):
-        # The sources these versions cite, found by name in git's index: a walk of seeds/,
-        # or the cached listing of it, costs as much as the sources are many.
-        cited = {
-            i for data in blobs.values() for i in cited_sources(data.decode("utf-8", "replace"))
-        }
-        missing = [
-            f"{i}.yaml"
-            for i in cited
-            if is_source_id(i) and (listing is None or not dict.__contains__(listing, i))
-        ]
-        if missing:
-            named = git.files_named(
-                missing, SEEDS_DIR, early.seeds_listing() if early is not None else None
-            )
-            found = partial_listing(repo, named)
-            if listing is None:
-                repo.use_source_listing(found, set())
-            else:
-                listing.update(dict.items(found))
+    if few:
+        list_cited_sources(repo, git, blobs.values(), early)
     versions = build_versions(claim_id, revisions, blobs, sources)
     sources.save()
     return versions
 
 
+def list_cited_sources(
+    repo: ClaimsRepo, git: GitSession, texts: Iterable[bytes], early: EarlyFileLog | None = None
+) -> None:
+    """Make sure the repository's listing of seeds/ knows the sources these claim files'
+    texts cite (see list_source_ids)."""
+    if repo._sources is None or isinstance(repo._sources, PartialListing):
+        cited = {i for data in texts for i in cited_sources(data.decode("utf-8", "replace"))}
+        list_source_ids(repo, git, cited, early)
+
+
+def list_source_ids(
+    repo: ClaimsRepo, git: GitSession, ids: Iterable[str], early: EarlyFileLog | None = None
+) -> None:
+    """Make sure the repository's listing of seeds/ knows these sources, found by name in
+    git's index where the listing is partial or not yet made: a walk of seeds/, or the
+    cached listing of it, costs as much as the sources are many."""
+    listing = repo._sources
+    if listing is not None and not isinstance(listing, PartialListing):
+        return
+    missing = [
+        f"{i}.yaml"
+        for i in ids
+        if is_source_id(i) and (listing is None or not dict.__contains__(listing, i))
+    ]
+    if missing:
+        named = git.files_named(
+            missing, SEEDS_DIR, early.seeds_listing() if early is not None else None
+        )
+        found = partial_listing(repo, named)
+        if listing is None:
+            repo.use_source_listing(found, set())
+        else:
+            listing.update(dict.items(found))
+
+
 # Every claim's history at once ---------------------------------------------------------------
 
 
-def _versions(index: HistoryIndex, claim_id: str, sources: SourceCache) -> list[Version]:
+def _versions(
+    index: HistoryIndex, claim_id: str, sources: SourceCache, take: bool = False
+) -> list[Version]:
     versions = []
     commits = index.commits
-    for order, (number, path, blob, fields, error) in enumerate(index.claim_rows(claim_id)):
+    rows = index.take_claim_rows(claim_id) if take else index.claim_rows(claim_id)
+    for order, (number, path, blob, fields, error) in enumerate(rows):
         claim = Claim(*fields) if fields is not None else None
         source = sources.get(claim.source) if claim else None
         commit, recorded = commits[number]
@@ -134,6 +153,19 @@ def all_versions(
     return histories
 
 
+def each_history(
+    repo: ClaimsRepo, git: GitSession, sources: SourceCache | None = None
+) -> Iterator[tuple[str, list[Version]]]:
+    """Every claim's versions in commit order, as all_versions reads them, one claim at a time
+    in claim id order: each claim's rows are decoded when it comes and let go of, so that a
+    caller that keeps only what it writes holds one claim's versions at a time."""
+    sources = sources or source_cache(repo, git)
+    index = history_index(repo, git, sources)
+    for claim_id in index.claim_ids():
+        yield claim_id, _versions(index, claim_id, sources, take=True)
+    sources.save()
+
+
 def claims_versions(
     repo: ClaimsRepo, git: GitSession, claim_ids: Iterable[str], sources: SourceCache | None = None
 ) -> dict[str, list[Version]]:
@@ -167,17 +199,23 @@ def overview(repo: ClaimsRepo, git: GitSession, day: dt.date | None = None) -> d
     """Every claim with history: its story's length, standing and current value, and (with
     `day`) its state as of `day`."""
     result = {}
-    for claim_id, story in all_stories(repo, git).items():
-        chosen = story_as_of(story.versions, day) if day is not None else None
-        current = story.current
-        result[claim_id] = Overview(
-            claim_id,
-            len(story.versions),
-            story.standing,
-            current.claim if current else None,
-            chosen.claim if chosen else None,
-        )
+    with collector_paused():
+        for claim_id, versions in each_history(repo, git):
+            story = build_story(claim_id, versions)
+            result[claim_id] = _overview(story, day)
     return result
+
+
+def _overview(story: Story, day: dt.date | None) -> Overview:
+    chosen = story_as_of(story.versions, day) if day is not None else None
+    current = story.current
+    return Overview(
+        story.claim_id,
+        len(story.versions),
+        story.standing,
+        current.claim if current else None,
+        chosen.claim if chosen else None,
+    )
 
 
 def all_stories(repo: ClaimsRepo, git: GitSession) -> dict[str, Story]:

@@ -1,8 +1,8 @@
 """The history cache: every claim's readings as parsed rows, from git or from the cache file.
 
 A row is [commit number, path, blob, claim fields (CLAIM_FIELDS order) or None, error or None],
-read by the names below, never by bare position. Rows read from the cache stay encoded until
-they are asked for.
+read by the names below, never by bare position. Rows stay encoded (as the cache holds them)
+until they are asked for.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ class HistoryIndex:
     """Every claim's versions in commit order, as rows: from git, or from the cache.
 
     A row is [commit number, path, blob, claim fields (CLAIM_FIELDS order) or None, error or
-    None]; rows read from the cache stay encoded until they are asked for, and `lines` keeps
-    each row's encoding for writing the cache. `cites` holds each row's source id (None where
+    None]; rows stay encoded until they are asked for, and `lines` keeps each row's encoding
+    for writing the cache. `cites` holds each row's source id (None where
     unreadable or not a string) and `readable` whether it parsed, so that a listing needs no
     row it does not show.
     """
@@ -68,6 +68,24 @@ class HistoryIndex:
         start, count = self.spans.get(claim_id, (0, 0))
         return [self.row(position) for position in range(start, start + count)]
 
+    def take_claim_rows(self, claim_id: str) -> list[list]:
+        """A claim's rows, decoded in one pass, and let go of here (the index no longer holds
+        them, encoded or not): reading every claim once, one at a time, then holds one
+        claim's rows as objects, never the whole history."""
+        start, count = self.spans.get(claim_id, (0, 0))
+        rows, lines = self.rows, self.lines
+        taken = rows[start : start + count]
+        if any(row is None for row in taken):
+            raise ValueError(f"the rows of {claim_id} were already taken")
+        encoded = [p for p, row in enumerate(taken) if isinstance(row, bytes)]
+        if encoded:
+            decoded = json.loads(b"[" + b",".join(taken[p] for p in encoded) + b"]")
+            for position, row in zip(encoded, decoded, strict=True):
+                taken[position] = row
+        for position in range(start, start + count):
+            rows[position] = lines[position] = None
+        return taken
+
     def encode(self) -> bytes:
         head = {"commits": self.commits, "spans": self.spans, "cites": self.cites,
                 "readable": self.readable}  # fmt: skip
@@ -85,14 +103,16 @@ class HistoryIndex:
 
     @classmethod
     def from_rows(cls, key: dict, commits: list, by_claim: dict[str, list]) -> HistoryIndex:
-        """From (row, encoded row, cited source, readable) by claim, in commit order."""
+        """From (encoded row, cited source, readable) by claim, in commit order."""
         spans, entries = {}, []
         for claim_id in sorted(by_claim):
             spans[claim_id] = (len(entries), len(by_claim[claim_id]))
             entries.extend(by_claim[claim_id])
-        rows, lines, cites, readable = (list(column) for column in zip(*entries, strict=True)) \
-            if entries else ([], [], [], [])  # fmt: skip
-        return cls(key, commits, spans, rows, lines, cites, "".join(readable))
+        lines, cites, readable = (list(column) for column in zip(*entries, strict=True)) \
+            if entries else ([], [], [])  # fmt: skip
+        # Rows stay encoded until asked for, as when read from the cache: a whole history as
+        # objects would be held from here to the last claim written.
+        return cls(key, commits, spans, list(lines), lines, cites, "".join(readable))
 
 
 def history_key(repo: ClaimsRepo, git: GitSession) -> dict:
@@ -114,17 +134,54 @@ def history_index(repo: ClaimsRepo, git: GitSession, sources: SourceCache) -> Hi
     """
     key = history_key(repo, git)
     store = sources.store
+    found = _cached(store, key)
+    if found is not None:
+        return found
+    base = _extendable_base(store, key, git) if store is not None else None
+    return _read_history(repo, git, sources, key, base)
+
+
+def _cached(store: Store | None, key: dict) -> HistoryIndex | None:
     if store is not None and (found := store.read(HISTORY_FILE, key)) is not None:
         try:
             return HistoryIndex.decode(key, found[1])
         except (ValueError, KeyError, TypeError, IndexError):
             pass
-    base = _extendable_base(store, key, git) if store is not None else None
+    return None
+
+
+def cached_history_index(repo: ClaimsRepo, git: GitSession, store: Store) -> HistoryIndex | None:
+    """history_index, only where the cache holds HEAD's history or that of an ancestor HEAD
+    extends without merges (then only the commits since are read); else None, and nothing
+    read: for questions about a few claims, which their own logs answer sooner."""
+    key = history_key(repo, git)
+    found = _cached(store, key)
+    if found is not None:
+        return found
+    base = _extendable_base(store, key, git)
+    if base is None:
+        return None
+    from .sources import SourceCache
+
+    # The sources' cache is not needed to read versions: they are looked up by their reader.
+    return _read_history(repo, git, SourceCache(repo, store, False), key, base, preload=False)
+
+
+def _read_history(
+    repo: ClaimsRepo,
+    git: GitSession,
+    sources: SourceCache,
+    key: dict,
+    base: HistoryIndex | None,
+    preload: bool = True,
+) -> HistoryIndex:
+    store = sources.store
     # The sources are read while git walks the history.
     stream = git.stream_tree_log(
         CLAIMS_DIR, keep=is_claim_file, since=base.key["head"] if base else None
     )
-    sources.preload()
+    if preload:
+        sources.preload()
     commits = base.commits if base else []
     numbers = {commit: number for number, (commit, _) in enumerate(commits)}
     new_rows: dict[str, list] = {}
@@ -140,13 +197,13 @@ def history_index(repo: ClaimsRepo, git: GitSession, sources: SourceCache) -> Hi
         row = [number, revision.path, revision.blob, fields, error]  # the ROW_* order
         # Encoded now, for the cache, while git is still producing the next ones.
         cite = fields[SOURCE_FIELD] if fields and isinstance(fields[SOURCE_FIELD], str) else None
-        entry = (row, encode(row).encode(), cite, "1" if fields else "0")
+        entry = (encode(row).encode(), cite, "1" if fields else "0")
         new_rows.setdefault(claim_id_of(revision.path), []).append(entry)
     by_claim: dict[str, list] = {}
     if base:
         for claim_id, (start, count) in base.spans.items():
             by_claim[claim_id] = [
-                (base.rows[p], base.lines[p], base.cites[p], base.readable[p])
+                (base.lines[p], base.cites[p], base.readable[p])
                 for p in range(start, start + count)
             ]
     for claim_id, rows in new_rows.items():

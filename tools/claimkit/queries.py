@@ -16,8 +16,11 @@ from typing import TYPE_CHECKING
 from .errors import NotFound
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     from .model import Claim, Source
     from .repo import ClaimsRepo
+    from .sources import SourceCache
     from .story import Standing, Version
 
 
@@ -197,11 +200,34 @@ def whole_history(repo: ClaimsRepo):
     return histories, sources, truncated, head
 
 
-def commit_details(repo: ClaimsRepo, histories) -> dict[str, tuple[str, str, str]]:
-    """`export`: date, author and subject of every commit that recorded a version."""
+@dataclass
+class ClaimByClaim:
+    """The whole history as `history_by_claim` gives it."""
+
+    claims: Iterator[tuple[str, list[Version]]]  # each claim's readings, in claim id order
+    sources: SourceCache
+    truncated: bool
+    head: str | None
+    details: Callable[[list[str]], dict[str, tuple[str, str, str]]]  # commit_details
+
+
+@contextmanager
+def history_by_claim(repo: ClaimsRepo):
+    """`export`, claim by claim: each claim's readings (one claim at a time, each let go of
+    before the next is read), the sources they were read with, whether the history is cut
+    short, HEAD, and the details of commits; from one pass over git (or its cache). The
+    claims are to be read inside the `with`."""
+    import itertools
+
     from .gitio import GitSession
     from .gitlog import commit_details as details
+    from .history import each_history, source_cache
 
-    shas = list(dict.fromkeys(v.commit for versions in histories.values() for v in versions))
     with GitSession(repo.root) as git:
-        return details(git, shas)
+        sources = source_cache(repo, git)
+        each = each_history(repo, git, sources)
+        first = next(each, None)
+        truncated = git.is_shallow() if first is not None else False
+        head = git.resolve("HEAD") if git.has_commits() else None
+        claims = itertools.chain([first], each) if first is not None else iter(())
+        yield ClaimByClaim(claims, sources, truncated, head, lambda shas: details(git, shas))

@@ -14,12 +14,16 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from typing import TYPE_CHECKING
 
 from .cache import Store, file_stat, trusted_stat
 from .cache import enabled as cache_enabled
 from .gitfiles import HeadState, read_head
 from .model import Claim, Source
 from .repo import ClaimsRepo
+
+if TYPE_CHECKING:  # a warm read starts no git: the session's module is not loaded for it
+    from .gitio import GitSession
 
 
 def _name(claim_id: str) -> str:
@@ -60,6 +64,32 @@ def claim_readings(
             if state is not None and git.head == state.head and versions:
                 _save(repo, store, _key(state, claim_id), versions, shallow, texts)
     return versions, shallow, texts if with_text else {}
+
+
+class ReadingsCache:
+    """The same cache for several claims read in one session (check --changed): look a claim
+    up, and keep one read from git."""
+
+    def __init__(self, repo: ClaimsRepo):
+        self.repo = repo
+        self.state = read_head(repo.root) if cache_enabled() else None
+        self.store = Store(self.state.git_dir) if self.state is not None else None
+
+    def versions(self, claim_id: str) -> list | None:
+        """The claim's versions from the cache, where HEAD and every cited source are as
+        they were; else None."""
+        if self.state is None:
+            return None
+        found = _restore(self.repo, self.store, _key(self.state, claim_id))
+        return None if found is None else found[0]
+
+    def keep(self, git: GitSession, claim_id: str, versions: list) -> None:
+        """Keep versions just read (their blobs the session's last read) for next time."""
+        if self.state is None or git.head != self.state.head or not versions:
+            return
+        texts = {v.blob: git.read_blob(v.blob).decode("utf-8", "replace") for v in versions}
+        key = _key(self.state, claim_id)
+        _save(self.repo, self.store, key, versions, git.is_shallow(), texts)
 
 
 def _save(repo, store: Store, key: dict, versions: list, shallow: bool, texts) -> None:

@@ -17,6 +17,7 @@ from .model import Source
 from .repo import ClaimsRepo, SourceListing
 
 LISTING_FILE = "seeds.json"
+RECENT_SOURCES = 4096  # sources built from the cache and kept for another look
 SOURCES_FILE = "sources.json"
 
 
@@ -73,7 +74,9 @@ class SourceCache:
     def __init__(self, repo: ClaimsRepo, store: Store | None = None, reuse: bool = True):
         self.repo = repo
         self.store = store
-        self._found: dict[str, Source | None] = {}
+        self._found: dict[str, Source | None] = {}  # read from their files
+        self._recent: dict[str, Source | None] = {}  # built from the cache, the latest few
+        self._verified: set[str] = set()  # cached entries whose files were found unchanged
         self._published: dict[str, object] = {}
         # From the cache: id -> [file name, plain, stat, published, line of its fields].
         self._cached: dict[str, list] = {}
@@ -106,6 +109,8 @@ class SourceCache:
     def _valid_entry(self, source_id: str) -> list | None:
         """The cached entry of a source whose file (and place) is unchanged; else None."""
         entry = self._cached.get(source_id) if self._reuse else None
+        if entry is not None and source_id in self._verified:
+            return entry  # checked once this run: trusted for the rest of it
         if (
             entry is None
             or not entry[1]  # reached through a symbolic link: checked the long way
@@ -113,19 +118,34 @@ class SourceCache:
             or not trusted_stat(entry[2], file_stat(f"{self.repo.root}/{entry[0]}"), self._written)
         ):
             return None
+        self._verified.add(source_id)
         return entry
 
     def get(self, source_id: str | None) -> Source | None:
         if not isinstance(source_id, str):
             return None
-        if source_id not in self._found:
-            self._found[source_id] = self._load(source_id)
-        return self._found[source_id]
+        found = self._found
+        if source_id in found:
+            return found[source_id]
+        recent = self._recent
+        if source_id in recent:
+            return recent[source_id]
+        source = self._load(source_id)
+        if source is not None and (source_id in self._verified or source_id in self._fresh):
+            # Built again from the cache at little cost, if asked for again: only the latest
+            # few are kept, so that reading every claim's history claim by claim does not end
+            # up holding every source.
+            if len(recent) >= RECENT_SOURCES:
+                del recent[next(iter(recent))]
+            recent[source_id] = source
+        else:
+            found[source_id] = source
+        return source
 
     def published(self, source_id: str | None):
         """A source's `published` field (None where the source is missing or unreadable),
         from the cache where the file is unchanged, without building the Source."""
-        if source_id in self._found or not isinstance(source_id, str):
+        if source_id in self._found or source_id in self._recent or not isinstance(source_id, str):
             source = self.get(source_id)
             return source.published if source else None
         if source_id not in self._published:
@@ -137,7 +157,22 @@ class SourceCache:
                 self._published[source_id] = source.published if source else None
         return self._published[source_id]
 
+    def fields(self, source_id: str | None) -> dict | None:
+        """A source's metadata as `Source.to_data` gives it (None where the source is missing
+        or unreadable), from the cache where the file is unchanged, without building the
+        Source."""
+        if isinstance(source_id, str) and source_id not in self._found:
+            entry = self._valid_entry(source_id)
+            if entry is not None:
+                line = self._lines[entry[4]]
+                return json.loads(line) if isinstance(line, bytes) else line
+        source = self.get(source_id)
+        return None if source is None else source.to_data()
+
     def _load(self, source_id: str) -> Source | None:
+        fresh = self._fresh.get(source_id)
+        if fresh is not None:  # read from its file this run, to be saved
+            return Source.from_data(fresh[4], self.repo.source_paths()[source_id])
         entry = self._valid_entry(source_id)
         if entry is not None:
             line = self._lines[entry[4]]
@@ -165,8 +200,15 @@ class SourceCache:
                 self._lines[position] = data
 
     def preload(self) -> None:
+        """Read every source now (while git walks the history). With a cache to fill, what
+        was read waits there to be saved, and each Source is built again from it when asked
+        for, so that every source is not held twice."""
         for source_id in self.repo.source_paths():
-            self.get(source_id)
+            if not self._reuse:
+                self.get(source_id)
+            elif source_id not in self._fresh and source_id not in self._found:
+                if self._load(source_id) is None:
+                    self._found[source_id] = None
 
     def save(self) -> None:
         """Write the listing of seeds/ if it was walked, and the sources read from files, with

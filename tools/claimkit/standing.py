@@ -56,6 +56,81 @@ def _relation(kind: str, old, new) -> str:
     return compare_values(kind, old, new).relation
 
 
+def _value_key(value):
+    """What makes two values the same value to compare: their types and contents, all the way
+    down (True is not 1, 1 is not 1.0, -0.0 is not 0.0). None for a value without one (NaN,
+    anything YAML does not give), which is then compared as itself only."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return (kind, value)
+    if kind is float:
+        return None if value != value else (kind, repr(value))
+    if kind is list:
+        items = tuple(_value_key(item) for item in value)
+        return None if None in items else (kind, items)
+    if kind is dict:
+        pairs = tuple((_value_key(k), _value_key(v)) for k, v in value.items())
+        return None if any(None in pair for pair in pairs) else (kind, pairs)
+    return None
+
+
+class _Statements:
+    """The stated values of a story, each distinct (value, type) numbered once, with the
+    relations between them worked out once a pair.
+
+    A long story states the same few values again and again: comparing every statement with
+    every other costs the square of the story's length (and grows with history), comparing
+    the distinct values the square of their number. A comparison depends on the two values
+    only, so the answers are the same."""
+
+    def __init__(self, stated: list[tuple[object, str, str]]):
+        self.stated = stated
+        self.number: list[int] = []  # per statement: its distinct value
+        self.values: list[tuple[object, str]] = []  # per distinct value: (value, type)
+        self.first: list[int] = []
+        self.last: list[int] = []
+        self.count: list[int] = []
+        seen: dict = {}
+        for position, (value, kind, _) in enumerate(stated):
+            key = _value_key(value)
+            found = seen.get((kind, key)) if key is not None else None
+            if found is None:
+                found = len(self.values)
+                if key is not None:
+                    seen[(kind, key)] = found
+                self.values.append((value, kind))
+                self.first.append(position)
+                self.last.append(position)
+                self.count.append(0)
+            self.last[found] = position
+            self.count[found] += 1
+            self.number.append(found)
+        self._known: dict[tuple[int, int], str] = {}
+
+    def relation(self, old: int, new: int) -> str:
+        """The relation of distinct value `new` to `old`, compared as `old`'s type."""
+        found = self._known.get((old, new))
+        if found is None:
+            (old_value, kind), (new_value, _) = self.values[old], self.values[new]
+            found = self._known[(old, new)] = _relation(kind, old_value, new_value)
+        return found
+
+    def same_kind(self, a: int, b: int) -> bool:
+        return self.values[a][1] == self.values[b][1]
+
+    def all_pairs(self, accepted: tuple[str, ...]) -> bool:
+        """Whether every statement relates to every later one in an `accepted` way."""
+        distinct = range(len(self.values))
+        for a in distinct:
+            if self.count[a] > 1 and self.relation(a, a) not in accepted:
+                return False
+            for b in distinct:
+                # Some statement of a precedes some statement of b.
+                if a != b and self.first[a] < self.last[b] and self.relation(a, b) not in accepted:
+                    return False
+        return True
+
+
 def standing_of(versions: list) -> Standing:
     """Consistent when no two stated values contradict each other and no reading contradicts
     itself (`also`), with the value that refines or equals all others if one does;
@@ -66,60 +141,68 @@ def standing_of(versions: list) -> Standing:
     kinds = {kind for _, kind, _ in stated}
     # A reading with `also` contradicts itself: the claim is contested whatever the rest says.
     self_contradictory = any(len(statements(v)) > 1 for v in versions)
+    found = _Statements(stated)
     if len(kinds) == 1 and not self_contradictory:
         kind = next(iter(kinds))
-        compatible = all(
-            _relation(kind, a[0], b[0]) in COMPATIBLE
-            for i, a in enumerate(stated)
-            for b in stated[i + 1 :]
-        )
-        if compatible:
+        if found.all_pairs(COMPATIBLE):
+            distinct = range(len(found.values))
+            # The last stated value that refines or equals every stated value.
             best = next(
                 (
-                    candidate
-                    for candidate, _, _ in reversed(stated)
-                    if all(_relation(kind, other, candidate) in (SAME, REFINED)
-                           for other, _, _ in stated)
+                    stated[found.last[candidate]][0]
+                    for candidate in sorted(distinct, key=lambda d: -found.last[d])
+                    if all(found.relation(other, candidate) in (SAME, REFINED)
+                           for other in distinct)
                 ),
                 None,
             )  # fmt: skip
             sources = tuple(dict.fromkeys(s for _, _, s in stated))
             return Standing(CONSISTENT, kind, best, (Group(best, kind, sources),))
-    return Standing(CONTESTED, stated[-1][1], None, _groups(stated))
+    return Standing(CONTESTED, stated[-1][1], None, _groups(found))
 
 
-def _groups(stated: list[tuple[object, str, str]]) -> tuple[Group, ...]:
+def _groups(found: _Statements) -> tuple[Group, ...]:
     """One group per most specific value (one no compatible value refines), holding every
     source with a statement that value equals or refines and that agrees with no other group;
     largest groups first."""
-    leaves = []
-    for value, kind, _ in stated:
-        if any(k == kind and _relation(kind, value, other) == REFINED for other, k, _ in stated):
+    distinct = range(len(found.values))
+    refined = [
+        any(found.same_kind(a, b) and found.relation(a, b) == REFINED for b in distinct)
+        for a in distinct
+    ]
+    leaves: list[int] = []
+    for number in found.number:
+        if refined[number]:
             continue
-        if any(k == kind and _relation(kind, value, leaf) == SAME for leaf, k in leaves):
+        if any(
+            found.same_kind(number, leaf) and found.relation(number, leaf) == SAME
+            for leaf in leaves
+        ):
             continue
-        leaves.append((value, kind))
+        leaves.append(number)
     # Each statement (a version's value, or what it also says) backs the groups whose value
     # equals or refines it. One that backs several groups is vaguer than the dispute and takes
     # no side; a source is on a side when one of its statements backs that side alone, so an
     # article that contradicts itself can stand on both.
-    backs = [
+    backing = [
         [
             i
-            for i, (leaf, kind) in enumerate(leaves)
-            if k == kind and _relation(kind, value, leaf) in (SAME, REFINED)
+            for i, leaf in enumerate(leaves)
+            if found.same_kind(number, leaf) and found.relation(number, leaf) in (SAME, REFINED)
         ]
-        for value, k, _ in stated
+        for number in distinct
     ]
+    backs = [backing[number] for number in found.number]
     groups = []
-    for i, (leaf, kind) in enumerate(leaves):
+    for i, leaf in enumerate(leaves):
         sided = tuple(
             dict.fromkeys(
                 source
-                for (_, _, source), backed in zip(stated, backs, strict=True)
+                for (_, _, source), backed in zip(found.stated, backs, strict=True)
                 if backed == [i]
             )
         )
-        groups.append(Group(leaf, kind, sided))
+        value, kind = found.values[leaf]
+        groups.append(Group(value, kind, sided))
     groups.sort(key=lambda g: -len(g.sources))
     return tuple(groups)

@@ -65,7 +65,7 @@ class _NumberError(ValueError):
     """A plain scalar that reads as a number this tool refuses; the builder says where."""
 
 
-def _resolve_plain(text: str) -> Any:
+def resolve_plain(text: str) -> Any:
     """YAML 1.2 core schema for plain scalars. Dates stay strings: they are EDTF, not timestamps.
 
     Numbers are finite: `.nan`, `.inf` and a float too large to hold (`1e999`) are refused, as
@@ -176,7 +176,7 @@ class _Builder:
             if event.style or (event.ctag is not None and event.tag == _STR_TAG):
                 return event.value
             try:
-                return _resolve_plain(event.value)
+                return resolve_plain(event.value)
             except _NumberError as err:
                 self.fail(event, str(err), "yaml-number")
         if kind is self.SequenceStart:

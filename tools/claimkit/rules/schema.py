@@ -101,6 +101,25 @@ def _all(results):
     return answer
 
 
+def _every(checks: list):
+    """A check that is the three-valued AND of `checks` on the same value, in order, stopping
+    at the first False: _all without a generator made for every value checked."""
+    if len(checks) == 1:
+        return checks[0]
+
+    def every(value):
+        answer = True
+        for check in checks:
+            result = check(value)
+            if result is False:
+                return False
+            if result is None:
+                answer = None
+        return answer
+
+    return every
+
+
 def compile_shortcut(schema):
     """A function document -> True/False/None for `schema`; None if the schema is beyond it."""
     if not isinstance(schema, dict):
@@ -113,7 +132,7 @@ def compile_shortcut(schema):
         if check is None:
             return None
         checks.append(check)
-    return lambda instance: _all(check(instance) for check in checks)
+    return _every(checks) if checks else (lambda instance: True)
 
 
 def _keyword(keyword: str, value, schema):
@@ -150,10 +169,22 @@ def _keyword(keyword: str, value, schema):
         shortcuts = {name: compile_shortcut(sub) for name, sub in value.items()}
         if any(shortcut is None for shortcut in shortcuts.values()):
             return None
-        return lambda v: (
-            not isinstance(v, dict)
-            or _all(shortcuts[name](v[name]) for name in shortcuts if name in v)
-        )
+        pairs = list(shortcuts.items())
+
+        def properties(v):
+            if not isinstance(v, dict):
+                return True
+            answer = True
+            for name, shortcut in pairs:
+                if name in v:
+                    result = shortcut(v[name])
+                    if result is False:
+                        return False
+                    if result is None:
+                        answer = None
+            return answer
+
+        return properties
     if keyword == "additionalProperties":
         if value is True:
             return lambda v: True
@@ -184,7 +215,7 @@ def _keyword(keyword: str, value, schema):
         shortcuts = [compile_shortcut(sub) for sub in value]
         if any(shortcut is None for shortcut in shortcuts):
             return None
-        return lambda v: _all(shortcut(v) for shortcut in shortcuts)
+        return _every(shortcuts) if shortcuts else (lambda v: True)
     if keyword == "if":
         condition = compile_shortcut(value)
         then = compile_shortcut(schema.get("then", {}))

@@ -48,7 +48,7 @@ def superseded_exists(context, item: Item):
     replacing = data.get("superseded_by")
     if not isinstance(replacing, list):
         return []
-    known = set(context.repo.claim_ids())
+    known = context.claim_ids()
     problems = []
     for index, claim_id in enumerate(replacing):
         if not isinstance(claim_id, str):

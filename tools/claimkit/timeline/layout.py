@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
 
 from ..compare import CONTRADICTED, CORROBORATED, EDITED
 from ..kinds import TABLE as KIND_TABLE
 from ..rules.time_sense import version_finding
-from ..story import Standing, Version, build_story
+from ..story import Standing, Story, Version, build_story
 from ..values import value_text
 
 # Change kinds: colour and what it means, from the one table in kinds.py.
@@ -177,45 +178,20 @@ def _domain(stories: list[list[Version]]) -> tuple[dt.date, dt.date, dt.date, dt
 
 
 def build_page(
-    histories: dict[str, list[Version]],
+    histories: dict[str, list[Version]] | Iterable[tuple[str, list[Version]]],
     *,
     sources: int,
     head: str | None = None,
     truncated: bool = False,
 ) -> Page:
-    """Lay out every claim in `histories` (versions in commit order) as lanes."""
-    told = {claim_id: build_story(claim_id, versions) for claim_id, versions in histories.items()}
-    stories = {claim_id: told[claim_id].versions for claim_id in told}
-    start, end, first, last = _domain(list(stories.values()))
-    undated = any(v.published is None for story in stories.values() for v in story)
-    page = Page([], [], start, end, first, last, sources, head, truncated, undated)
-    for claim_id in sorted(stories):
-        story = stories[claim_id]
-        current = told[claim_id].current  # the story's end: the latest-published reading
-        latest = current.claim if current else None
-        kind = latest.type if latest else ""
-        marks = [
-            Mark(
-                v,
-                n,
-                len(story),
-                f"v-{claim_id}-{n}",
-                label=label_for(v, kind),
-                warning=version_finding(v),
-            )
-            for n, v in enumerate(story, 1)
-        ]
-        page.lanes.append(
-            Lane(
-                claim_id,
-                latest.event if latest else "(unknown event)",
-                latest.property if latest else "",
-                kind,
-                marks,
-                contested=told[claim_id].standing.contested,
-                standing=told[claim_id].standing,
-            )
-        )
+    """Lay out every claim in `histories` (versions in commit order; a mapping, or pairs of
+    claim id and versions in claim id order, taken one at a time) as lanes."""
+    pairs = sorted(histories.items()) if isinstance(histories, dict) else histories
+    lanes = [_lane(claim_id, build_story(claim_id, versions)) for claim_id, versions in pairs]
+    stories = [[mark.version for mark in lane.marks] for lane in lanes]
+    start, end, first, last = _domain(stories)
+    undated = any(v.published is None for story in stories for v in story)
+    page = Page(lanes, [], start, end, first, last, sources, head, truncated, undated)
     events = sorted({lane.event for lane in page.lanes})
     page.events = events
     page.groups = [
@@ -223,6 +199,28 @@ def build_page(
     ]
     _place(page)
     return page
+
+
+def _lane(claim_id: str, told: Story) -> Lane:
+    """A claim's lane: its story's versions as marks, not yet placed."""
+    story = told.versions
+    current = told.current  # the story's end: the latest-published reading
+    latest = current.claim if current else None
+    kind = latest.type if latest else ""
+    marks = [
+        Mark(v, n, len(story), f"v-{claim_id}-{n}", label=label_for(v, kind),
+             warning=version_finding(v))
+        for n, v in enumerate(story, 1)
+    ]  # fmt: skip
+    return Lane(
+        claim_id,
+        latest.event if latest else "(unknown event)",
+        latest.property if latest else "",
+        kind,
+        marks,
+        contested=told.standing.contested,
+        standing=told.standing,
+    )
 
 
 def _place(page: Page) -> None:

@@ -19,7 +19,7 @@ from ..quotes import quote_list, quote_text
 from ..story import Version
 from ..values import value_text, value_text_with_bounds
 from .layout import CONTRADICTION, KINDS, Mark, Page, e
-from .svg import chart, glyph
+from .svg import glyph, write_chart
 
 
 def legend_item(kind: str) -> str:
@@ -234,7 +234,7 @@ def write_page(page: Page, write) -> None:
     head, _, rest = text.partition(_CHART)
     middle, _, tail = rest.partition(_ENTRIES)
     write(head)
-    write(chart(page))
+    write_chart(page, write)
     write(middle)
     for number, lane in enumerate(page.lanes):
         write(("\n" if number else "") + entry(lane))

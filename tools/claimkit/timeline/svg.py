@@ -273,19 +273,30 @@ def _band(top: float, height: float, body: list[str], cls: str = "band", data: s
 
 def chart(page: Page) -> str:
     """The chart: an axis, a slice per event heading and per lane, and the axis again."""
+    parts: list[str] = []
+    write_chart(page, parts.append)
+    return "".join(parts)
+
+
+def write_chart(page: Page, write) -> None:
+    """The chart, passed to `write` a slice at a time (never whole in memory)."""
     description = (
         f"{len(page.lanes)} claims, one lane each, across publication dates from {page.start} "
         f"to {page.end}; every version is listed below the chart."
     )
-    slices = [_band(0, AXIS + 8, [_gradients(), *_axis(page, AXIS, top=True),
-                                  *_grid(page, AXIS, AXIS + 8)], "band axis-band")]  # fmt: skip
+    write(
+        f'<div class="chart" role="img" aria-label="Timeline of the claims by publication date. '
+        f'{e(description)}">\n'
+    )
+    write(_band(0, AXIS + 8, [_gradients(), *_axis(page, AXIS, top=True),
+                              *_grid(page, AXIS, AXIS + 8)], "band axis-band"))  # fmt: skip
     stripe = False
     for event, lanes in page.groups:
         if len(page.groups) > 1:
             top = lanes[0].top - EVENT_HEADER
             label = f'<text class="event-label" x="12" y="{f(lanes[0].top - 10)}">{e(event)}</text>'
-            slices.append(_band(top, EVENT_HEADER, [*_grid(page, top, lanes[0].top), label],
-                                "band event-band", f' data-event="{e(event)}"'))  # fmt: skip
+            write("\n" + _band(top, EVENT_HEADER, [*_grid(page, top, lanes[0].top), label],
+                               "band event-band", f' data-event="{e(event)}"'))  # fmt: skip
         for lane in lanes:
             bottom = lane.top + lane.height + LANE_GAP
             body = [*_grid(page, lane.top, bottom), *_lane(page, lane, stripe)]
@@ -293,11 +304,8 @@ def chart(page: Page) -> str:
                 f' data-claim="{e(lane.claim_id)}" data-event="{e(lane.event)}" '
                 f'data-standing="{standing(lane)}"'
             )
-            slices.append(_band(lane.top, lane.height + LANE_GAP, body, "band lane-band", data))
+            write("\n" + _band(lane.top, lane.height + LANE_GAP, body, "band lane-band", data))
             stripe = not stripe
     bottom = page.height - AXIS
-    slices.append(_band(bottom, AXIS, _axis(page, bottom, top=False), "band axis-band"))
-    return (
-        f'<div class="chart" role="img" aria-label="Timeline of the claims by publication date. '
-        f'{e(description)}">\n' + "\n".join(slices) + "\n</div>"
-    )
+    write("\n" + _band(bottom, AXIS, _axis(page, bottom, top=False), "band axis-band"))
+    write("\n</div>")

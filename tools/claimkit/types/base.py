@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..quotes import normalise
@@ -28,7 +29,13 @@ class Comparison:
 
 def key(text: Any) -> str:
     """A name or term as compared: normalised and case-folded."""
-    return normalise(str(text)).casefold()
+    return _text_key(text if type(text) is str else str(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_key(text: str) -> str:
+    # The same few names are compared again and again across a whole history's stories.
+    return normalise(text).casefold()
 
 
 class ValueType:
