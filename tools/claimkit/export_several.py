@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import export as exporting
 from .errors import UsageError
 from .export import EXPORT_VERSION, VERSION_FIELDS
 from .repo import ClaimsRepo
+
+if TYPE_CHECKING:
+    from .queries import ClaimByClaim
 
 REPOSITORY = "repository"
 REPOSITORY_HELP = (
@@ -76,108 +78,63 @@ def _readable(repo: ClaimsRepo, given: str) -> None:
 # Reading, one repository after another ---------------------------------------------------------
 
 
-@dataclass
-class Tally:
-    """What the source and commit rows need of the version rows, counted as they go by."""
-
-    citing: dict[str, int] = field(default_factory=dict)
-    first_recorded: dict[str, str] = field(default_factory=dict)
-    claims: int = 0
-    versions: int = 0
-
-    def add(self, rows: list[dict[str, Any]]) -> None:
-        for row in rows:
-            if row["source"] is not None:
-                self.citing[row["source"]] = self.citing.get(row["source"], 0) + 1
-            self.first_recorded.setdefault(row["commit_sha"], row["recorded"])
-        self.claims += 1
-        self.versions += len(rows)
-
-
-@dataclass
-class Reading:
-    """One repository's history, claim by claim (see `_claim_by_claim`)."""
-
-    claims: Iterator[tuple[str, list]]
-    sources: Any
-    truncated: bool
-    details: Any  # shas -> {sha: (recorded, author, subject)}
-
-
-@contextmanager
-def _claim_by_claim(repo: ClaimsRepo):
-    """A repository's claims with their readings, in claim id order, each let go of once read."""
-    from .gitio import GitSession
-    from .gitlog import commit_details
-    from .history import all_versions, source_cache
-
-    with GitSession(repo.root) as git:
-        sources = source_cache(repo, git)
-        histories = all_versions(repo, git, sources)
-        truncated = git.is_shallow() if histories else False
-        claims = ((claim_id, histories.pop(claim_id)) for claim_id in sorted(histories))
-        yield Reading(claims, sources, truncated, lambda shas: commit_details(git, shas))
-
-
 class Part:
     """One repository's rows, each with its name in `repository`: the claims and their
-    versions as they come, then (once every version is counted) its sources and commits."""
+    versions as they come (claim by claim, each let go of before the next is read), then,
+    once every version is counted, its sources and commits."""
 
-    def __init__(self, name: str, repo: ClaimsRepo, reading: Reading):
-        self.name, self.repo, self.reading = name, repo, reading
-        self.tally = Tally()
+    def __init__(self, name: str, repo: ClaimsRepo, whole: ClaimByClaim):
+        self.name, self.repo, self.whole = name, repo, whole
+        self.tally = exporting.Tally()
         self.sources_written = 0
 
     @property
     def truncated(self) -> bool:
-        return self.reading.truncated
+        return self.whole.truncated
 
     def claims(self) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
-        from .story import build_story
-
         name = self.name
-        for claim_id, versions in self.reading.claims:
-            told = build_story(claim_id, versions)
-            rows = [
-                {REPOSITORY: name, **exporting.version_row(version, position)}
-                for position, version in enumerate(told.versions, 1)
-            ]
+        for claim_id, versions in self.whole.claims:
+            claim, rows = exporting.claim_export(claim_id, versions)
             self.tally.add(rows)
-            yield {REPOSITORY: name, **exporting.claim_row(claim_id, told)}, rows
+            yield {REPOSITORY: name, **claim}, [{REPOSITORY: name, **row} for row in rows]
+
+    def source_ids(self) -> set[str]:
+        """The sources a JSON export lists: seeds/ and any the versions cite."""
+        return set(self.repo.source_paths()) | set(self.tally.citing)
 
     def sources(self) -> Iterator[dict[str, Any]]:
         listing = self.repo.source_paths()
-        cache, citing = self.reading.sources, self.tally.citing
-        for source_id in sorted(set(listing) | set(citing)):
-            source = cache.get(source_id) if source_id in listing else None
-            path = self.repo.relative(source.path) if source else None
+        cache = self.whole.sources
+
+        def lookup(source_id: str):
+            return cache.get(source_id) if source_id in listing else None
+
+        def path_of(source) -> str:
+            return self.repo.relative(source.path)
+
+        for row in exporting.source_rows(listing, lookup, self.tally.citing, path_of):
             self.sources_written += 1
-            row = exporting.source_row(source_id, source, citing.get(source_id, 0), path)
             yield {REPOSITORY: self.name, **row}
 
     def details(self, shas: list[str]) -> dict[str, tuple[str, str, str]]:
-        return self.reading.details(shas)
+        return self.whole.details(shas)
 
     def commits(self) -> list[dict[str, Any]]:
         first = self.tally.first_recorded
-        details = self.details(list(first))
-        found = []
-        for sha, row_recorded in first.items():
-            recorded, author, subject = details.get(sha, (None, None, None))
-            found.append({REPOSITORY: self.name, "sha": sha, "recorded": recorded or row_recorded,
-                          "subject": subject, "author": author})  # fmt: skip
-        return found
+        rows = exporting.commit_rows(first, self.details(list(first)))
+        return [{REPOSITORY: self.name, **row} for row in rows]
 
 
 def parts(repositories: list[Named]) -> Iterator[Part]:
     """Each repository's Part in turn, read while it is the one in use: a Part is done with
     before the next is asked for."""
-    from .queries import collector_paused
+    from .queries import collector_paused, history_by_claim
 
     for item in repositories:
         repo = ClaimsRepo.open(item.path, search_up=False)  # its vocabulary, for comparisons
-        with collector_paused(), _claim_by_claim(repo) as reading:
-            yield Part(item.name, repo, reading)
+        with collector_paused(), history_by_claim(repo) as whole:
+            yield Part(item.name, repo, whole)
 
 
 @dataclass
@@ -209,7 +166,7 @@ def write_csv(repositories: list[Named], write) -> Written:
         for part in parts(repositories):
             for _claim, found in part.claims():
                 yield from found
-            part.sources_written = len(set(part.repo.source_paths()) | set(part.tally.citing))
+            part.sources_written = len(part.source_ids())
             written.add(part)
 
     exporting.write_csv(rows(), write, fields=CSV_FIELDS)

@@ -229,7 +229,7 @@ def write_parquet(repositories: list[Named], path: Path) -> Written:
                     batch = []
             if batch:
                 writer.write_table(_parquet_batch(part, batch, commits, schema))
-            part.sources_written = len(set(part.repo.source_paths()) | set(part.tally.citing))
+            part.sources_written = len(part.source_ids())
             written.add(part)
     return written
 
