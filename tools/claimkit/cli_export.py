@@ -59,6 +59,47 @@ def write_streamed(path: Path, fill) -> None:
         fill(handle.write)
 
 
+def export_several(fmt: str, output: Path | None, values: tuple[str, ...]) -> None:
+    """`claims export --repository ...`: several repositories into one file (export_several)."""
+    from . import export_several as several
+    from . import export_several_db as several_db
+    from .repo import ClaimsRepo
+
+    repositories = several.named(values)
+    if output is not None:
+        for item in repositories:
+            check_output(ClaimsRepo(item.path), output)
+    found = []
+    if fmt == "sqlite":
+        from .export_db import metadata_path
+        from .files import atomic_write
+
+        write_output(output, lambda path: found.append(several_db.write_sqlite(repositories, path)))
+        text = several_db.metadata_yaml(output, repositories).encode()
+        write_output(metadata_path(output), lambda path: atomic_write(path, text))
+        click.echo(f"wrote {metadata_path(output)}: Datasette metadata")
+    elif fmt == "parquet":
+        write_output(
+            output, lambda path: found.append(several_db.write_parquet(repositories, path))
+        )
+    else:
+        writer = several.write_json if fmt == "json" else several.write_csv
+
+        def fill(write) -> None:
+            found.append(writer(repositories, write))
+
+        if output is None:
+            write_stdout(fill)
+            return
+        write_output(output, lambda path: write_streamed(path, fill))
+    written = found[0]
+    click.echo(
+        f"wrote {output}: {plural(written.versions, 'version')} of "
+        f"{plural(written.claims, 'claim')} from {plural(written.sources, 'source')} "
+        f"in {plural(written.repositories, 'repository', 'repositories')}"
+    )
+
+
 @main.command("export")
 @format_option(
     "json",
@@ -74,8 +115,17 @@ def write_streamed(path: Path, fill) -> None:
     type=OUTPUT_PATH,
     help="Write to PATH (replaced atomically) instead of standard output; required for sqlite.",
 )
+@click.option(
+    "--repository",
+    "repositories",
+    multiple=True,
+    metavar="[NAME=]DIR",
+    help="Export the claims repository at DIR, named NAME (default: the folder's name), "
+    "instead of the one -C names; repeat it to export several into one file, every row with "
+    "a repository column.",
+)
 @click.pass_context
-def export(ctx, fmt, output):
+def export(ctx, fmt, output, repositories):
     """Export every version of every claim: one row per version, for data tools.
 
     Each row holds the claim id, event, property and type; the value as text, as data and,
@@ -84,6 +134,9 @@ def export(ctx, fmt, output):
     bounds); the commit, the time it was recorded, and the quote. The SQLite database has
     tables claims, sources and versions, with keys and indexes, ready for sqlite3 or Datasette.
     The formats are documented in docs/export.md. History is read in one pass over git.
+
+    With --repository, repeated, several repositories go into one file, each row beginning
+    with a repository column that says which one it comes from.
     """
     from . import export as exporting
     from .errors import UsageError
@@ -97,6 +150,8 @@ def export(ctx, fmt, output):
             raise UsageError(
                 "--format parquet needs pyarrow: pip install 'claimkit[parquet]'"
             ) from None
+    if repositories:
+        return export_several(fmt, output, repositories)
     repo = open_repo(ctx)
     if output is not None:
         check_output(repo, output)

@@ -365,14 +365,16 @@ def to_csv(rows: Iterable[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def write_csv(rows: Iterable[dict[str, Any]], write) -> None:
+def write_csv(
+    rows: Iterable[dict[str, Any]], write, fields: tuple[str, ...] = VERSION_FIELDS
+) -> None:
     """The version rows as CSV (RFC 4180: a header row, CRLF line ends, quotes where needed),
-    passed to `write` a few hundred rows at a time."""
+    passed to `write` a few hundred rows at a time; `fields` are the columns."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(VERSION_FIELDS)
+    writer.writerow(fields)
     for count, row in enumerate(rows, 1):
-        writer.writerow([_csv_cell(name, row[name]) for name in VERSION_FIELDS])
+        writer.writerow([_csv_cell(name, row[name]) for name in fields])
         if count % 500 == 0:
             write(out.getvalue())
             out.seek(0)

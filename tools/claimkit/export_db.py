@@ -235,22 +235,62 @@ def metadata_yaml(path: Path) -> str:
 
 
 PARQUET_DATES = {"value_lower", "value_upper", "published_lower", "published_upper"}
+PARQUET_FIELDS = (*VERSION_FIELDS, "commit_subject", "commit_author")
 
 
 def write_parquet(export: Export, path: Path) -> None:
     """The version rows, with each commit's subject and author, as one Parquet file at `path`,
     atomically. Date bounds are dates, `recorded` a timestamp, booleans booleans."""
+    import pyarrow.parquet as pq
+
+    commits = {
+        row["sha"]: (row["recorded"], row["author"], row["subject"]) for row in export.commits
+    }
+    schema = parquet_schema(PARQUET_FIELDS)
+    table = parquet_table(export.versions, commits, schema)
+    with replacing(path) as tmp:
+        pq.write_table(table, tmp)
+
+
+def _parquet_type(name: str):
+    import pyarrow as pa
+
+    if name == "position":
+        return pa.int32()
+    if name == "out_of_order":
+        return pa.bool_()
+    if name in PARQUET_DATES:
+        return pa.date32()
+    if name in FLOATS:
+        return pa.float64()
+    if name == "recorded":
+        return pa.timestamp("s", tz="UTC")
+    return pa.string()
+
+
+def parquet_schema(fields: tuple[str, ...], required: set[str] = frozenset()):
+    """The Parquet schema of version rows with `fields` (export_several adds `repository`)."""
+    import pyarrow as pa
+
+    not_null = NOT_NULL["versions"] | required
+    return pa.schema(
+        [pa.field(name, _parquet_type(name), nullable=name not in not_null) for name in fields],
+        metadata={"export_version": str(EXPORT_VERSION)},
+    )
+
+
+def parquet_table(rows, commits: dict[str, tuple[str, str, str]], schema):
+    """Version rows as a table of `schema`; `commits` maps a sha to (recorded, author,
+    subject), as commit_details gives them."""
     import datetime as dt
 
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    commits = {row["sha"]: row for row in export.commits}
-    fields = [*VERSION_FIELDS, "commit_subject", "commit_author"]
-    columns: dict[str, list] = {name: [] for name in fields}
-    for row in export.versions:
-        commit = commits.get(row["commit_sha"], {})
-        for name in VERSION_FIELDS:
+    columns: dict[str, list] = {name: [] for name in schema.names}
+    own = [name for name in schema.names if name not in ("commit_subject", "commit_author")]
+    for row in rows:
+        _recorded, author, subject = commits.get(row["commit_sha"], (None, None, None))
+        for name in own:
             value = row[name]
             if name in JSON_TEXT and value is not None:
                 value = json.dumps(value, ensure_ascii=False, allow_nan=False)
@@ -261,26 +301,6 @@ def write_parquet(export: Export, path: Path) -> None:
             elif name == "recorded":
                 value = dt.datetime.fromisoformat(value)
             columns[name].append(value)
-        columns["commit_subject"].append(commit.get("subject"))
-        columns["commit_author"].append(commit.get("author"))
-
-    def kind(name: str):
-        if name == "position":
-            return pa.int32()
-        if name == "out_of_order":
-            return pa.bool_()
-        if name in PARQUET_DATES:
-            return pa.date32()
-        if name in FLOATS:
-            return pa.float64()
-        if name == "recorded":
-            return pa.timestamp("s", tz="UTC")
-        return pa.string()
-
-    schema = pa.schema(
-        [pa.field(name, kind(name), nullable=name not in NOT_NULL["versions"]) for name in fields],
-        metadata={"export_version": str(EXPORT_VERSION)},
-    )
-    table = pa.table(columns, schema=schema)
-    with replacing(path) as tmp:
-        pq.write_table(table, tmp)
+        columns["commit_subject"].append(subject)
+        columns["commit_author"].append(author)
+    return pa.table(columns, schema=schema)
