@@ -190,7 +190,7 @@ def export(ctx, fmt, output, repositories):
             tallied = []
             write_output(
                 output,
-                lambda path: tallied.append(export_db.write_sqlite_streamed(exported, rest, path)),
+                lambda path: tallied.append(export_db.write_sqlite(exported, rest, path)),
             )
             tally = tallied[0]
             meta = export_db.metadata_path(output)

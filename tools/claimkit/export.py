@@ -358,13 +358,6 @@ def _csv_cell(name: str, value: Any) -> str:
     return str(value)
 
 
-def to_csv(rows: Iterable[dict[str, Any]]) -> str:
-    """The version rows as CSV (see write_csv), as one string."""
-    out = io.StringIO()
-    write_csv(rows, out.write)
-    return out.getvalue()
-
-
 def write_csv(
     rows: Iterable[dict[str, Any]], write, fields: tuple[str, ...] = VERSION_FIELDS
 ) -> None:

@@ -109,7 +109,7 @@ def _column_types(fields: tuple[str, ...]) -> dict[str, type]:
     return {name: int if name in INTEGERS else float if name in FLOATS else str for name in fields}
 
 
-def _cells(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+def sqlite_cells(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
     """A row as SQLite cells: value_data as JSON text, booleans as 0 and 1, None as NULL."""
     cells = {}
     for name in fields:
@@ -122,15 +122,9 @@ def _cells(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
     return cells
 
 
-def write_sqlite(export: Export, path: Path) -> None:
-    """Write the export as a new SQLite database at `path`, atomically (built in a temporary
-    file beside it and renamed over it)."""
-    _write_sqlite(path, export.versions, lambda: (export.claims, export.sources, export.commits))
-
-
-def write_sqlite_streamed(exported, rest, path: Path) -> Tally:
-    """write_sqlite's database from each claim's row and version rows as they come
-    (`exported`): the versions are inserted as they come, then the claims, then the sources and
+def write_sqlite(exported, rest, path: Path) -> Tally:
+    """A new SQLite database at `path`, replaced atomically, from each claim's row and version
+    rows as they come (`exported`): the versions are inserted as they come, then the claims, then the sources and
     commits `rest(tally)` gives once every version is counted. Returns the tally."""
     tally = Tally()
     claims: list[dict[str, Any]] = []
@@ -186,10 +180,12 @@ def _build(db, versions, rest) -> None:
         db[name].create(types, pk=pk, foreign_keys=keys, not_null=NOT_NULL.get(name, set()))
     fields = dict((name, fields) for name, fields, _, _ in TABLES)
     numbered = ({"id": n, **row} for n, row in enumerate(versions, 1))
-    db["versions"].insert_all((_cells(row, fields["versions"]) for row in numbered), batch_size=500)
+    db["versions"].insert_all(
+        (sqlite_cells(row, fields["versions"]) for row in numbered), batch_size=500
+    )
     claims, sources, commits = rest()
     for name, rows in (("claims", claims), ("sources", sources), ("commits", commits)):
-        db[name].insert_all((_cells(row, fields[name]) for row in rows), batch_size=500)
+        db[name].insert_all((sqlite_cells(row, fields[name]) for row in rows), batch_size=500)
     for name, indexes in INDEXES.items():
         for columns in indexes:
             db[name].create_index(list(columns), f"{name}_{'_'.join(columns)}",

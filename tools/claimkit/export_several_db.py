@@ -78,10 +78,10 @@ class _Inserts:
     """Rows for one table, inserted a few hundred at a time."""
 
     def __init__(self, conn, name: str):
-        from .export_db import _cells
+        from .export_db import sqlite_cells
 
         self.fields = TABLES[name][0]
-        self.cells = _cells
+        self.cells = sqlite_cells
         self.conn, self.pending = conn, []
         marks = ", ".join("?" * len(self.fields))
         columns = ", ".join(f"[{c}]" for c in self.fields)

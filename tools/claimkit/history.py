@@ -218,13 +218,6 @@ def _overview(story: Story, day: dt.date | None) -> Overview:
     )
 
 
-def all_stories(repo: ClaimsRepo, git: GitSession) -> dict[str, Story]:
-    """Every claim's story, from one read of the whole history."""
-    histories = all_versions(repo, git)
-    with collector_paused():
-        return {claim_id: build_story(claim_id, v) for claim_id, v in histories.items()}
-
-
 def chronological(versions: list[Version]) -> list[Version]:
     """The story's versions (one per source, in publication order), annotated."""
     return build_story(versions[0].claim_id if versions else "", versions).versions

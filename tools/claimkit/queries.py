@@ -186,20 +186,6 @@ def claim_diffs(
         return diff_revisions(repo, git, old, new, story)
 
 
-def whole_history(repo: ClaimsRepo):
-    """`export` and `timeline`: every claim's readings, the sources they were read with, whether
-    the history is cut short, and HEAD; from one pass over git (or its cache)."""
-    from .gitio import GitSession
-    from .history import all_versions, source_cache
-
-    with GitSession(repo.root) as git:
-        sources = source_cache(repo, git)  # backed by the cache under .git/claims-cache
-        histories = all_versions(repo, git, sources)
-        truncated = git.is_shallow() if histories else False
-        head = git.resolve("HEAD") if git.has_commits() else None
-    return histories, sources, truncated, head
-
-
 @dataclass
 class ClaimByClaim:
     """The whole history as `history_by_claim` gives it."""

@@ -271,13 +271,6 @@ def _band(top: float, height: float, body: list[str], cls: str = "band", data: s
     )
 
 
-def chart(page: Page) -> str:
-    """The chart: an axis, a slice per event heading and per lane, and the axis again."""
-    parts: list[str] = []
-    write_chart(page, parts.append)
-    return "".join(parts)
-
-
 def write_chart(page: Page, write) -> None:
     """The chart, passed to `write` a slice at a time (never whole in memory)."""
     description = (
