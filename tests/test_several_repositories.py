@@ -252,6 +252,15 @@ def test_two_repositories_of_one_name_are_refused(claims, make_repo, repo, tmp_p
     assert target.read_text() == "old"
 
 
+def test_c_and_repository_are_not_combined(claims, make_repo, repo, tmp_path):
+    other = make_repo([base_files()], name="elsewhere")
+    target = tmp_path / "all.csv"
+    result = claims("export", "--repository", str(other), "--format", "csv",
+                    "--output", str(target), repo=repo)  # fmt: skip
+    assert_one_line_error(result, "-C and --repository cannot be combined", code=2)
+    assert not target.exists()
+
+
 @pytest.mark.parametrize("fmt", ["sqlite", "parquet", "csv"])
 def test_a_folder_that_is_not_a_claims_repository_is_refused(claims, repo, tmp_path, fmt):
     plain = tmp_path / "plain"

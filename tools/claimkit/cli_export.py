@@ -121,7 +121,7 @@ def export_several(fmt: str, output: Path | None, values: tuple[str, ...]) -> No
     multiple=True,
     metavar="[NAME=]DIR",
     help="Export the claims repository at DIR, named NAME (default: the folder's name), "
-    "instead of the one -C names; repeat it to export several into one file, every row with "
+    "instead of the current one (not with -C); repeat it to export several into one file, every row with "
     "a repository column.",
 )
 @click.pass_context
@@ -151,6 +151,9 @@ def export(ctx, fmt, output, repositories):
                 "--format parquet needs pyarrow: pip install 'claimkit[parquet]'"
             ) from None
     if repositories:
+        if ctx.obj["repo"] is not None:
+            raise UsageError("-C and --repository cannot be combined: name each repository "
+                             "with --repository")  # fmt: skip
         return export_several(fmt, output, repositories)
     repo = open_repo(ctx)
     if output is not None:
