@@ -103,23 +103,11 @@ def write_sqlite(repositories: list[Named], path: Path) -> Written:
     """The SQLite database of export_db, every table with `repository`, of every repository,
     at `path`, atomically. Versions are numbered (`id`) across repositories, in the order
     given, each repository's in story order."""
-    import errno
-    import sqlite3
-
-    from .files import replacing
+    from .export_db import database_file
 
     written = Written()
-    with replacing(path) as tmp:
-        conn = sqlite3.connect(tmp)
-        # A file being built, renamed into place only once whole (as export_db does).
-        conn.execute("PRAGMA journal_mode = OFF")
-        conn.execute("PRAGMA synchronous = OFF")
-        try:
-            _build(conn, repositories, written)
-        except sqlite3.OperationalError as err:  # a full disk, an unwritable folder
-            raise OSError(errno.EIO, f"SQLite: {err}", str(path)) from None
-        finally:
-            conn.close()
+    with database_file(path) as conn:
+        _build(conn, repositories, written)
     return written
 
 
