@@ -531,14 +531,20 @@ def test_timeline_escapes_everything(claims, make_repo):
     assert "javascript:" not in html
 
 
-def test_timeline_event_filter(claims, story):
-    write_files(
-        story,
-        {"claims/war-start.yaml": claim_text("war-start", event="russia-ukraine-war", value="2014",
-                                             modality="asserted", source="a1", quote="x")},
-    )  # fmt: skip
+def war_start(**extra) -> str:
+    """A claim of another event, read from a1."""
+    return claim_text("war-start", event="russia-ukraine-war", value="2014",
+                      modality="asserted", source="a1", quote="x", **extra)  # fmt: skip
+
+
+def commit_war_start(story, message: str, **extra) -> None:
+    write_files(story, {"claims/war-start.yaml": war_start(**extra)})
     git(story, "add", "-A")
-    git(story, "commit", "-qm", "Another event")
+    git(story, "commit", "-qm", message)
+
+
+def test_timeline_event_filter(claims, story):
+    commit_war_start(story, "Another event")
     assert Page(timeline(claims, story)).lanes == ["summit-date", "summit-location", "war-start"]
     assert "<title>Timeline: alaska-summit-2025, russia-ukraine-war</title>" in timeline(
         claims, story
@@ -553,18 +559,8 @@ def test_timeline_event_filter(claims, story):
 
 
 def test_timeline_leaves_retired_claims_out_unless_all(claims, story):
-    write_files(
-        story,
-        {"claims/war-start.yaml": claim_text("war-start", event="russia-ukraine-war", value="2014",
-                                             modality="asserted", source="a1", quote="x")},
-    )  # fmt: skip
-    git(story, "add", "-A")
-    git(story, "commit", "-qm", "Another claim")
-    retired = claim_text("war-start", event="russia-ukraine-war", value="2014",
-                         modality="asserted", source="a1", quote="x",
-                         superseded_by=["summit-date"])  # fmt: skip
-    write_files(story, {"claims/war-start.yaml": retired})
-    git(story, "commit", "-qam", "Retire war-start")
+    commit_war_start(story, "Another claim")
+    commit_war_start(story, "Retire war-start", superseded_by=["summit-date"])
     assert Page(timeline(claims, story)).lanes == ["summit-date", "summit-location"]
     assert Page(timeline(claims, story, "--all")).lanes == [
         "summit-date",
