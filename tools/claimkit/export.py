@@ -227,44 +227,9 @@ def build(
 # Formats ----------------------------------------------------------------------------------------
 
 
-def to_json(export: Export) -> str:
-    """The JSON export as one string (see write_json)."""
-    out = io.StringIO()
-    write_json(export, out.write)
-    return out.getvalue()
-
-
-def write_json(export: Export, write) -> None:
-    """One JSON document, one row a line: readable, diffable, and written by the C encoder
-    (an indented dump runs Python's encoder instead, several times slower on a big history).
-    Passed to `write` a few hundred rows at a time, so that the document is never whole in
-    memory."""
-    # allow_nan=False: no NaN or Infinity, which are not JSON; values are made finite first.
-    row = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-
-    def rows(name: str, items: list, clean) -> None:
-        if not items:
-            write(f'  "{name}": []')
-            return
-        write(f'  "{name}": [\n')
-        for start in range(0, len(items), 500):
-            chunk = items[start : start + 500]
-            lead = "" if start == 0 else ",\n"
-            write(lead + ",\n".join(f"    {row(clean(item))}" for item in chunk))
-        write("\n  ]")
-
-    write(f'{{\n  "export_version": {EXPORT_VERSION},\n  "truncated": {row(export.truncated)},\n')
-    rows("claims", export.claims, finite)
-    write(",\n")
-    rows("sources", export.sources, lambda item: item)
-    write(",\n")
-    rows("versions", export.versions, finite)
-    write("\n}\n")
-
-
 class _JsonList:
-    """One of the JSON document's lists, written an item at a time (in batches), in the same
-    layout as write_json's."""
+    """One of the JSON document's lists, written an item at a time (in batches): one row a
+    line, so the document is readable and diffable."""
 
     def __init__(self, name: str, write):
         self.name, self.write = name, write
@@ -295,7 +260,8 @@ def write_json_streamed(
     sources_after,
     write,
 ) -> Tally:
-    """write_json's document from each claim's row and version rows as they come
+    """One JSON document (written by the C encoder: an indented dump runs Python's, several
+    times slower on a big history) from each claim's row and version rows as they come
     (`exported`), holding none of them: the claims are written as they come, the versions
     kept in a temporary file until the sources (`sources_after(tally)`, which needs every
     version counted) are written. Returns the tally."""
