@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .claimfile import is_claim_file
 from .editing import WRITE_LOCK, commit_subject, refuse_problems, short, story_effect
 from .errors import DataError, UsageError
 from .files import exclusive_lock
@@ -44,8 +45,7 @@ def commit_articles(repo: ClaimsRepo, dry_run: bool = False) -> list[ArticleComm
     with GitSession(repo.root) as git, exclusive_lock(git.git_path(WRITE_LOCK)):
         groups: dict[str, list[tuple[str, Claim]]] = {}
         for _status, path in uncommitted(git, CLAIMS_DIR):
-            name = path.rsplit("/", 1)[-1]
-            if not name.endswith(".yaml") or name.startswith("_") or path.count("/") != 1:
+            if not is_claim_file(path):
                 continue
             file = repo.root / path
             doc = load_mapping(file, path)
