@@ -1,7 +1,7 @@
 """The history cache: every claim's readings as parsed rows, from git or from the cache file.
 
-A row is [commit number, path, blob, claim fields (CLAIM_FIELDS order) or None, error or None],
-read by the names below, never by bare position. Rows stay encoded (as the cache holds them)
+A row is [commit number, path, blob, claim fields (CLAIM_FIELDS order) or None, error or None].
+Rows stay encoded (as the cache holds them)
 until they are asked for.
 """
 
@@ -17,8 +17,6 @@ from .model import CLAIM_FIELDS
 from .repo import CLAIMS_DIR, ClaimsRepo
 from .sources import SourceCache
 
-# A row's fields, by name.
-ROW_COMMIT, ROW_PATH, ROW_BLOB, ROW_FIELDS, ROW_ERROR = range(5)
 SOURCE_FIELD = CLAIM_FIELDS.index("source")
 
 HISTORY_FILE = "history.jsonl"
@@ -58,11 +56,7 @@ class HistoryIndex:
     def decode_all(self) -> None:
         """Decode every row still encoded, in one pass of the JSON decoder (a whole history
         costs a fraction of decoding row by row)."""
-        encoded = [p for p, row in enumerate(self.rows) if isinstance(row, bytes)]
-        if encoded:
-            decoded = json.loads(b"[" + b",".join(self.rows[p] for p in encoded) + b"]")
-            for position, row in zip(encoded, decoded, strict=True):
-                self.rows[position] = row
+        _decode_in_place(self.rows)
 
     def claim_rows(self, claim_id: str) -> list[list]:
         start, count = self.spans.get(claim_id, (0, 0))
@@ -77,11 +71,7 @@ class HistoryIndex:
         taken = rows[start : start + count]
         if any(row is None for row in taken):
             raise ValueError(f"the rows of {claim_id} were already taken")
-        encoded = [p for p, row in enumerate(taken) if isinstance(row, bytes)]
-        if encoded:
-            decoded = json.loads(b"[" + b",".join(taken[p] for p in encoded) + b"]")
-            for position, row in zip(encoded, decoded, strict=True):
-                taken[position] = row
+        _decode_in_place(taken)
         for position in range(start, start + count):
             rows[position] = lines[position] = None
         return taken
@@ -115,7 +105,16 @@ class HistoryIndex:
         return cls(key, commits, spans, list(lines), lines, cites, "".join(readable))
 
 
-def history_key(repo: ClaimsRepo, git: GitSession) -> dict:
+def _decode_in_place(rows: list) -> None:
+    """Decode the rows still encoded, in one pass of the JSON decoder."""
+    encoded = [p for p, row in enumerate(rows) if isinstance(row, bytes)]
+    if encoded:
+        decoded = json.loads(b"[" + b",".join(rows[p] for p in encoded) + b"]")
+        for position, row in zip(encoded, decoded, strict=True):
+            rows[position] = row
+
+
+def history_key(git: GitSession) -> dict:
     from .cache import repository_state
 
     return {
@@ -132,7 +131,7 @@ def history_index(repo: ClaimsRepo, git: GitSession, sources: SourceCache) -> Hi
     ancestor that HEAD extends without merges, only the commits since are read. Either way
     the result is written back to the cache.
     """
-    key = history_key(repo, git)
+    key = history_key(git)
     store = sources.store
     found = _cached(store, key)
     if found is not None:
@@ -154,7 +153,7 @@ def cached_history_index(repo: ClaimsRepo, git: GitSession, store: Store) -> His
     """history_index, only where the cache holds HEAD's history or that of an ancestor HEAD
     extends without merges (then only the commits since are read); else None, and nothing
     read: for questions about a few claims, which their own logs answer sooner."""
-    key = history_key(repo, git)
+    key = history_key(git)
     found = _cached(store, key)
     if found is not None:
         return found
