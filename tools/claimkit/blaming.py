@@ -25,14 +25,15 @@ def blame(versions: list[Version]) -> list[BlameLine]:
     readable = [v for v in versions if v.claim is not None]
     if not readable:
         raise NotFound("no readable version of this claim in history")
-    latest = readable[-1].claim.to_data()
+    data = [version.claim.to_data() for version in readable]
+    latest = data[-1]
     lines = []
     for name in CLAIM_FIELDS:
         if name not in latest:
             continue
         setter = readable[-1]
-        for version in reversed(readable):
-            if version.claim.to_data().get(name) != latest[name]:
+        for version, fields in zip(reversed(readable), reversed(data), strict=True):
+            if fields.get(name) != latest[name]:
                 break
             setter = version
         lines.append(BlameLine(name, latest[name], setter))
