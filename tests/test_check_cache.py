@@ -38,11 +38,15 @@ def counted(monkeypatch):
 
 
 def uncached(claims, repo, *args):
+    before = os.environ.get("CLAIMS_CACHE")
     os.environ["CLAIMS_CACHE"] = "0"
     try:
         return claims("check", *args, repo=repo).stdout
     finally:
-        del os.environ["CLAIMS_CACHE"]
+        if before is None:
+            del os.environ["CLAIMS_CACHE"]
+        else:
+            os.environ["CLAIMS_CACHE"] = before
 
 
 def checked(claims, repo, *args) -> str:
