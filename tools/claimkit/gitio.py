@@ -164,9 +164,9 @@ class GitSession(CommitWalk, WorkTreeWrites):
         found: dict[str, bytes] = {}
         position = 0
         for blob in wanted:
-            end = output.index(b"\n", position)
-            header = output[position:end].split()
-            if len(header) != 3:
+            end = output.find(b"\n", position)
+            header = output[position:end].split() if end >= 0 else []
+            if len(header) != 3:  # a missing object, or output cut short
                 raise object_error(self.top, blob)
             size = int(header[2])
             found[blob] = output[end + 1 : end + 1 + size]

@@ -89,7 +89,6 @@ def stream_tree_log(
     return _consume(log, cat, feeder, pending, _Drain(cat.stdout, self.top), failure)
 
 
-@staticmethod
 def _consume(log, cat, feeder, pending, output, failure):
     try:
         while (revision := pending.get()) is not None:
