@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .asof import as_of as story_as_of
 from .dates import date_argument
 from .errors import NotFound, UsageError
+from .files import read_text
 from .model import Claim
 from .repo import ClaimsRepo
 from .story import Standing, Story, Version, build_story
@@ -57,13 +58,13 @@ def claim_now(repo: ClaimsRepo, claim_id: str) -> Shown:
     if not is_git_repository(repo.root):
         if on_disk is None:
             repo.load_claim_document(claim_id)
-        return Shown(on_disk, path.read_text(encoding="utf-8"))
+        return Shown(on_disk, read_text(path, repo.relative(path)))
     story, texts = _story(repo, claim_id)
     current = story.current
     if current is None:
         if on_disk is None:
             repo.load_claim_document(claim_id)  # the unknown-claim error, with suggestions
-        return Shown(on_disk, path.read_text(encoding="utf-8"), story.standing)
+        return Shown(on_disk, read_text(path, repo.relative(path)), story.standing)
     raw = texts[current.blob]
     differs = on_disk is not None and on_disk != current.claim
     return Shown(current.claim, raw, story.standing, on_disk if differs else None, current)
