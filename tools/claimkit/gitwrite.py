@@ -83,12 +83,7 @@ class WorkTreeWrites:
             from .files import read_bytes
 
             work = blob_id(read_bytes(file, path, 64 * 1024 * 1024))
-        if head is None and index is None:
-            return "??" if work is not None else ""
-        staged = " " if index == head else "A" if head is None else "D" if index is None else "M"
-        changed = " " if work == index else "D" if work is None else "M"
-        code = staged + changed
-        return "" if code == "  " else code
+        return status_code(head, index, work)
 
     def changes(self, folder: str) -> list[tuple[str, str]]:
         """(status, path) of every file under `folder` that differs from HEAD, from blob ids as
@@ -123,15 +118,8 @@ class WorkTreeWrites:
                     work[path] = "unreadable"
         found = []
         for path in sorted(head.keys() | index.keys() | work.keys()):
-            was, now, there = head.get(path), index.get(path), work.get(path)
-            if was is None and now is None:
-                code = "??"
-            else:
-                staged_code = (
-                    " " if now == was else "A" if was is None else "D" if now is None else "M"
-                )
-                code = staged_code + (" " if there == now else "D" if there is None else "M")
-            if code != "  ":
+            code = status_code(head.get(path), index.get(path), work.get(path))
+            if code:
                 found.append((code, self.claims_path(path)))
         return found
 
@@ -281,3 +269,14 @@ class WorkTreeWrites:
                 writer.set_value(section, option, value)
         except (git.GitError, OSError, ValueError) as err:
             raise RepoError(f"git config {key}: {err}") from None
+
+
+def status_code(head: str | None, index: str | None, work: str | None) -> str:
+    """`git status --porcelain`'s two letters for one file, from its blob ids at HEAD, in the
+    index and in the work tree (None: not there); "" when nothing differs."""
+    if head is None and index is None:
+        return "??" if work is not None else ""
+    staged = " " if index == head else "A" if head is None else "D" if index is None else "M"
+    changed = " " if work == index else "D" if work is None else "M"
+    code = staged + changed
+    return "" if code == "  " else code
