@@ -232,6 +232,9 @@ class Opened:
             raise ValueError("cache file cut short")
         return data
 
+    def body_size(self) -> int:
+        return os.fstat(self.handle.fileno()).st_size - self.body_start
+
     def line(self, offset: int = 0, limit: int = MAX_CACHE_BYTES) -> bytes:
         """The body's line from `offset`, without its newline."""
         self.handle.seek(self.body_start + offset)

@@ -143,7 +143,6 @@ def all_versions(
     with collector_paused():
         sources = sources or source_cache(repo, git)
         index = history_index(repo, git, sources)
-        sources.decode_all()
         histories = {c: _versions(index, c, sources) for c in index.claim_ids()}
         index.close()
         sources.save()

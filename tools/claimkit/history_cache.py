@@ -83,6 +83,14 @@ class HistoryIndex:
         ):
             raise ValueError("cache spans are not spans")
         start = len(head) + 1
+        # The spans tile the rows exactly (each row ends in a newline), or this is no index.
+        at = 0
+        for offset, length, count in sorted(spans.values()):
+            if offset != at or length < 0 or count < 1:
+                raise ValueError("cache spans do not tile its rows")
+            at = offset + length + 1
+        if at != found.body_size() - start:
+            raise ValueError("cache spans do not cover its rows")
         return cls(key, spans, lambda offset, length: found.read(start + offset, length), found)
 
 
@@ -219,7 +227,8 @@ def _read_spilled(git, sources, key, base, preload: bool, on_disk: bool) -> Hist
         spans, spool = _spool_rows(ordered, on_disk)
     finally:
         spill.close()
-        stream.close()
+        if hasattr(stream, "close"):  # git's processes stopped, if not done
+            stream.close()
     if base is not None:
         base.close()
     index = HistoryIndex(key, spans, lambda offset, length: _pread(spool, offset, length), spool)
