@@ -14,6 +14,7 @@ import io
 import json
 import os
 import tempfile
+from array import array
 
 from .cache import Opened, Store
 from .claimfile import claim_id_of, is_claim_file, parse_claim_fields  # noqa: F401
@@ -175,20 +176,16 @@ def _read_history(
     base: HistoryIndex | None,
     preload: bool = True,
 ) -> HistoryIndex:
-    import sqlite3
-
     try:
         return _read_spilled(git, sources, key, base, preload, on_disk=True)
-    except (OSError, sqlite3.Error):
+    except OSError:
         # Nowhere to spill (a full disk): read again, holding the rows in memory.
         return _read_spilled(git, sources, key, base, preload, on_disk=False)
 
 
 def _read_spilled(git, sources, key, base, preload: bool, on_disk: bool) -> HistoryIndex:
-    """Read the history from git, the rows spilled to temporary files as they come (or, not
-    `on_disk`, kept in memory), then grouped claim by claim."""
-    import sqlite3
-
+    """Read the history from git, each row written to a temporary file as it comes (or, not
+    `on_disk`, kept in memory) with only its place kept, then put in order claim by claim."""
     store = sources.store
     # The sources are read while git walks the history.
     stream = git.stream_tree_log(
@@ -197,34 +194,37 @@ def _read_spilled(git, sources, key, base, preload: bool, on_disk: bool) -> Hist
     if preload:
         sources.preload()
     encode = ROW_ENCODER.encode
-
-    def rows():
-        # git gives the newest first: each claim's rows are put in commit order by `seq`.
-        seq = 0
+    spill = tempfile.TemporaryFile() if on_disk else io.BytesIO()  # noqa: SIM115
+    places: dict[str, array] = {}  # claim id -> offset, length of each row, newest first
+    end = 0
+    try:
         for revision, data in stream:
             if data is None:
                 continue  # a deletion: not a version
             where = f"{revision.path}@{revision.commit[:12]}"
             fields, error = parse_claim_fields(data, where)
             row = [revision.commit, revision.recorded, revision.path, revision.blob, fields, error]
-            seq -= 1
-            yield claim_id_of(revision.path), 1, seq, encode(row).encode()
+            line = encode(row).encode()
+            spill.write(line)
+            claim_id = claim_id_of(revision.path)
+            found = places.get(claim_id)
+            if found is None:
+                found = places[claim_id] = array("q")
+            found.append(end)
+            found.append(len(line))
+            end += len(line)
+        spill.flush()
 
-    def base_rows():
-        for claim_id in base.claim_ids():
-            for seq, line in enumerate(base.claim_lines(claim_id)):
-                yield claim_id, 0, seq, line
+        def ordered():
+            for claim_id in sorted(places.keys() | (base.spans.keys() if base else set())):
+                if base is not None:
+                    for line in base.claim_lines(claim_id):
+                        yield claim_id, line
+                found = places.get(claim_id, ())
+                for at in range(len(found) - 2, -1, -2):  # git gives the newest first
+                    yield claim_id, _pread(spill, found[at], found[at + 1])
 
-    # The rows wait in a temporary database on disk, not in memory, until every one is read,
-    # and come out of it claim by claim.
-    spill = sqlite3.connect("" if on_disk else ":memory:")
-    try:
-        spill.execute("CREATE TABLE r (claim TEXT, part INT, seq INT, row BLOB)")
-        if base is not None:
-            spill.executemany("INSERT INTO r VALUES (?, ?, ?, ?)", base_rows())
-        spill.executemany("INSERT INTO r VALUES (?, ?, ?, ?)", rows())
-        ordered = spill.execute("SELECT claim, row FROM r ORDER BY claim, part, seq")
-        spans, spool = _spool_rows(ordered, on_disk)
+        spans, spool = _spool_rows(ordered(), on_disk)
     finally:
         spill.close()
         if hasattr(stream, "close"):  # git's processes stopped, if not done

@@ -173,8 +173,8 @@ class SourceCache:
         if self._reuse:
             name = self.repo.relative(path)
             plain = source_id in self.repo._plain_sources
-            self._fresh.add(source_id, [name, plain, stat, source.published, source.to_data()])
-            return source, source_id in self._fresh
+            entry = [name, plain, stat, source.published, source.to_data()]
+            return source, self._fresh.add(source_id, entry)
         return source, False
 
     def preload(self) -> None:

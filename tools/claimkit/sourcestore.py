@@ -13,6 +13,7 @@ source (a cold read of the whole history) does not hold them all either.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import tempfile
 import zlib
@@ -96,53 +97,52 @@ def open_file(store: Store, name: str, key: dict) -> SourceFile | None:
 
 
 class Fresh:
-    """Entries read from their files this run, to be saved: in a temporary database."""
+    """Entries read from their files this run, to be saved: in a temporary file, each found
+    by its offset (kept, with its length, in one integer per source)."""
 
     def __init__(self):
-        self._db: sqlite3.Connection | None = None
-        self.count = 0
+        self._spool = None
+        self._at: dict[str, int] = {}
+        self._end = 0
 
-    def _connection(self) -> sqlite3.Connection:
-        if self._db is None:
-            try:
-                self._db = sqlite3.connect("")  # on disk, private, removed when closed
-                self._db.execute("CREATE TABLE fresh (id TEXT PRIMARY KEY, entry BLOB)")
-            except sqlite3.Error:
-                self._db = sqlite3.connect(":memory:")
-                self._db.execute("CREATE TABLE fresh (id TEXT PRIMARY KEY, entry BLOB)")
-        return self._db
+    @property
+    def count(self) -> int:
+        return len(self._at)
 
-    def add(self, source_id: str, entry: list) -> None:
+    def add(self, source_id: str, entry: list) -> bool:
+        """Keep an entry; False where it cannot be kept (nowhere to write it)."""
         line = json.dumps(entry, ensure_ascii=False).encode()
+        if len(line) > 0xFFFFFF:
+            return False  # too long to be found by its packed length: read it again instead
         try:
-            self._connection().execute(
-                "INSERT OR REPLACE INTO fresh VALUES (?, ?)", (source_id, line)
-            )
-        except sqlite3.Error:
-            return  # nowhere to keep it: read from its file again next time
-        self.count += 1
+            if self._spool is None:
+                self._spool = tempfile.TemporaryFile()  # noqa: SIM115  (closed by close())
+            os.pwrite(self._spool.fileno(), line, self._end)
+        except OSError:
+            return False  # read from its file again next time
+        self._at[source_id] = self._end << 24 | len(line)
+        self._end += len(line)
+        return True
+
+    def _line(self, packed: int) -> bytes:
+        length = packed & 0xFFFFFF
+        return os.pread(self._spool.fileno(), length, packed >> 24)
 
     def get(self, source_id: str) -> list | None:
-        if not self.count:
-            return None
-        found = self._connection().execute("SELECT entry FROM fresh WHERE id = ?", (source_id,))
-        row = found.fetchone()
-        return None if row is None else json.loads(row[0])
+        packed = self._at.get(source_id)
+        return None if packed is None else json.loads(self._line(packed))
 
     def __contains__(self, source_id: str) -> bool:
-        if not self.count:
-            return False
-        found = self._connection().execute("SELECT 1 FROM fresh WHERE id = ?", (source_id,))
-        return found.fetchone() is not None
+        return source_id in self._at
 
     def lines(self) -> Iterator[tuple[str, bytes]]:
-        if self.count:
-            yield from self._connection().execute("SELECT id, entry FROM fresh")
+        for source_id, packed in self._at.items():
+            yield source_id, self._line(packed)
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-        self._db, self.count = None, 0
+        if self._spool is not None:
+            self._spool.close()
+        self._spool, self._at, self._end = None, {}, 0
 
 
 def write_file(
