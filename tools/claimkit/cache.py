@@ -4,15 +4,19 @@
 keep their own) holds these files, each a header line and a body:
 
 - `history.jsonl`: every version of every claim as parsed from its blob, keyed by the HEAD
-  commit (which fixes every version reachable from it) and the shallow boundary;
+  commit (which fixes every version reachable from it) and the shallow boundary; read a
+  claim at a time by offset (history_cache.py);
 - `sources.json`: each source's parsed metadata, keyed by its file's stat data the way git's
   index keys the work tree, and not trusted for a file changed just before it was written;
+  each entry found by id on disk (sourcestore.py);
 - `seeds.json`: the listing of seeds/, keyed by the stat data of its folders;
 - `readings-<id>.json`: one claim's readings for `log`, `show` and `blame` (readings.py);
 - `claim-blobs.json`: the claim files `diff` parsed, by blob id (parsedblobs.py);
 - `check.json` and `story-findings.json`: what `claims check` found in each file and in each
   claim's story, keyed by what those findings depend on (check_cache.py, story_findings.py).
 
+A large file is checked a chunk at a time (`Store.open`) and then read by offset, and
+written from a temporary file (`Store.write_spooled`), so that it is never whole in memory.
 The header names the format, the version of claimkit that wrote the file, the key and an
 HMAC-SHA256 of header and body under a key of the user's own, outside every repository
 (`$XDG_CACHE_HOME/claims/cache.key`, made on first use, mode 0600): a cache file written or edited
