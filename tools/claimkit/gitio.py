@@ -76,8 +76,9 @@ class GitSession(CommitWalk, WorkTreeWrites):
         self.prefix = Path(os.path.relpath(Path(root).resolve(), self.top.resolve())).as_posix()
         self.prefix = "" if self.prefix == "." else self.prefix + "/"
         self.promisor = promisor_remote(self.common_dir)
-        # git ls-files of a folder, by folder: its paths, in git's order.
-        self._listings: dict[str, list[bytes]] = {}
+        # git ls-files of a folder, by folder: its paths in git's order, then (once asked a
+        # second time) each file name's (position, path) pairs.
+        self._listings: dict[str, list[bytes] | dict[bytes, list[tuple[int, bytes]]]] = {}
 
     def close(self) -> None:
         """Ends the long-lived cat-file process."""
@@ -279,12 +280,20 @@ class GitSession(CommitWalk, WorkTreeWrites):
         wanted = {name.encode("utf-8", "surrogateescape") for name in names}
         if not wanted:
             return []
-        entries = self._listings.get(folder)
-        if entries is None:  # a session lists a folder once
+        known = self._listings.get(folder)
+        if known is None:  # a session lists a folder once
             output = listing or self.run_bytes("ls-files", "-z", "--", self.repo_path(folder))
             entries = self._listings[folder] = output.split(b"\0")
-        # One pass of the listing, without a table of every name: a command wants a few.
-        found = [entry for entry in entries if entry[entry.rfind(b"/") + 1 :] in wanted]
+            # Asked once (a one-claim command), one pass finds a few names faster than a
+            # table of every name is made.
+            found = [entry for entry in entries if entry[entry.rfind(b"/") + 1 :] in wanted]
+        else:
+            if isinstance(known, list):  # asked again: from now on the table pays
+                by_name: dict[bytes, list[tuple[int, bytes]]] = {}
+                for number, entry in enumerate(known):
+                    by_name.setdefault(entry[entry.rfind(b"/") + 1 :], []).append((number, entry))
+                known = self._listings[folder] = by_name
+            found = [entry for _, entry in sorted(e for n in wanted for e in known.get(n, ()))]
         return [self.claims_path(entry.decode("utf-8", "replace")) for entry in found]
 
     def files_mentioning(self, words: list[str], folder: str) -> list[str]:
