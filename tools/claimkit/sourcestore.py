@@ -117,9 +117,10 @@ class Fresh:
         try:
             if self._spool is None:
                 self._spool = tempfile.TemporaryFile()  # noqa: SIM115  (closed by close())
-            os.pwrite(self._spool.fileno(), line, self._end)
+            if os.pwrite(self._spool.fileno(), line, self._end) != len(line):
+                return False  # a full disk: read from its file again next time
         except OSError:
-            return False  # read from its file again next time
+            return False
         self._at[source_id] = self._end << 24 | len(line)
         self._end += len(line)
         return True
