@@ -204,7 +204,7 @@ class SourceCache:
                     yield source_id, line
 
         # What was read this run first: the first entry of an id is the one written.
-        fresh = kept(self._fresh.lines())
+        fresh = self._fresh.lines()  # named as the listing names them: read just now
         old = kept(self._file.lines()) if self._file is not None else iter(())
         write_file(self.store, SOURCES_FILE, self._key(), itertools.chain(fresh, old),
                    written_ns=time.time_ns())  # fmt: skip
