@@ -198,11 +198,12 @@ class Overview:
 def overview(repo: ClaimsRepo, git: GitSession, day: dt.date | None = None) -> dict[str, Overview]:
     """Every claim with history: its story's length, standing and current value, and (with
     `day`) its state as of `day`."""
+    from .storycache import each_story
+
     result = {}
     with collector_paused():
-        for claim_id, versions in each_history(repo, git):
-            story = build_story(claim_id, versions)
-            result[claim_id] = _overview(story, day)
+        for story in each_story(repo, git):
+            result[story.claim_id] = _overview(story, day)
     return result
 
 
