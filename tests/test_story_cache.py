@@ -238,7 +238,7 @@ def test_the_digest_is_what_keeps_the_answers_true(claims, summit, monkeypatch):
     """With a claim's digest blind to its sources, an edited source's stale story would be
     answered: the tests above would see it."""
     repo, out = summit
-    monkeypatch.setattr(storycache.ClaimDigests, "of", lambda self, claim_id: ("x", "y"))
+    monkeypatch.setattr(storycache.ClaimDigests, "of", lambda self, claim_id: "blind")
     answers(claims, repo, out)
     write_files(repo, sources(a2_published="2025-09-20"))
     stale = answers(claims, repo, out)

@@ -198,13 +198,10 @@ class Overview:
 def overview(repo: ClaimsRepo, git: GitSession, day: dt.date | None = None) -> dict[str, Overview]:
     """Every claim with history: its story's length, standing and current value, and (with
     `day`) its state as of `day`."""
-    from .storycache import each_story
+    from .storycache import each_overview
 
-    result = {}
     with collector_paused():
-        for story in each_story(repo, git):
-            result[story.claim_id] = _overview(story, day)
-    return result
+        return {found.claim_id: found for found in each_overview(repo, git, day)}
 
 
 def _overview(story: Story, day: dt.date | None) -> Overview:
