@@ -198,9 +198,10 @@ def build_page(
     page = Page(lanes, [], start, end, first, last, sources, head, truncated, undated)
     events = sorted({lane.event for lane in page.lanes})
     page.events = events
-    page.groups = [
-        (event, [lane for lane in page.lanes if lane.event == event]) for event in events
-    ]
+    by_event: dict[str, list] = {}  # in one pass: an event's lanes in the page's order
+    for lane in page.lanes:
+        by_event.setdefault(lane.event, []).append(lane)
+    page.groups = [(event, by_event[event]) for event in events]
     _place(page)
     return page
 
