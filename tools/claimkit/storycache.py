@@ -9,10 +9,15 @@ kind, detail, out-of-order mark, uncertain neighbours, the earlier readings it e
 standing. The story is put together again from the claim's readings and that, with no
 comparison made.
 
+`list` needs no reading built: each entry also names the current version and each dated
+version's earliest day, so its row comes from the one or two readings it shows.
+
 An entry holds while its claim's digest is the same: the history cache's rows of the claim
 (commit number, path, blob and parsed fields of each reading; the numbers kept meaningful by
 a digest of the list of commits they index, as for story-findings.json) and the metadata of
-every source they cite (published dates, `after`). The whole file is keyed by the repository's
+every source they cite (all of it: published dates, `after`, title). A source's digest is kept
+with the name and stat data of its file, and used again while the sources' cache trusts that
+file as unchanged (cache.trusted_stat). The whole file is keyed by the repository's
 root, a digest of claimkit's own code (check_cache.code_digest) and the vocabulary in use: a
 change to any of them tells every story again. An entry is only written when the story put
 together from it equals the story told, so what the cache answers is what telling it gives.
