@@ -181,7 +181,8 @@ def to_line(story: Story) -> bytes | None:
         reading = story.readings[version.order].__dict__
         changed = {}
         for name, value in version.__dict__.items():
-            if value != reading.get(name):
+            was = reading.get(name)
+            if value is not was and value != was:
                 changed[name] = [e.order for e in value] if name == EDITS else value
         versions.append([version.order, changed])
     standing = story.standing
