@@ -13,7 +13,9 @@ keep their own) holds these files, each a header line and a body:
 - `readings-<id>.json`: one claim's readings for `log`, `show` and `blame` (readings.py);
 - `claim-blobs.json`: the claim files `diff` parsed, by blob id (parsedblobs.py);
 - `check.json` and `story-findings.json`: what `claims check` found in each file and in each
-  claim's story, keyed by what those findings depend on (check_cache.py, story_findings.py).
+  claim's story, keyed by what those findings depend on (check_cache.py, story_findings.py);
+- `stories.jsonl`: each claim's story as `list`, `export` and `timeline` told it, kept per
+  claim by a digest of its readings and its cited sources' metadata (storycache.py).
 
 A large file is checked a chunk at a time (`Store.open`) and then read by offset, and
 written from a temporary file (`Store.write_spooled`), so that it is never whole in memory.

@@ -41,24 +41,36 @@ class HistoryIndex:
 
     def __init__(self, key: dict, spans: dict[str, list[int]], read, closing=None):
         self.key, self.spans, self._read, self._closing = key, spans, read, closing
+        # The last claim asked for, its lines and rows: its digest, the sources it cites and
+        # its versions are all asked of the same claim, one after another.
+        self._last: tuple[str, list[bytes], list | None] = ("", [], None)
 
     def claim_ids(self) -> list[str]:
         return sorted(self.spans)
 
     def claim_lines(self, claim_id: str) -> list[bytes]:
         """A claim's rows as they are encoded, in commit order."""
+        if self._last[0] == claim_id:
+            return self._last[1]
         span = self.spans.get(claim_id)
         if not span or not span[2]:
             return []
         lines = self._read(span[0], span[1]).split(b"\n")
         if len(lines) != span[2]:
             raise ValueError(f"the rows of {claim_id} do not match their index")
+        self._last = (claim_id, lines, None)
         return lines
 
     def claim_rows(self, claim_id: str) -> list[list]:
-        """A claim's rows, decoded in one pass of the JSON decoder, and held by no one else."""
+        """A claim's rows, decoded in one pass of the JSON decoder (not to be changed: the
+        last claim's are kept for the next question about it)."""
         lines = self.claim_lines(claim_id)
-        return json.loads(b"[" + b",".join(lines) + b"]") if lines else []
+        if self._last[0] == claim_id and self._last[2] is not None:
+            return self._last[2]
+        rows = json.loads(b"[" + b",".join(lines) + b"]") if lines else []
+        if self._last[0] == claim_id:
+            self._last = (claim_id, lines, rows)
+        return rows
 
     def claim_cites(self, claim_id: str) -> set[str]:
         """The source ids a claim's readable rows cite."""
