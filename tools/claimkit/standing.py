@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .compare import BROADENED, CHANGED, OVERLAPPING, REFINED, SAME, compare_values
+from . import types
+from .compare import BROADENED, CHANGED, OVERLAPPING, REFINED, SAME
 
 CONSISTENT = "consistent"
 CONTESTED = "contested"
@@ -52,8 +53,12 @@ def statements(version) -> list[tuple[object, str]]:
     return found
 
 
-def _relation(kind: str, old, new) -> str:
-    return compare_values(kind, old, new).relation
+def _relation(value_type, old, new) -> str:
+    """The relation of `new` to `old`, values of one type as its prepare() gave them (an
+    unknown type: by equality). Every comparison standing makes goes through here."""
+    if value_type is None:
+        return SAME if old == new else CHANGED
+    return value_type.relation_prepared(old, new)
 
 
 def _value_key(value):
@@ -106,13 +111,23 @@ class _Statements:
             self.count[found] += 1
             self.number.append(found)
         self._known: dict[tuple[int, int], str] = {}
+        # Per distinct value: its type, and the value as that type compares it.
+        self.types = [types.get(kind) for _, kind in self.values]
+        self.prepared = [
+            value if value_type is None else value_type.prepare(value)
+            for (value, _), value_type in zip(self.values, self.types, strict=True)
+        ]
 
     def relation(self, old: int, new: int) -> str:
         """The relation of distinct value `new` to `old`, compared as `old`'s type."""
         found = self._known.get((old, new))
         if found is None:
-            (old_value, kind), (new_value, _) = self.values[old], self.values[new]
-            found = self._known[(old, new)] = _relation(kind, old_value, new_value)
+            value_type, new_value = self.types[old], self.prepared[new]
+            if self.values[old][1] != self.values[new][1]:  # prepared as its own type
+                new_value = self.values[new][0]
+                if value_type is not None:
+                    new_value = value_type.prepare(new_value)
+            found = self._known[(old, new)] = _relation(value_type, self.prepared[old], new_value)
         return found
 
     def same_kind(self, a: int, b: int) -> bool:
