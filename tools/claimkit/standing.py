@@ -71,6 +71,8 @@ def _value_key(value):
     if kind is float:
         return None if value != value else (kind, repr(value))
     if kind is list:
+        if all(type(item) is str for item in value):  # the common case, without recursion
+            return (kind, tuple((str, item) for item in value))
         items = tuple(_value_key(item) for item in value)
         return None if None in items else (kind, items)
     if kind is dict:
@@ -150,12 +152,17 @@ def standing_of(versions: list) -> Standing:
     """Consistent when no two stated values contradict each other and no reading contradicts
     itself (`also`), with the value that refines or equals all others if one does;
     contested otherwise, with one group per most specific value and the sources behind it."""
-    stated = [(value, kind, v.source_id or "?") for v in versions for value, kind in statements(v)]
+    said = [statements(v) for v in versions]
+    stated = [
+        (value, kind, v.source_id or "?")
+        for v, its in zip(versions, said, strict=True)
+        for value, kind in its
+    ]
     if not stated:
         return Standing("")
     kinds = {kind for _, kind, _ in stated}
     # A reading with `also` contradicts itself: the claim is contested whatever the rest says.
-    self_contradictory = any(len(statements(v)) > 1 for v in versions)
+    self_contradictory = any(len(its) > 1 for its in said)
     found = _Statements(stated)
     if len(kinds) == 1 and not self_contradictory:
         kind = next(iter(kinds))
