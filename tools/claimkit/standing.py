@@ -112,7 +112,8 @@ class _Statements:
             self.last[found] = position
             self.count[found] += 1
             self.number.append(found)
-        self._known: dict[tuple[int, int], str] = {}
+        # The relation of each pair of distinct values, by old then new, once worked out.
+        self._known: list[list[str | None]] = [[None] * len(self.values) for _ in self.values]
         # Per distinct value: its type, and the value as that type compares it.
         self.types = [types.get(kind) for _, kind in self.values]
         self.prepared = [
@@ -122,14 +123,15 @@ class _Statements:
 
     def relation(self, old: int, new: int) -> str:
         """The relation of distinct value `new` to `old`, compared as `old`'s type."""
-        found = self._known.get((old, new))
+        known = self._known[old]
+        found = known[new]
         if found is None:
             value_type, new_value = self.types[old], self.prepared[new]
             if self.values[old][1] != self.values[new][1]:  # prepared as its own type
                 new_value = self.values[new][0]
                 if value_type is not None:
                     new_value = value_type.prepare(new_value)
-            found = self._known[(old, new)] = _relation(value_type, self.prepared[old], new_value)
+            found = known[new] = _relation(value_type, self.prepared[old], new_value)
         return found
 
     def same_kind(self, a: int, b: int) -> bool:
@@ -138,12 +140,14 @@ class _Statements:
     def all_pairs(self, accepted: tuple[str, ...]) -> bool:
         """Whether every statement relates to every later one in an `accepted` way."""
         distinct = range(len(self.values))
+        relation, count, last = self.relation, self.count, self.last
         for a in distinct:
-            if self.count[a] > 1 and self.relation(a, a) not in accepted:
+            if count[a] > 1 and relation(a, a) not in accepted:
                 return False
+            first = self.first[a]
             for b in distinct:
                 # Some statement of a precedes some statement of b.
-                if a != b and self.first[a] < self.last[b] and self.relation(a, b) not in accepted:
+                if a != b and first < last[b] and relation(a, b) not in accepted:
                     return False
         return True
 
