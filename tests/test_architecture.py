@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 import claimkit
-from claimkit import cli
+from claimkit import cli, tophelp
 
 PACKAGE = Path(claimkit.__file__).parent
 
@@ -99,19 +99,19 @@ def test_no_import_cycle_at_module_level():
 def test_the_command_table_names_every_command_its_modules_register():
     import importlib
 
-    for module in cli.MODULE_COMMANDS:
+    for module in tophelp.MODULE_COMMANDS:
         importlib.import_module(f"claimkit.{module}")
     homes = {
         name: command.callback.__module__.removeprefix("claimkit.")
         for name, command in cli.main.commands.items()
     }
-    assert {name: home for name, home in homes.items() if home != "cli"} == cli.COMMAND_MODULES
+    assert {name: home for name, home in homes.items() if home != "cli"} == tophelp.COMMAND_MODULES
 
 
 def load_every_command() -> dict:
     import importlib
 
-    for module in cli.MODULE_COMMANDS:
+    for module in tophelp.MODULE_COMMANDS:
         importlib.import_module(f"claimkit.{module}")
     return dict(cli.main.commands)
 
@@ -120,7 +120,7 @@ def test_the_command_table_holds_each_command_s_first_paragraph_of_help():
     for name, command in load_every_command().items():
         assert not command.hidden, name  # the table lists every command
         first = " ".join(command.help.split("\n\n")[0].split())
-        assert cli.COMMAND_SUMMARIES[name] == first, name
+        assert tophelp.COMMAND_SUMMARIES[name] == first, name
 
 
 def test_help_from_the_table_is_help_from_the_commands(monkeypatch):
@@ -146,4 +146,6 @@ def test_help_loads_no_command_module():
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1] == "['claimkit', 'claimkit.cli', 'claimkit.errors']"
+    assert done.stdout.splitlines()[-1] == (
+        "['claimkit', 'claimkit.cli', 'claimkit.errors', 'claimkit.tophelp']"
+    )

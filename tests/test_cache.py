@@ -274,3 +274,18 @@ def test_the_parsed_blobs_kept_stay_bounded(claims, generated, monkeypatch):
     assert len(kept) == 5
     newest = claims("diff", "HEAD~3", "HEAD", "--format", "json", repo=generated).stdout
     assert newest == uncached(claims, generated, "diff", "HEAD~3", "HEAD", "--format", "json")
+
+
+def test_files_named_finds_each_name_in_git_s_order_however_often_asked(make_repo):
+    from claimkit.gitio import GitSession
+
+    names = ["seeds/2025/b.yaml", "seeds/a.yaml", "seeds/2024/b.yaml", "seeds/2025/c.yaml"]
+    root = make_repo([{name: "id: x\n" for name in names} | {"seeds/2025/b.txt": "text"}])
+    with GitSession(root) as git:
+        # The first question is answered by one pass of the listing; later ones by a table.
+        assert git.files_named(["b.yaml"], "seeds") == ["seeds/2024/b.yaml", "seeds/2025/b.yaml"]
+        assert git.files_named(["c.yaml", "a.yaml", "b.yaml"], "seeds") == [
+            "seeds/2024/b.yaml", "seeds/2025/b.yaml", "seeds/2025/c.yaml", "seeds/a.yaml",
+        ]  # fmt: skip
+        assert git.files_named(["b.txt", "none.yaml"], "seeds") == ["seeds/2025/b.txt"]
+        assert git.files_named([], "seeds") == []

@@ -1,5 +1,5 @@
 """`python -m claimkit`: the `claims` command, as git's drivers run it."""
 
-from .cli import main
+from .tophelp import run
 
-main(prog_name="claims")
+run()

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from .errors import DataError
 from .files import MAX_FILE_BYTES, decode_utf8
-from .houseyaml import read_house_mapping
 from .model import CLAIM_FIELDS, Claim
 from .repo import CLAIMS_DIR, claim_from_document, claim_from_document_check
-from .yamlio import Document, parse_mapping
+from .yamlio import parse_mapping
 
 
 def _claim_document(data: bytes, display: str):
@@ -22,13 +21,8 @@ def _claim_document(data: bytes, display: str):
             f"file is {len(data)} bytes, over the {MAX_FILE_BYTES}-byte limit",
             "file-size",
         )
-    text = decode_utf8(data, display)
-    # Most files are in the layout the tool writes, read several times faster without the
-    # YAML parser; the parser reads everything else (and reports what is wrong).
-    house = read_house_mapping(text)
-    if house is not None:
-        return Document(display, house)
-    return parse_mapping(text, display, positions=False)
+    # Without positions, a file in the layout the tool writes is read without the parser.
+    return parse_mapping(decode_utf8(data, display), display, positions=False)
 
 
 def parse_claim(data: bytes, display: str) -> Claim:

@@ -1,5 +1,5 @@
 """The `claims` command group: its options, the lazy loading of the commands (each lives in a
-`cli_*.py` module named in MODULE_COMMANDS), the mapping of errors to one-line messages and exit
+`cli_*.py` module named in tophelp.MODULE_COMMANDS), the mapping of errors to one-line messages and exit
 codes, and the helpers the command modules share. Heavy modules load inside commands."""
 
 from __future__ import annotations
@@ -17,74 +17,21 @@ from .errors import (
     EXIT_USAGE,
     ClaimsError,
 )
+from .tophelp import (
+    COLOR_CHOICES,
+    COLOR_HELP,
+    COMMAND_MODULES,
+    COMMAND_SUMMARIES,
+    DESCRIPTION,
+    HELP_OPTIONS,
+    NO_PAGER_HELP,
+    REPO_HELP,
+    help_width,
+    terminal_columns,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-# Commands defined in other modules, loaded only when one of them runs: module -> the commands
-# it registers on `main` when imported, each with the first paragraph of its help, from which
-# `claims --help` lists the commands without importing their modules (a test keeps the two
-# the same).
-MODULE_COMMANDS = {
-    "cli_read": {
-        "list": "List every claim: current value, modality, source, versions in its story, and "
-        "standing.",
-        "sources": "List every source in publication order, with the claims it supports.",
-        "show": "Show one claim: now, at a commit (--at REV), or as the press had it (--as-of "
-        "DATE).",
-        "log": "Every version of a claim, in the order the press reported it: its story.",
-        "diff": "Semantic diff of claims: the working tree against HEAD, or between revisions.",
-        "blame": "For each field of a claim, the version that last set it: commit, date, source.",
-    },
-    "cli_check": {
-        "check": "Validate claim and source files: all of them, or those under PATHS.",
-    },
-    "cli_create": {
-        "init": "Create an empty claims repository at PATH (default: the current directory).",
-        "new": "Write a new claim file claims/ID.yaml, a skeleton to complete.",
-    },
-    "cli_edit": {
-        "record": "Record a new version of claim ID as article SOURCE reports it.",
-        "commit": "Commit the uncommitted claim files: one commit per article they cite.",
-        "quote": "Print the passages of article SOURCE that match WORDS, verbatim, ready to paste.",
-        "add-source": "Register the article in FILE as a source: its text and metadata under "
-        "seeds/.",
-        "review": "A Markdown review of every claim changed between BASE and HEAD, for a pull "
-        "request.",
-        "git-setup": "Install the claims diff and merge drivers in this repository (idempotent).",
-        "diff-driver": "git's external diff command for claim files (installed by `claims "
-        "git-setup`).",
-        "merge-driver": "git's merge driver for claim files (installed by `claims git-setup`).",
-        "textconv": "git's textconv filter for claim files (installed by `claims git-setup`).",
-    },
-    "cli_export": {
-        "export": "Export every version of every claim: one row per version, for data tools.",
-        "timeline": "Draw the claims' history as one self-contained HTML page.",
-    },
-    "cli_maintenance": {
-        "maintenance": "Make reading history fast: commit-graph with Bloom filters, and the "
-        "history cache.",
-    },
-}
-COMMAND_SUMMARIES = {
-    name: summary for commands in MODULE_COMMANDS.values() for name, summary in commands.items()
-}
-COMMAND_MODULES = {name: module for module, names in MODULE_COMMANDS.items() for name in names}
-
-
-def terminal_columns() -> int:
-    """`shutil.get_terminal_size().columns`, without importing shutil (and the compression
-    modules it imports) to print help."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns > 0:
-        return columns
-    try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
-    except (AttributeError, ValueError, OSError):
-        return 80
 
 
 class HelpFormatter(click.HelpFormatter):
@@ -94,7 +41,7 @@ class HelpFormatter(click.HelpFormatter):
         from click import formatting
 
         if width is None and formatting.FORCED_WIDTH is None:  # forced: click's test runner
-            width = max(min(terminal_columns(), max_width or 80) - 2, 50)
+            width = help_width(terminal_columns(), max_width or 80)
         super().__init__(indent_increment, width, max_width)
 
 
@@ -104,7 +51,7 @@ class ClaimsContext(click.Context):
 
 class ClaimsGroup(click.Group):
     """Turns the core's errors, and click's own, into one-line messages and exit codes; loads
-    the commands of MODULE_COMMANDS when they are asked for."""
+    the commands of tophelp.MODULE_COMMANDS when they are asked for."""
 
     context_class = ClaimsContext
 
@@ -274,36 +221,28 @@ def format_option(*choices: str, help: str | None = None):
     )
 
 
-@click.group(cls=ClaimsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=ClaimsGroup, help=DESCRIPTION, context_settings={"help_option_names": HELP_OPTIONS}
+)
 @click.option(
     "-C",
     "--repo",
     type=click.Path(file_okay=False),
-    help="Run on the claims repository at PATH instead of the one around the current directory.",
+    help=REPO_HELP,
 )
 @click.option(
     "--color",
     "color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
+    type=click.Choice(COLOR_CHOICES),
+    default=COLOR_CHOICES[0],
     show_default=True,
-    help="Colour the output: auto colours on a terminal unless NO_COLOR is set "
-    "(FORCE_COLOR colours anywhere).",
+    help=COLOR_HELP,
 )
-@click.option(
-    "--no-pager",
-    is_flag=True,
-    help="Never page. Otherwise long output on a terminal goes through $CLAIMS_PAGER, "
-    "then $PAGER, then less.",
-)
+@click.option("--no-pager", is_flag=True, help=NO_PAGER_HELP)
 @click.version_option(package_name="claimkit", prog_name="claims")
 @click.pass_context
 def main(ctx: click.Context, repo: Path | None, color: str, no_pager: bool):
-    """claims: how each reported fact changed from one article to the next.
-
-    A claims repository holds one YAML file per claim in claims/, the source articles in
-    seeds/, and a git history with one version of a claim per article that reported it.
-    """
+    """The group: its options set up the output; its help is tophelp.DESCRIPTION."""
     from .render import terminal
 
     terminal.configure(color=color, pager=not no_pager)

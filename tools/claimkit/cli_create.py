@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .cli import complete_source_ids, main, open_repo
+from .model import MODALITIES
 
 
 class TypeChoice(click.Choice):
@@ -72,9 +73,9 @@ def init(ctx: click.Context, path: Path | None, install: str | None):
 @click.option("--value", "values", multiple=True, help="The value; repeat for place and people.")
 @click.option(
     "--modality",
-    default="asserted",
+    default=MODALITIES[0],
     show_default=True,
-    type=click.Choice(["asserted", "scheduled", "alleged", "denied"]),
+    type=click.Choice(MODALITIES),
 )
 @click.option(
     "--source",

@@ -10,8 +10,9 @@ import click
 
 from .cli import complete_claim_ids, complete_source_ids, format_option, main, open_repo, output
 from .errors import EXIT_FINDINGS
+from .model import MODALITIES
 
-MODALITY = click.Choice(["asserted", "scheduled", "alleged", "denied"])
+MODALITY = click.Choice(MODALITIES)
 
 
 @main.command()

@@ -76,8 +76,9 @@ class GitSession(CommitWalk, WorkTreeWrites):
         self.prefix = Path(os.path.relpath(Path(root).resolve(), self.top.resolve())).as_posix()
         self.prefix = "" if self.prefix == "." else self.prefix + "/"
         self.promisor = promisor_remote(self.common_dir)
-        # git ls-files of a folder, by folder: each file name's paths in the listing's order.
-        self._listings: dict[str, dict[str, list[tuple[int, bytes]]]] = {}
+        # git ls-files of a folder, by folder: its paths in git's order, then (once asked a
+        # second time) each file name's (position, path) pairs.
+        self._listings: dict[str, list[bytes] | dict[bytes, list[tuple[int, bytes]]]] = {}
 
     def close(self) -> None:
         """Ends the long-lived cat-file process."""
@@ -276,19 +277,24 @@ class GitSession(CommitWalk, WorkTreeWrites):
         """Tracked files under `folder`, at any depth, whose name is one of `names`: one
         `git ls-files` of the folder, filtered here (a pathspec per name would make git match
         every path against every pattern). `listing`: that ls-files's output, run already."""
-        wanted = set(names)
+        wanted = {name.encode("utf-8", "surrogateescape") for name in names}
         if not wanted:
             return []
-        by_name = self._listings.get(folder)
-        if by_name is None:
-            # A session lists a folder once, and finds each name in it without another pass.
+        known = self._listings.get(folder)
+        if known is None:  # a session lists a folder once
             output = listing or self.run_bytes("ls-files", "-z", "--", self.repo_path(folder))
-            by_name = self._listings[folder] = {}
-            for number, entry in enumerate(output.split(b"\0")):
-                name = entry[entry.rfind(b"/") + 1 :].decode("utf-8", "replace")
-                by_name.setdefault(name, []).append((number, entry))
-        found = sorted(entry for name in wanted for entry in by_name.get(name, ()))
-        return [self.claims_path(entry.decode("utf-8", "replace")) for _, entry in found]
+            entries = self._listings[folder] = output.split(b"\0")
+            # Asked once (a one-claim command), one pass finds a few names faster than a
+            # table of every name is made.
+            found = [entry for entry in entries if entry[entry.rfind(b"/") + 1 :] in wanted]
+        else:
+            if isinstance(known, list):  # asked again: from now on the table pays
+                by_name: dict[bytes, list[tuple[int, bytes]]] = {}
+                for number, entry in enumerate(known):
+                    by_name.setdefault(entry[entry.rfind(b"/") + 1 :], []).append((number, entry))
+                known = self._listings[folder] = by_name
+            found = [entry for _, entry in sorted(e for n in wanted for e in known.get(n, ()))]
+        return [self.claims_path(entry.decode("utf-8", "replace")) for entry in found]
 
     def files_mentioning(self, words: list[str], folder: str) -> list[str]:
         """Tracked files under `folder` in the working tree that contain any of `words`

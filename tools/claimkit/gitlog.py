@@ -42,7 +42,13 @@ class FileRevision(NamedTuple):
 
 
 MAX_RENAMES = 64  # renames followed back from one file, at most
-FILE_LOG_OPTIONS = ("--full-history", "--no-renames")
+# `git log` in the format _parse_log reads: each commit's changed files, first parents only.
+LOG = ("log", LOG_FORMAT, "--raw", "--no-abbrev", *FIRST_PARENT, "--no-ext-diff", "--no-textconv")
+
+
+def file_log_args(path: str, rev: str = "HEAD") -> tuple[str, ...]:
+    """What follows LOG for the log of one file (`path` from the top of the work tree)."""
+    return ("--full-history", "--no-renames", rev, "--", path)
 
 
 class EarlyFileLog:
@@ -61,8 +67,7 @@ class EarlyFileLog:
             self.rev_parse = None
         try:
             self.process: subprocess.Popen | None = subprocess.Popen(
-                ["git", *SAFE_OPTIONS, "log", LOG_FORMAT, "--raw", "--no-abbrev", *FIRST_PARENT,
-                 "--no-ext-diff", "--no-textconv", *FILE_LOG_OPTIONS, "HEAD", "--", path],
+                ["git", *SAFE_OPTIONS, *LOG, *file_log_args(path)],
                 cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment(),
             )  # fmt: skip
         except OSError:
@@ -138,9 +143,7 @@ class EarlyFileLogs:
             path = self.waiting.pop(0)
             try:
                 self.running[path] = subprocess.Popen(
-                    ["git", *SAFE_OPTIONS, "log", LOG_FORMAT, "--raw", "--no-abbrev",
-                     *FIRST_PARENT, "--no-ext-diff", "--no-textconv", *FILE_LOG_OPTIONS, "HEAD",
-                     "--", path],
+                    ["git", *SAFE_OPTIONS, *LOG, *file_log_args(path)],
                     cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                     env=environment(),
                 )  # fmt: skip
@@ -199,8 +202,7 @@ class CommitWalk:
         """`git log` with our format; empty where the repository has no commits yet."""
         self.maintain_commit_graph()
         try:
-            return self.run("log", LOG_FORMAT, "--raw", "--no-abbrev", *FIRST_PARENT,
-                            "--no-ext-diff", "--no-textconv", *args)  # fmt: skip
+            return self.run(*LOG, *args)
         except RepoError:
             if not self.has_commits():
                 return ""
@@ -220,7 +222,7 @@ class CommitWalk:
         """
         output = early.output(path, rev) if early is not None else None
         if output is None:
-            output = self._log(*FILE_LOG_OPTIONS, rev, "--", self.repo_path(path))
+            output = self._log(*file_log_args(self.repo_path(path), rev))
         else:
             self.maintain_commit_graph()  # for the next time
         found = list(self._parse_log(output))

@@ -12,13 +12,23 @@ rules (`yamlio.resolve_plain`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 # Characters YAML reads as printable and no line break, in a stream without tabs or CR (else:
-# declined, so that the YAML reader reports or reads it).
-_UNUSUAL = re.compile(
-    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
+# declined, so that the YAML reader reports or reads it). The class over all of Unicode takes
+# longer to compile than a command takes to read a claim's history, so it is compiled only
+# for a text that is not ASCII.
+_UNUSUAL_ASCII = re.compile("[^\n\x20-\x7e]")
+
+
+@lru_cache(maxsize=1)
+def _unusual():
+    return re.compile(
+        "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    )
+
+
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?")
 # A plain scalar of words made of characters no YAML indicator is made of, one space apart.
 _PLAIN = re.compile(r"[A-Za-z0-9_.+~][A-Za-z0-9_./+~?%-]*(?: [A-Za-z0-9_./+~?%-]+)*")
@@ -47,7 +57,7 @@ def read_house_mapping(text: str) -> dict | None:
     None where the file is laid out otherwise."""
     from .yamlio import resolve_plain
 
-    if _UNUSUAL.search(text):
+    if (_UNUSUAL_ASCII if text.isascii() else _unusual()).search(text):
         return None
     data: dict[str, Any] = {}
     lines = text.split("\n")
