@@ -58,7 +58,7 @@ def test_cold_warm_and_uncached_answers_agree(claims, generated):
     assert not cache_dir(generated).exists()
     assert answers(claims, generated, reads) == expected  # cold: fills the cache
     names = sorted(p.name for p in cache_dir(generated).iterdir())
-    assert names == ["history.jsonl", "seeds.json", "sources.json"]
+    assert names == ["history.jsonl", "seeds.json", "sources.json", "stories.jsonl"]
     assert answers(claims, generated, reads) == expected  # warm
 
 

@@ -11,7 +11,9 @@ keep their own) holds these files, each a header line and a body:
 - `readings-<id>.json`: one claim's readings for `log`, `show` and `blame` (readings.py);
 - `claim-blobs.json`: the claim files `diff` parsed, by blob id (parsedblobs.py);
 - `check.json` and `story-findings.json`: what `claims check` found in each file and in each
-  claim's story, keyed by what those findings depend on (check_cache.py, story_findings.py).
+  claim's story, keyed by what those findings depend on (check_cache.py, story_findings.py);
+- `stories.jsonl`: each claim's story as `list`, `export` and `timeline` told it, kept per
+  claim by a digest of its readings and its cited sources' metadata (storycache.py).
 
 The header names the format, the version of claimkit that wrote the file, the key and an
 HMAC-SHA256 of header and body under a key of the user's own, outside every repository

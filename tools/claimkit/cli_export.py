@@ -162,7 +162,9 @@ def export(ctx, fmt, output, repositories):
 
     # Claim by claim: each claim's versions are read, told as a story, written and let go of
     # before the next (every version becomes a row: no cycles, many objects).
-    with collector_paused(), history_by_claim(repo) as whole:
+    # json, csv and sqlite from each claim's story (kept while its inputs are unchanged).
+    told = fmt != "parquet"
+    with collector_paused(), history_by_claim(repo, told=told) as whole:
         listing = repo.source_paths()
         sources = whole.sources
 
@@ -172,7 +174,7 @@ def export(ctx, fmt, output, repositories):
         def path_of(source) -> str:
             return repo.relative(source.path)
 
-        exported = (exporting.claim_export(c, versions) for c, versions in whole.claims)
+        exported = (exporting.story_export(story) for _, story in whole.claims) if told else ()
         written = []
 
         def sources_after(tally):
@@ -289,7 +291,8 @@ def timeline(ctx, event, show_all, output):
     def chosen(claims):
         """The claims to draw, one at a time, noting what the messages and the page need."""
         nonlocal drawn
-        for claim_id, versions in claims:
+        for claim_id, story in claims:
+            versions = story.readings
             if not show_all and is_retired(versions):
                 continue
             drawn += 1
@@ -298,9 +301,9 @@ def timeline(ctx, event, show_all, output):
             if event is not None and event not in events:
                 continue
             cited.update(v.claim.source for v in versions if v.claim)
-            yield claim_id, versions
+            yield claim_id, story
 
-    with collector_paused(), history_by_claim(repo) as whole:
+    with collector_paused(), history_by_claim(repo, told=True) as whole:
         page = build_page(chosen(whole.claims), sources=0, head=whole.head,
                           truncated=whole.truncated)  # fmt: skip
     if not drawn:

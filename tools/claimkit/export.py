@@ -149,9 +149,13 @@ def source_row(
 
 def claim_export(claim_id: str, versions: list[Version]) -> tuple[dict, list[dict]]:
     """A claim's row and its versions' rows (story order), from its readings in commit order."""
-    told = build_story(claim_id, versions)
+    return story_export(build_story(claim_id, versions))
+
+
+def story_export(told: Story) -> tuple[dict, list[dict]]:
+    """A claim's row and its versions' rows (story order), from its story."""
     rows = [version_row(v, position) for position, v in enumerate(told.versions, 1)]
-    return claim_row(claim_id, told), rows
+    return claim_row(told.claim_id, told), rows
 
 
 @dataclass

@@ -94,8 +94,8 @@ class Part:
 
     def claims(self) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
         name = self.name
-        for claim_id, versions in self.whole.claims:
-            claim, rows = exporting.claim_export(claim_id, versions)
+        for _claim_id, story in self.whole.claims:
+            claim, rows = exporting.story_export(story)
             self.tally.add(rows)
             yield {REPOSITORY: name, **claim}, [{REPOSITORY: name, **row} for row in rows]
 
@@ -133,7 +133,7 @@ def parts(repositories: list[Named]) -> Iterator[Part]:
 
     for item in repositories:
         repo = ClaimsRepo.open(item.path, search_up=False)  # its vocabulary, for comparisons
-        with collector_paused(), history_by_claim(repo) as whole:
+        with collector_paused(), history_by_claim(repo, told=True) as whole:
             yield Part(item.name, repo, whole)
 
 

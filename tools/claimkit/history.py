@@ -198,12 +198,10 @@ class Overview:
 def overview(repo: ClaimsRepo, git: GitSession, day: dt.date | None = None) -> dict[str, Overview]:
     """Every claim with history: its story's length, standing and current value, and (with
     `day`) its state as of `day`."""
-    result = {}
+    from .storycache import each_overview
+
     with collector_paused():
-        for claim_id, versions in each_history(repo, git):
-            story = build_story(claim_id, versions)
-            result[claim_id] = _overview(story, day)
-    return result
+        return {found.claim_id: found for found in each_overview(repo, git, day)}
 
 
 def _overview(story: Story, day: dt.date | None) -> Overview:

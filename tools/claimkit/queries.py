@@ -191,6 +191,7 @@ class ClaimByClaim:
     """The whole history as `history_by_claim` gives it."""
 
     claims: Iterator[tuple[str, list[Version]]]  # each claim's readings, in claim id order
+    # (with `told`, each claim's story instead of its readings)
     sources: SourceCache
     truncated: bool
     head: str | None
@@ -198,20 +199,25 @@ class ClaimByClaim:
 
 
 @contextmanager
-def history_by_claim(repo: ClaimsRepo):
+def history_by_claim(repo: ClaimsRepo, told: bool = False):
     """`export`, claim by claim: each claim's readings (one claim at a time, each let go of
     before the next is read), the sources they were read with, whether the history is cut
     short, HEAD, and the details of commits; from one pass over git (or its cache). The
-    claims are to be read inside the `with`."""
+    claims are to be read inside the `with`. With `told`, each claim's story (claim id,
+    Story), from the stories kept where its inputs are unchanged (storycache.py)."""
     import itertools
 
     from .gitio import GitSession
     from .gitlog import commit_details as details
     from .history import each_history, source_cache
+    from .storycache import each_story
 
     with GitSession(repo.root) as git:
         sources = source_cache(repo, git)
-        each = each_history(repo, git, sources)
+        if told:
+            each = ((story.claim_id, story) for story in each_story(repo, git, sources))
+        else:
+            each = each_history(repo, git, sources)
         first = next(each, None)
         truncated = git.is_shallow() if first is not None else False
         head = git.resolve("HEAD") if git.has_commits() else None

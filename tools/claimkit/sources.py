@@ -121,6 +121,17 @@ class SourceCache:
         self._verified.add(source_id)
         return entry
 
+    def stamp(self, source_id: str | None) -> list | None:
+        """What says a source's file is the one its cached fields were read from (its name and
+        stat data, trusted by the racy-clean rule); None where the cache does not hold it."""
+        if not isinstance(source_id, str) or source_id in self._found:
+            return None
+        fresh = self._fresh.get(source_id)  # read this run: the stat taken before reading
+        entry = fresh if fresh is not None else self._valid_entry(source_id)
+        if entry is None or entry[2] is None:
+            return None
+        return [entry[0], entry[2]]
+
     def get(self, source_id: str | None) -> Source | None:
         if not isinstance(source_id, str):
             return None

@@ -178,25 +178,30 @@ def _domain(stories: list[list[Version]]) -> tuple[dt.date, dt.date, dt.date, dt
 
 
 def build_page(
-    histories: dict[str, list[Version]] | Iterable[tuple[str, list[Version]]],
+    histories: dict[str, list[Version]] | Iterable[tuple[str, list[Version] | Story]],
     *,
     sources: int,
     head: str | None = None,
     truncated: bool = False,
 ) -> Page:
-    """Lay out every claim in `histories` (versions in commit order; a mapping, or pairs of
-    claim id and versions in claim id order, taken one at a time) as lanes."""
+    """Lay out every claim in `histories` (versions in commit order, or the claim's story
+    already told; a mapping, or pairs of claim id and versions in claim id order, taken one
+    at a time) as lanes."""
     pairs = sorted(histories.items()) if isinstance(histories, dict) else histories
-    lanes = [_lane(claim_id, build_story(claim_id, versions)) for claim_id, versions in pairs]
+    lanes = [
+        _lane(claim_id, told if isinstance(told, Story) else build_story(claim_id, told))
+        for claim_id, told in pairs
+    ]
     stories = [[mark.version for mark in lane.marks] for lane in lanes]
     start, end, first, last = _domain(stories)
     undated = any(v.published is None for story in stories for v in story)
     page = Page(lanes, [], start, end, first, last, sources, head, truncated, undated)
     events = sorted({lane.event for lane in page.lanes})
     page.events = events
-    page.groups = [
-        (event, [lane for lane in page.lanes if lane.event == event]) for event in events
-    ]
+    by_event: dict[str, list] = {}  # in one pass: an event's lanes in the page's order
+    for lane in page.lanes:
+        by_event.setdefault(lane.event, []).append(lane)
+    page.groups = [(event, by_event[event]) for event in events]
     _place(page)
     return page
 
