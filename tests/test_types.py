@@ -16,18 +16,17 @@ from claimkit.values import value_from_words
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-DECLARED = vocabulary.from_data(
-    {
-        "categories": {
-            "office": {"progression": ["President-elect", "President", "former President"]},
-            "status": {
-                "terms": ["planned", "held", "cancelled"],
-                "progression": ["planned", "held"],
-            },
+DECLARATIONS = {
+    "categories": {
+        "office": {"progression": ["President-elect", "President", "former President"]},
+        "status": {
+            "terms": ["planned", "held", "cancelled"],
+            "progression": ["planned", "held"],
         },
-        "people": {"Donald Trump": ["Trump", "President Trump"], "Vladimir Putin": ["Putin"]},
-    }
-)
+    },
+    "people": {"Donald Trump": ["Trump", "President Trump"], "Vladimir Putin": ["Putin"]},
+}
+DECLARED = vocabulary.from_data(DECLARATIONS)
 
 
 @pytest.fixture
@@ -338,6 +337,82 @@ def test_any_hand_written_value_is_handled_without_a_crash(declared, kind):
         assert set(value_type.columns(a)) <= set(base.EXPORT_COLUMNS)
 
     check()
+
+
+# Comparisons worked out once per value, and kept with the vocabulary --------------------------
+
+
+@pytest.mark.parametrize("kind", types.NAMES)
+def test_a_relation_from_prepared_values_is_the_comparisons(declared, kind):
+    """relation() and relation_prepared() (what a claim's standing asks, many times over)
+    give compare()'s relation; and what a vocabulary kept from earlier comparisons gives the
+    answers a fresh one with the same declarations gives."""
+    value_type = types.REGISTRY[kind]
+
+    @settings(deadline=None, max_examples=150)
+    @given(VALUES[kind] | ANY_YAML, VALUES[kind] | ANY_YAML)
+    def check(a, b):
+        vocabulary.use(DECLARED)
+        warm = compare_values(kind, a, b)
+        assert value_type.relation(a, b) == warm.relation
+        prepared = value_type.prepare(a), value_type.prepare(b)
+        assert value_type.relation_prepared(*prepared) == warm.relation
+        vocabulary.use(vocabulary.from_data(DECLARATIONS))  # nothing remembered yet
+        assert compare_values(kind, a, b) == warm
+        assert value_type.relation(b, a) == compare_values(kind, b, a).relation
+
+    try:
+        check()
+    finally:
+        vocabulary.use(vocabulary.EMPTY)
+
+
+def test_names_compare_by_the_vocabulary_in_use_not_by_one_used_before():
+    from claimkit.standing import CONSISTENT, CONTESTED, standing_of
+
+    before, after = ["Trump", "Putin"], ["Donald Trump"]
+    absent = {"named": ["Putin"], "absent": ["Donald Trump"]}
+    source = model.Source("s", "t", None, None, "2025-08-01", "b", "0", "s.yaml")
+
+    def story(*values):
+        from claimkit.story import Version
+
+        return [
+            Version("c", f"{n:040d}", "r", "p", "b", n, model.Claim(
+                "c", "e", "p", "people", value, "asserted", f"s{n}", "q"), None, source)
+            for n, value in enumerate(values)
+        ]  # fmt: skip
+
+    try:
+        for declared, relation, state in [
+            (vocabulary.EMPTY, "overlapping", CONSISTENT),
+            (DECLARED, "broadened", CONTESTED),
+            (vocabulary.EMPTY, "overlapping", CONSISTENT),
+            (vocabulary.from_data({"people": {"Donald Trump": ["Trump"]}}), "broadened", CONTESTED),
+            (vocabulary.from_data({"people": {"Vladimir Putin": ["Putin", "Donald Trump",
+                                                                  "Trump"]}}), "same", CONTESTED),
+        ]:  # fmt: skip
+            vocabulary.use(declared)
+            assert compare_values("people", before, after).relation == relation
+            assert types.REGISTRY["people"].relation(before, after) == relation
+            assert standing_of(story(["Trump"], absent)).state == state
+    finally:
+        vocabulary.use(vocabulary.EMPTY)
+
+
+def test_names_that_are_not_strings_are_not_taken_for_others_that_equal_them():
+    assert compare_values("people", [1], [True]).relation == "overlapping"
+    assert compare_values("people", [True], [1]).relation == "overlapping"
+    assert compare_values("people", [True], ["true"]).relation == "same"
+    assert compare_values("people", [1], ["1"]).relation == "same"
+
+
+def test_a_vocabulary_keeps_a_bounded_number_of_answers():
+    declared = vocabulary.from_data(DECLARATIONS)
+    for n in range(vocabulary.MEMO_LIMIT + 10):
+        declared.person(f"name {n}")
+    assert 0 < len(declared.memo("person")) <= vocabulary.MEMO_LIMIT
+    assert declared.person("President Trump") == "donald trump"
 
 
 WORDS = st.lists(

@@ -63,21 +63,28 @@ def change_between(previous: Claim | None, current: Claim) -> Change:
     if previous.type != current.type:
         detail = f"type {previous.type} -> {current.type}"
         return Change(EDITED if previous.source == current.source else CHANGED, detail)
-    comparison = compare_values(current.type, previous.value, current.value)
-    value_detail = describe_change(previous.value, current.value, current.type, comparison)
-    if comparison.relation == OVERLAPPING:
+    kind, old, new = current.type, previous.value, current.value
+    value_type = types.get(kind)  # compare_values and describe_change, with one look-up
+    if value_type is None:
+        comparison = compare_values(kind, old, new)
+        value_detail = describe_change(old, new, kind, comparison)
+    else:
+        comparison = value_type.compare(old, new)
+        value_detail = value_type.describe(old, new, comparison)
+    relation = comparison.relation
+    if relation == OVERLAPPING:
         value_detail += " (overlapping)"
     if value_detail:
         notes.append(value_detail)
     if previous.modality != current.modality:
         notes.append(f"modality {previous.modality} -> {current.modality}")
-    if also := also_said(current):
+    if current.also and (also := also_said(current)):
         notes.append(also)
     detail = "; ".join(notes)
     if previous.source == current.source:
         return Change(EDITED, detail)
-    if comparison.relation == SAME:
+    if relation == SAME:
         return Change(CORROBORATED, detail)
-    if comparison.relation == OVERLAPPING:
+    if relation == OVERLAPPING:
         return Change(CHANGED, detail)
-    return Change(comparison.relation, detail)
+    return Change(relation, detail)

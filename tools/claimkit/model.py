@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -87,8 +88,10 @@ class Source:
     def text_path(self) -> Path:
         return self.path.with_suffix(".txt")
 
-    @property
+    @cached_property
     def published_range(self) -> DateRange | None:
+        # Kept once worked out (a frozen record's field never changes): a story asks for it
+        # several times per version, in ordering it and reading it as of a date.
         return parse_date_or_none(self.published)
 
     def published_key(self) -> dt.date:

@@ -22,23 +22,31 @@ def _after(version: Version) -> set[str]:
 
 
 def _interval_key(version: Version) -> tuple[dt.date, dt.date]:
-    return version.published_key(), version.published_upper()
+    """The earliest and the latest possible day of publication (the day after every day
+    where unknown): version.published_key(), version.published_upper(), read once."""
+    published = version.published
+    if published is None:
+        return dt.date.max, dt.date.max
+    return published.lower or dt.date.min, published.upper or dt.date.max
 
 
 def story_order(versions: list[Version]) -> list[Version]:
     """Versions by publication: earliest possible day, latest possible day, the `after`
     order the sources state, then the order each article was first recorded."""
-    ranked = sorted(versions, key=lambda v: (*_interval_key(v), v.first_recorded))
+    # Each version's key worked out once; its position keeps the sort stable.
+    ranked = sorted(
+        (*_interval_key(v), v.first_recorded, position) for position, v in enumerate(versions)
+    )
     ordered: list[Version] = []
     position = 0
     while position < len(ranked):  # ties on both bounds: `after` decides, where it says
-        end = position
-        while end + 1 < len(ranked) and _interval_key(ranked[end + 1]) == _interval_key(
-            ranked[position]
-        ):
+        lower, upper = ranked[position][0], ranked[position][1]
+        end = position + 1
+        while end < len(ranked) and ranked[end][0] == lower and ranked[end][1] == upper:
             end += 1
-        ordered.extend(_by_after(ranked[position : end + 1]))
-        position = end + 1
+        tied = [versions[rank[3]] for rank in ranked[position:end]]
+        ordered.extend(_by_after(tied) if len(tied) > 1 else tied)
+        position = end
     return ordered
 
 
@@ -80,12 +88,11 @@ def uncertain_neighbours(story: list[Version]) -> list[tuple[str, ...]]:
     (neither `ordered_before` the other), in story order.
 
     Comparing every pair costs the square of a long story (a quarter of a second for 150
-    versions); only versions whose publication intervals overlap, or that are open-ended,
-    or that name each other in `after`, can be unknown against each other, so only those
-    are looked at: the intervals sorted by their first day, each version looks among those
-    that start no earlier than its own first day minus the longest interval."""
-    import bisect
-
+    versions); only versions whose publication intervals overlap, or that name each other
+    in `after`, can be unknown against each other, so only those are looked at: with the
+    intervals sorted by their first day, each looks at the ones after it until one starts
+    after its last day (an open end looks at all). A version that names others in `after`
+    is compared with every version."""
     facts = []  # per version: (source id, after, lower, upper) or None where undated
     for version in story:
         published = version.published
@@ -93,15 +100,6 @@ def uncertain_neighbours(story: list[Version]) -> list[tuple[str, ...]]:
             facts.append(None)
         else:
             facts.append((version.source_id, _after(version), published.lower, published.upper))
-    bounded = sorted(
-        (f[2], index)
-        for index, f in enumerate(facts)
-        if f and f[2] is not None and f[3] is not None
-    )
-    starts = [lower for lower, _ in bounded]
-    longest = max((facts[i][3] - facts[i][2] for _, i in bounded), default=dt.timedelta(0))
-    open_ended = [i for i, f in enumerate(facts) if f and (f[2] is None or f[3] is None)]
-    naming = [i for i, f in enumerate(facts) if f and f[1]]
 
     def unknown(a, b) -> bool:  # not ordered_before either way, from the facts
         a_id, a_after, a_lower, a_upper = a
@@ -113,33 +111,35 @@ def uncertain_neighbours(story: list[Version]) -> list[tuple[str, ...]]:
         b_first = b_upper is not None and a_lower is not None and b_upper < a_lower
         return not a_first and not b_first
 
-    found = []
-    for index, mine in enumerate(facts):
-        if mine is None:
-            found.append(())
-            continue
-        candidates = set(open_ended) | set(naming)
-        if mine[2] is None or mine[3] is None:
-            candidates.update(i for _, i in bounded)
-        else:
-            try:
-                start = bisect.bisect_left(starts, mine[2] - longest)
-            except OverflowError:  # before the first representable day
-                start = 0
-            end = bisect.bisect_right(starts, mine[3])
-            candidates.update(i for _, i in bounded[start:end])
-        if mine[1]:
-            candidates.update(i for i, f in enumerate(facts) if f)
-        others = [
-            facts[other][0] or "?"
-            for other in sorted(candidates)
-            if other != index
-            and facts[other] is not None
-            and facts[other][0] != mine[0]
-            and unknown(mine, facts[other])
-        ]
-        found.append(tuple(dict.fromkeys(others)))
-    return found
+    # Unknown both ways or neither: each pair is looked at once, and noted on both sides.
+    partners: list[list[int]] = [[] for _ in facts]
+    dated = [index for index, f in enumerate(facts) if f]
+    naming = [index for index in dated if facts[index][1]]
+    plain = sorted(
+        (index for index in dated if not facts[index][1]),
+        key=lambda index: facts[index][2] or dt.date.min,  # an open start first
+    )
+    for position, index in enumerate(plain):
+        mine = facts[index]
+        upper = mine[3]
+        for other in plain[position + 1 :]:
+            theirs = facts[other]
+            if upper is not None and theirs[2] is not None and upper < theirs[2]:
+                break  # this one, and every one after it, starts after `mine` ends
+            if theirs[0] != mine[0] and unknown(mine, theirs):
+                partners[index].append(other)
+                partners[other].append(index)
+    for position, index in enumerate(naming):
+        mine = facts[index]
+        for other in plain + naming[position + 1 :]:
+            theirs = facts[other]
+            if theirs[0] != mine[0] and unknown(mine, theirs):
+                partners[index].append(other)
+                partners[other].append(index)
+    return [
+        tuple(dict.fromkeys(facts[other][0] or "?" for other in sorted(found))) if found else ()
+        for found in partners
+    ]
 
 
 def recorded_late(story: list[Version]) -> list[bool]:

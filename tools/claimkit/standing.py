@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .compare import BROADENED, CHANGED, OVERLAPPING, REFINED, SAME, compare_values
+from . import types
+from .compare import BROADENED, CHANGED, OVERLAPPING, REFINED, SAME
 
 CONSISTENT = "consistent"
 CONTESTED = "contested"
@@ -52,8 +53,12 @@ def statements(version) -> list[tuple[object, str]]:
     return found
 
 
-def _relation(kind: str, old, new) -> str:
-    return compare_values(kind, old, new).relation
+def _relation(value_type, old, new) -> str:
+    """The relation of `new` to `old`, values of one type as its prepare() gave them (an
+    unknown type: by equality). Every comparison standing makes goes through here."""
+    if value_type is None:
+        return SAME if old == new else CHANGED
+    return value_type.relation_prepared(old, new)
 
 
 def _value_key(value):
@@ -66,6 +71,8 @@ def _value_key(value):
     if kind is float:
         return None if value != value else (kind, repr(value))
     if kind is list:
+        if all(type(item) is str for item in value):  # the common case, without recursion
+            return (kind, tuple((str, item) for item in value))
         items = tuple(_value_key(item) for item in value)
         return None if None in items else (kind, items)
     if kind is dict:
@@ -105,14 +112,26 @@ class _Statements:
             self.last[found] = position
             self.count[found] += 1
             self.number.append(found)
-        self._known: dict[tuple[int, int], str] = {}
+        # The relation of each pair of distinct values, by old then new, once worked out.
+        self._known: list[list[str | None]] = [[None] * len(self.values) for _ in self.values]
+        # Per distinct value: its type, and the value as that type compares it.
+        self.types = [types.get(kind) for _, kind in self.values]
+        self.prepared = [
+            value if value_type is None else value_type.prepare(value)
+            for (value, _), value_type in zip(self.values, self.types, strict=True)
+        ]
 
     def relation(self, old: int, new: int) -> str:
         """The relation of distinct value `new` to `old`, compared as `old`'s type."""
-        found = self._known.get((old, new))
+        known = self._known[old]
+        found = known[new]
         if found is None:
-            (old_value, kind), (new_value, _) = self.values[old], self.values[new]
-            found = self._known[(old, new)] = _relation(kind, old_value, new_value)
+            value_type, new_value = self.types[old], self.prepared[new]
+            if self.values[old][1] != self.values[new][1]:  # prepared as its own type
+                new_value = self.values[new][0]
+                if value_type is not None:
+                    new_value = value_type.prepare(new_value)
+            found = known[new] = _relation(value_type, self.prepared[old], new_value)
         return found
 
     def same_kind(self, a: int, b: int) -> bool:
@@ -121,12 +140,14 @@ class _Statements:
     def all_pairs(self, accepted: tuple[str, ...]) -> bool:
         """Whether every statement relates to every later one in an `accepted` way."""
         distinct = range(len(self.values))
+        relation, count, last = self.relation, self.count, self.last
         for a in distinct:
-            if self.count[a] > 1 and self.relation(a, a) not in accepted:
+            if count[a] > 1 and relation(a, a) not in accepted:
                 return False
+            first = self.first[a]
             for b in distinct:
                 # Some statement of a precedes some statement of b.
-                if a != b and self.first[a] < self.last[b] and self.relation(a, b) not in accepted:
+                if a != b and first < last[b] and relation(a, b) not in accepted:
                     return False
         return True
 
@@ -135,12 +156,17 @@ def standing_of(versions: list) -> Standing:
     """Consistent when no two stated values contradict each other and no reading contradicts
     itself (`also`), with the value that refines or equals all others if one does;
     contested otherwise, with one group per most specific value and the sources behind it."""
-    stated = [(value, kind, v.source_id or "?") for v in versions for value, kind in statements(v)]
+    said = [statements(v) for v in versions]
+    stated = [
+        (value, kind, v.source_id or "?")
+        for v, its in zip(versions, said, strict=True)
+        for value, kind in its
+    ]
     if not stated:
         return Standing("")
     kinds = {kind for _, kind, _ in stated}
     # A reading with `also` contradicts itself: the claim is contested whatever the rest says.
-    self_contradictory = any(len(statements(v)) > 1 for v in versions)
+    self_contradictory = any(len(its) > 1 for its in said)
     found = _Statements(stated)
     if len(kinds) == 1 and not self_contradictory:
         kind = next(iter(kinds))

@@ -120,18 +120,19 @@ def annotate(versions: list[Version], late: list[bool] | None = None, **per) -> 
     """Change kind of each version against the previous readable one, in the order given;
     with `late`, each version's out-of-order mark too; `per` gives other fields by position."""
     annotated, previous = [], None
+    columns = list(per.items())
     for position, version in enumerate(versions):
-        extra = {} if late is None else {"out_of_order": late[position]}
-        for name, values in per.items():
-            extra[name] = values[position]
-        if version.claim is None:
-            annotated.append(
-                evolve(version, change=UNREADABLE, detail=version.error or "", **extra)
-            )
-            continue
-        change = change_between(previous, version.claim)
-        annotated.append(evolve(version, change=change.kind, detail=change.detail, **extra))
-        previous = version.claim
+        extra = {name: values[position] for name, values in columns}
+        if late is not None:
+            extra["out_of_order"] = late[position]
+        claim = version.claim
+        if claim is None:
+            extra["change"], extra["detail"] = UNREADABLE, version.error or ""
+        else:
+            change = change_between(previous, claim)
+            extra["change"], extra["detail"] = change.kind, change.detail
+            previous = claim
+        annotated.append(evolve(version, **extra))
     return annotated
 
 

@@ -27,6 +27,11 @@ class Comparison:
     note: str = ""  # a few words on why, e.g. "a later stage"
 
 
+# The comparisons that carry nothing but their relation, made once (they are frozen).
+PLAIN = {relation: Comparison(relation) for relation in RELATIONS}
+AS_SAME, AS_CHANGED = PLAIN[SAME], PLAIN[CHANGED]
+
+
 def key(text: Any) -> str:
     """A name or term as compared: normalised and case-folded."""
     return _text_key(text if type(text) is str else str(text))
@@ -72,7 +77,22 @@ class ValueType:
         return self.text(value)
 
     def compare(self, old: Any, new: Any) -> Comparison:
-        return Comparison(SAME if old == new else CHANGED)
+        return AS_SAME if old == new else AS_CHANGED
+
+    def relation(self, old: Any, new: Any) -> str:
+        """compare(old, new).relation."""
+        return self.relation_prepared(self.prepare(old), self.prepare(new))
+
+    # A claim's standing needs only the relations between its values, each value against
+    # each other: a type may work out once per value what comparing it takes.
+
+    def prepare(self, value: Any) -> Any:
+        """The value as relation_prepared takes it."""
+        return value
+
+    def relation_prepared(self, old: Any, new: Any) -> str:
+        """relation() of two values as prepare() gave them."""
+        return self.compare(old, new).relation
 
     def describe(self, old: Any, new: Any, comparison: Comparison) -> str:
         """What differs, in words (empty when the values are the same)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..dates import DateRange, parse_date
-from .base import BROADENED, CONTRADICTED, OVERLAPPING, REFINED, SAME, Comparison, ValueType
+from .base import BROADENED, CONTRADICTED, OVERLAPPING, PLAIN, REFINED, SAME, Comparison, ValueType
 
 
 def compare_ranges(old_lo, old_hi, new_lo, new_hi) -> str:
@@ -30,7 +30,7 @@ def compare_dates(old: DateRange, new: DateRange) -> Comparison:
     relation = compare_ranges(*_bounds(old), *_bounds(new))
     if relation == SAME and old.uncertain != new.uncertain:
         relation = REFINED if old.uncertain else BROADENED
-    return Comparison(relation)
+    return PLAIN[relation]
 
 
 class Date(ValueType):

@@ -7,7 +7,8 @@ the aliases in claims/_vocabulary.yaml, so "Trump" and "Donald Trump" are one pe
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import KeysView
+from typing import Any, NamedTuple
 
 from . import vocabulary
 from .base import BROADENED, CONTRADICTED, OVERLAPPING, REFINED, SAME, Comparison, ValueType, key
@@ -23,6 +24,32 @@ def parts(value: Any) -> tuple[list, list]:
             absent if isinstance(absent, list) else []
         )
     return (value if isinstance(value, list) else []), []
+
+
+class Persons(NamedTuple):
+    """A people value prepared for comparing: the keys of the persons it names and states
+    absent, and the value itself."""
+
+    named: KeysView[str]
+    absent: KeysView[str]
+    value: Any
+
+
+def persons(value: Any, people: vocabulary.Vocabulary) -> tuple[dict[str, str], dict[str, str]]:
+    """The persons a value names and states absent, each as {person's key: name as written}
+    (the last name written for a person). Worked out once per value and vocabulary: a long
+    story compares the same few values again and again."""
+    named, absent = parts(value)
+    if not all(type(n) is str for n in named) or not all(type(n) is str for n in absent):
+        person = people.person  # names that are not strings: no memo (True would be 1)
+        return {person(n): str(n) for n in named}, {person(n): str(n) for n in absent}
+    known = people.memo("people")
+    memo_key = (tuple(named), tuple(absent))
+    found = known.get(memo_key)
+    if found is None:
+        person = people.person
+        found = known[memo_key] = {person(n): n for n in named}, {person(n): n for n in absent}
+    return found
 
 
 class People(ValueType):
@@ -89,12 +116,8 @@ class People(ValueType):
         side and stated absent on the other is a contradiction."""
         if not isinstance(old, (list, dict)) or not isinstance(new, (list, dict)):
             return super().compare(old, new)
-        person = vocabulary.current().person
-        (old_named, old_absent), (new_named, new_absent) = parts(old), parts(new)
-        old_in = {person(n): str(n) for n in old_named}
-        new_in = {person(n): str(n) for n in new_named}
-        old_out = {person(n): str(n) for n in old_absent}
-        new_out = {person(n): str(n) for n in new_absent}
+        people = vocabulary.current()
+        (old_in, old_out), (new_in, new_out) = persons(old, people), persons(new, people)
         added = tuple(sorted(new_in[k] for k in new_in.keys() - old_in.keys()))
         removed = tuple(sorted(old_in[k] for k in old_in.keys() - new_in.keys()))
         clash = (old_in.keys() & new_out.keys()) | (old_out.keys() & new_in.keys())
@@ -112,6 +135,27 @@ class People(ValueType):
             (more, fewer), OVERLAPPING
         )
         return Comparison(relation, added, removed)
+
+    def prepare(self, value):
+        """The persons a list or mapping names and states absent; anything else as it is."""
+        if isinstance(value, (list, dict)):
+            named, absent = persons(value, vocabulary.current())
+            return Persons(named.keys(), absent.keys(), value)
+        return value
+
+    def relation_prepared(self, old, new):
+        """compare(old, new).relation, from the sets of persons alone."""
+        if type(old) is not Persons or type(new) is not Persons:
+            old = old.value if type(old) is Persons else old
+            new = new.value if type(new) is Persons else new
+            return super().relation_prepared(old, new)
+        if not (old.named.isdisjoint(new.absent) and old.absent.isdisjoint(new.named)):
+            return CONTRADICTED
+        more = not (new.named <= old.named and new.absent <= old.absent)
+        fewer = not (old.named <= new.named and old.absent <= new.absent)
+        if more:
+            return OVERLAPPING if fewer else REFINED
+        return BROADENED if fewer else SAME
 
     def describe(self, old, new, comparison):
         if comparison.relation == SAME:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import BROADENED, CONTRADICTED, REFINED, SAME, Comparison, ValueType, key
+from .base import BROADENED, CONTRADICTED, PLAIN, REFINED, SAME, ValueType, key
 
 HINT = "write a place as a list from broad to narrow, e.g. [Alaska, Anchorage]"
 
@@ -74,12 +74,12 @@ class Place(ValueType):
             return super().compare(old, new)
         old_path, new_path = [key(p) for p in old], [key(p) for p in new]
         if old_path == new_path:
-            return Comparison(SAME)
+            return PLAIN[SAME]
         if new_path[: len(old_path)] == old_path:
-            return Comparison(REFINED)
+            return PLAIN[REFINED]
         if old_path[: len(new_path)] == new_path:
-            return Comparison(BROADENED)
-        return Comparison(CONTRADICTED)
+            return PLAIN[BROADENED]
+        return PLAIN[CONTRADICTED]
 
 
 TYPE = Place()

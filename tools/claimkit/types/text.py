@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..quotes import normalise
-from .base import CHANGED, SAME, Comparison, ValueType
+from .base import AS_CHANGED, AS_SAME, Comparison, ValueType
 
 
 class Text(ValueType):
@@ -13,7 +13,7 @@ class Text(ValueType):
 
     def compare(self, old, new) -> Comparison:
         if isinstance(old, str) and isinstance(new, str):
-            return Comparison(SAME if normalise(old) == normalise(new) else CHANGED)
+            return AS_SAME if normalise(old) == normalise(new) else AS_CHANGED
         return super().compare(old, new)
 
 

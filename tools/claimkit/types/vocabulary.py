@@ -21,6 +21,9 @@ from typing import Any
 from .base import key
 
 VOCABULARY_FILE = "_vocabulary.yaml"
+# Answers worked out from one vocabulary are kept with it, up to this many of each kind (a
+# long-lived process meets many values; past the limit the kind starts afresh).
+MEMO_LIMIT = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -33,10 +36,28 @@ class Category:
 class Vocabulary:
     categories: dict[str, Category] = field(default_factory=dict)  # by claim property
     people: dict[str, str] = field(default_factory=dict)  # key of a name or alias -> name
+    # What comparisons work out from these declarations, kept with them (never shared with
+    # another vocabulary, so another repository's aliases cannot answer): see memo().
+    _memos: dict[str, dict] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def person(self, name: Any) -> str:
         """The key a name compares by: its declared person's, else its own."""
-        return key(self.people.get(key(name), name))
+        if type(name) is not str:
+            return key(self.people.get(key(name), name))
+        persons = self.memo("person")
+        found = persons.get(name)
+        if found is None:
+            found = persons[name] = key(self.people.get(key(name), name))
+        return found
+
+    def memo(self, kind: str) -> dict:
+        """A dict of answers of one kind worked out from this vocabulary (a name's person,
+        a value's people), for comparisons to keep: they hold for this vocabulary only, and
+        go with it. Emptied once it holds MEMO_LIMIT answers."""
+        found = self._memos.get(kind)
+        if found is None or len(found) >= MEMO_LIMIT:
+            found = self._memos[kind] = {}
+        return found
 
     def stages(self, old: str, new: str) -> tuple[int, int] | None:
         """Where `old` and `new` stand in a declared progression that holds both."""
