@@ -4,9 +4,11 @@
 keep their own) holds these files, each a header line and a body:
 
 - `history.jsonl`: every version of every claim as parsed from its blob, keyed by the HEAD
-  commit (which fixes every version reachable from it) and the shallow boundary;
+  commit (which fixes every version reachable from it) and the shallow boundary; read a
+  claim at a time by offset (history_cache.py);
 - `sources.json`: each source's parsed metadata, keyed by its file's stat data the way git's
   index keys the work tree, and not trusted for a file changed just before it was written;
+  each entry found by id on disk (sourcestore.py);
 - `seeds.json`: the listing of seeds/, keyed by the stat data of its folders;
 - `readings-<id>.json`: one claim's readings for `log`, `show` and `blame` (readings.py);
 - `claim-blobs.json`: the claim files `diff` parsed, by blob id (parsedblobs.py);
@@ -15,6 +17,8 @@ keep their own) holds these files, each a header line and a body:
 - `stories.jsonl`: each claim's story as `list`, `export` and `timeline` told it, kept per
   claim by a digest of its readings and its cited sources' metadata (storycache.py).
 
+A large file is checked a chunk at a time (`Store.open`) and then read by offset, and
+written from a temporary file (`Store.write_spooled`), so that it is never whole in memory.
 The header names the format, the version of claimkit that wrote the file, the key and an
 HMAC-SHA256 of header and body under a key of the user's own, outside every repository
 (`$XDG_CACHE_HOME/claims/cache.key`, made on first use, mode 0600): a cache file written or edited
@@ -33,13 +37,14 @@ import hmac
 import json
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .files import atomic_write
+from .files import atomic_write, replacing
 
-FORMAT = 2  # 2: claim rows hold also and superseded_by
+FORMAT = 3  # 2: claim rows hold also and superseded_by; 3: history rows name their commit
 FOLDER = "claims-cache"
 # A file whose stat data is this close to the moment the cache was written may have changed
 # again within the same timestamp: it is read again rather than trusted (git's racy-clean rule).
@@ -89,6 +94,61 @@ class Store:
         except (OSError, ValueError, AttributeError, TypeError):
             return None
         return header, body
+
+    def open(self, name: str, key: dict | None = None) -> Opened | None:
+        """A cache file (written with `key`, unless None) open for reading by offset, its
+        HMAC checked a chunk at a time: a large file is never held whole; else None."""
+        if not enabled() or os.path.islink(self.folder):
+            return None
+        secret = user_key()
+        if secret is None:
+            return None
+        handle = None
+        try:
+            handle = _open_regular(self.path(name))
+            header_line = handle.readline(1 << 20)
+            header = json.loads(header_line)
+            if (
+                not isinstance(header, dict)
+                or header.get("format") != FORMAT
+                or header.get("tool") != __version__
+                or (key is not None and header.get("key") != key)
+            ):
+                raise ValueError("not this cache's")
+            digest = _mac_start(secret, header)
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+            if not hmac.compare_digest(str(header.get("mac")), digest.hexdigest()):
+                raise ValueError("changed")
+        except (OSError, ValueError, AttributeError, TypeError):
+            if handle is not None:
+                handle.close()
+            return None
+        return Opened(header, handle, len(header_line))
+
+    def write_spooled(self, name: str, key: dict, head: bytes, spool, **extra: Any) -> bool:
+        """Write a cache file whose body is `head`, a newline and the whole of the open binary
+        file `spool`, copied a chunk at a time (so a large body is never held whole)."""
+        if not enabled():
+            return False
+        secret = user_key()
+        if secret is None or not self.writable():
+            return False
+        header = {"format": FORMAT, "tool": __version__, "key": key, **extra}
+        digest = _mac_start(secret, header)
+        digest.update(head + b"\n")
+        for chunk in _chunks(spool):
+            digest.update(chunk)
+        header["mac"] = digest.hexdigest()
+        try:
+            self.folder.mkdir(exist_ok=True)
+            with replacing(self.path(name), durable=False) as tmp, open(tmp, "wb") as out:
+                out.write(json.dumps(header).encode() + b"\n" + head + b"\n")
+                for chunk in _chunks(spool):
+                    out.write(chunk)
+        except OSError:
+            return False
+        return True
 
     def write(self, name: str, key: dict, body: bytes, **extra: Any) -> bool:
         """Replace a cache file atomically; False (and nothing written) where that cannot be."""
@@ -153,10 +213,57 @@ def _read_regular(path: Path) -> bytes:
         return handle.read(status.st_size + 1)
 
 
-def _mac(secret: bytes, header: dict, body: bytes) -> str:
+def _open_regular(path: Path):
+    """A regular file open for reading, refusing a link, a FIFO or a device without waiting."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    handle = open(fd, "rb", closefd=True)  # noqa: SIM115  (handed to the caller)
+    status = os.fstat(handle.fileno())
+    if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_CACHE_BYTES:
+        handle.close()
+        raise ValueError("not a cache file")
+    return handle
+
+
+class Opened:
+    """A cache file whose HMAC held, open: its header, and its body read by offset (the file
+    stays the one checked, whatever replaces its name meanwhile)."""
+
+    def __init__(self, header: dict, handle, body_start: int):
+        self.header, self.handle, self.body_start = header, handle, body_start
+
+    def read(self, offset: int, length: int) -> bytes:
+        """`length` bytes of the body from `offset`; ValueError where the file is shorter."""
+        data = os.pread(self.handle.fileno(), length, self.body_start + offset)
+        if len(data) != length:
+            raise ValueError("cache file cut short")
+        return data
+
+    def body_size(self) -> int:
+        return os.fstat(self.handle.fileno()).st_size - self.body_start
+
+    def line(self, offset: int = 0, limit: int = MAX_CACHE_BYTES) -> bytes:
+        """The body's line from `offset`, without its newline."""
+        self.handle.seek(self.body_start + offset)
+        return self.handle.readline(limit).rstrip(b"\n")
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def _chunks(spool) -> Iterator[bytes]:
+    spool.seek(0)
+    while chunk := spool.read(1 << 20):
+        yield chunk
+
+
+def _mac_start(secret: bytes, header: dict):
     signed = {k: v for k, v in header.items() if k != "mac"}
     text = json.dumps(signed, sort_keys=True, separators=(",", ":")).encode()
-    digest = hmac.new(secret, text + b"\n", hashlib.sha256)
+    return hmac.new(secret, text + b"\n", hashlib.sha256)
+
+
+def _mac(secret: bytes, header: dict, body: bytes) -> str:
+    digest = _mac_start(secret, header)
     digest.update(body)
     return digest.hexdigest()
 

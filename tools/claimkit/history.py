@@ -101,16 +101,13 @@ def list_source_ids(
 # Every claim's history at once ---------------------------------------------------------------
 
 
-def _versions(
-    index: HistoryIndex, claim_id: str, sources: SourceCache, take: bool = False
-) -> list[Version]:
+def _versions(index: HistoryIndex, claim_id: str, sources: SourceCache) -> list[Version]:
     versions = []
-    commits = index.commits
-    rows = index.take_claim_rows(claim_id) if take else index.claim_rows(claim_id)
-    for order, (number, path, blob, fields, error) in enumerate(rows):
+    for order, (commit, recorded, path, blob, fields, error) in enumerate(
+        index.claim_rows(claim_id)
+    ):
         claim = Claim(*fields) if fields is not None else None
         source = sources.get(claim.source) if claim else None
-        commit, recorded = commits[number]
         versions.append(
             Version(claim_id, commit, recorded, path, blob, order, claim, error, source)
         )
@@ -146,9 +143,8 @@ def all_versions(
     with collector_paused():
         sources = sources or source_cache(repo, git)
         index = history_index(repo, git, sources)
-        index.decode_all()
-        sources.decode_all()
         histories = {c: _versions(index, c, sources) for c in index.claim_ids()}
+        index.close()
         sources.save()
     return histories
 
@@ -161,8 +157,11 @@ def each_history(
     caller that keeps only what it writes holds one claim's versions at a time."""
     sources = sources or source_cache(repo, git)
     index = history_index(repo, git, sources)
-    for claim_id in index.claim_ids():
-        yield claim_id, _versions(index, claim_id, sources, take=True)
+    try:
+        for claim_id in index.claim_ids():
+            yield claim_id, _versions(index, claim_id, sources)
+    finally:
+        index.close()
     sources.save()
 
 
@@ -175,6 +174,7 @@ def claims_versions(
         sources = sources or source_cache(repo, git)
         index = history_index(repo, git, sources)
         histories = {c: _versions(index, c, sources) for c in claim_ids if c in index.spans}
+        index.close()
         sources.save()
     return histories
 

@@ -1,16 +1,22 @@
-"""The history cache: every claim's readings as parsed rows, from git or from the cache file.
+"""The history cache: every claim's readings as parsed rows, read a claim at a time.
 
-A row is [commit number, path, blob, claim fields (CLAIM_FIELDS order) or None, error or None].
-Rows stay encoded (as the cache holds them)
-until they are asked for.
+A row is [commit, recorded, path, blob, claim fields (CLAIM_FIELDS order) or None, error or
+None]. The cache file's body is one line of spans (each claim's rows: their offset, length
+and number in the rest of the body) and then every row, a line each, claim by claim in claim
+id order and each claim's in commit order. The file is checked whole a chunk at a time and
+then read by offset, one claim's rows when that claim is asked for, so that reading every
+claim's history holds one claim's rows at a time, never the whole history.
 """
 
 from __future__ import annotations
 
+import io
 import json
-from dataclasses import dataclass
+import os
+import tempfile
+from array import array
 
-from .cache import Store
+from .cache import Opened, Store
 from .claimfile import claim_id_of, is_claim_file, parse_claim_fields  # noqa: F401
 from .gitio import GitSession
 from .model import CLAIM_FIELDS
@@ -18,6 +24,7 @@ from .repo import CLAIMS_DIR, ClaimsRepo
 from .sources import SourceCache
 
 SOURCE_FIELD = CLAIM_FIELDS.index("source")
+FIELDS_AT = 4  # a row's claim fields
 
 HISTORY_FILE = "history.jsonl"
 
@@ -25,93 +32,100 @@ HISTORY_FILE = "history.jsonl"
 ROW_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-@dataclass
 class HistoryIndex:
-    """Every claim's versions in commit order, as rows: from git, or from the cache.
+    """Every claim's versions in commit order, as rows: from the cache file, or from the
+    temporary file a read of git wrote them to; read by offset, claim by claim.
 
-    A row is [commit number, path, blob, claim fields (CLAIM_FIELDS order) or None, error or
-    None]; rows stay encoded until they are asked for, and `lines` keeps each row's encoding
-    for writing the cache. `cites` holds each row's source id (None where
-    unreadable or not a string) and `readable` whether it parsed, so that a listing needs no
-    row it does not show.
+    `spans` maps each claim id to [offset, length, number of rows] of its rows.
     """
 
-    key: dict
-    commits: list[list[str]]  # [commit, recorded]
-    spans: dict[str, tuple[int, int]]  # claim id -> (first row, number of rows)
-    rows: list  # encoded (bytes) or decoded (list) rows
-    lines: list[bytes]
-    cites: list
-    readable: str  # "1" or "0" per row
+    def __init__(self, key: dict, spans: dict[str, list[int]], read, closing=None):
+        self.key, self.spans, self._read, self._closing = key, spans, read, closing
+        # The last claim asked for, its lines and rows: its digest, the sources it cites and
+        # its versions are all asked of the same claim, one after another.
+        self._last: tuple[str, list[bytes], list | None] = ("", [], None)
 
     def claim_ids(self) -> list[str]:
         return sorted(self.spans)
 
-    def row(self, position: int) -> list:
-        row = self.rows[position]
-        if isinstance(row, bytes):
-            row = self.rows[position] = json.loads(row)
-        return row
-
-    def decode_all(self) -> None:
-        """Decode every row still encoded, in one pass of the JSON decoder (a whole history
-        costs a fraction of decoding row by row)."""
-        _decode_in_place(self.rows)
+    def claim_lines(self, claim_id: str) -> list[bytes]:
+        """A claim's rows as they are encoded, in commit order."""
+        if self._last[0] == claim_id:
+            return self._last[1]
+        span = self.spans.get(claim_id)
+        if not span or not span[2]:
+            return []
+        lines = self._read(span[0], span[1]).split(b"\n")
+        if len(lines) != span[2]:
+            raise ValueError(f"the rows of {claim_id} do not match their index")
+        self._last = (claim_id, lines, None)
+        return lines
 
     def claim_rows(self, claim_id: str) -> list[list]:
-        start, count = self.spans.get(claim_id, (0, 0))
-        return [self.row(position) for position in range(start, start + count)]
+        """A claim's rows, decoded in one pass of the JSON decoder (not to be changed: the
+        last claim's are kept for the next question about it)."""
+        lines = self.claim_lines(claim_id)
+        if self._last[0] == claim_id and self._last[2] is not None:
+            return self._last[2]
+        rows = json.loads(b"[" + b",".join(lines) + b"]") if lines else []
+        if self._last[0] == claim_id:
+            self._last = (claim_id, lines, rows)
+        return rows
 
-    def take_claim_rows(self, claim_id: str) -> list[list]:
-        """A claim's rows, decoded in one pass, and let go of here (the index no longer holds
-        them, encoded or not): reading every claim once, one at a time, then holds one
-        claim's rows as objects, never the whole history."""
-        start, count = self.spans.get(claim_id, (0, 0))
-        rows, lines = self.rows, self.lines
-        taken = rows[start : start + count]
-        if any(row is None for row in taken):
-            raise ValueError(f"the rows of {claim_id} were already taken")
-        _decode_in_place(taken)
-        for position in range(start, start + count):
-            rows[position] = lines[position] = None
-        return taken
+    def claim_cites(self, claim_id: str) -> set[str]:
+        """The source ids a claim's readable rows cite."""
+        return {
+            row[FIELDS_AT][SOURCE_FIELD]
+            for row in self.claim_rows(claim_id)
+            if row[FIELDS_AT] and isinstance(row[FIELDS_AT][SOURCE_FIELD], str)
+        }
 
-    def encode(self) -> bytes:
-        head = {"commits": self.commits, "spans": self.spans, "cites": self.cites,
-                "readable": self.readable}  # fmt: skip
-        return b"\n".join([ROW_ENCODER.encode(head).encode(), *self.lines])
-
-    @classmethod
-    def decode(cls, key: dict, body: bytes) -> HistoryIndex:
-        lines = body.split(b"\n")
-        head = json.loads(lines[0])
-        spans = {claim_id: tuple(span) for claim_id, span in head["spans"].items()}
-        rows = lines[1:]
-        if len(rows) != len(head["cites"]) or len(rows) != len(head["readable"]):
-            raise ValueError("cache rows do not match their index")
-        return cls(key, head["commits"], spans, list(rows), rows, head["cites"], head["readable"])
+    def close(self) -> None:
+        if self._closing is not None:
+            self._closing.close()
+            self._closing = None
 
     @classmethod
-    def from_rows(cls, key: dict, commits: list, by_claim: dict[str, list]) -> HistoryIndex:
-        """From (encoded row, cited source, readable) by claim, in commit order."""
-        spans, entries = {}, []
-        for claim_id in sorted(by_claim):
-            spans[claim_id] = (len(entries), len(by_claim[claim_id]))
-            entries.extend(by_claim[claim_id])
-        lines, cites, readable = (list(column) for column in zip(*entries, strict=True)) \
-            if entries else ([], [], [])  # fmt: skip
-        # Rows stay encoded until asked for, as when read from the cache: a whole history as
-        # objects would be held from here to the last claim written.
-        return cls(key, commits, spans, list(lines), lines, cites, "".join(readable))
+    def opened(cls, key: dict, found: Opened) -> HistoryIndex:
+        """From a cache file whose HMAC held; ValueError where its body is not one."""
+        head = found.line()
+        spans = json.loads(head)["spans"]
+        if not isinstance(spans, dict) or not all(
+            isinstance(span, list) and len(span) == 3 and all(type(n) is int for n in span)
+            for span in spans.values()
+        ):
+            raise ValueError("cache spans are not spans")
+        start = len(head) + 1
+        # The spans tile the rows exactly (each row ends in a newline), or this is no index.
+        at = 0
+        for offset, length, count in sorted(spans.values()):
+            if offset != at or length < 0 or count < 1:
+                raise ValueError("cache spans do not tile its rows")
+            at = offset + length + 1
+        if at != found.body_size() - start:
+            raise ValueError("cache spans do not cover its rows")
+        return cls(key, spans, lambda offset, length: found.read(start + offset, length), found)
 
 
-def _decode_in_place(rows: list) -> None:
-    """Decode the rows still encoded, in one pass of the JSON decoder."""
-    encoded = [p for p, row in enumerate(rows) if isinstance(row, bytes)]
-    if encoded:
-        decoded = json.loads(b"[" + b",".join(rows[p] for p in encoded) + b"]")
-        for position, row in zip(encoded, decoded, strict=True):
-            rows[position] = row
+def _spool_rows(claims_rows, on_disk: bool = True) -> tuple[dict[str, list[int]], object]:
+    """Write (claim id, encoded row) pairs, in claim order, to a temporary file (or, not
+    `on_disk`, to memory); their spans."""
+    spool = tempfile.TemporaryFile() if on_disk else io.BytesIO()  # noqa: SIM115
+    spans: dict[str, list[int]] = {}
+    offset, current, span = 0, None, None
+    for claim_id, line in claims_rows:
+        if claim_id != current:
+            if span is not None:
+                span[1] = offset - span[0] - 1
+            current, span = claim_id, [offset, 0, 0]
+            spans[claim_id] = span
+        spool.write(line + b"\n")
+        offset += len(line) + 1
+        span[2] += 1
+    if span is not None:
+        span[1] = offset - span[0] - 1
+    spool.flush()
+    return spans, spool
 
 
 def history_key(git: GitSession) -> dict:
@@ -141,11 +155,11 @@ def history_index(repo: ClaimsRepo, git: GitSession, sources: SourceCache) -> Hi
 
 
 def _cached(store: Store | None, key: dict) -> HistoryIndex | None:
-    if store is not None and (found := store.read(HISTORY_FILE, key)) is not None:
+    if store is not None and (found := store.open(HISTORY_FILE, key)) is not None:
         try:
-            return HistoryIndex.decode(key, found[1])
-        except (ValueError, KeyError, TypeError, IndexError):
-            pass
+            return HistoryIndex.opened(key, found)
+        except (ValueError, KeyError, TypeError, IndexError, OSError):
+            found.close()
     return None
 
 
@@ -174,6 +188,16 @@ def _read_history(
     base: HistoryIndex | None,
     preload: bool = True,
 ) -> HistoryIndex:
+    try:
+        return _read_spilled(git, sources, key, base, preload, on_disk=True)
+    except OSError:
+        # Nowhere to spill (a full disk): read again, holding the rows in memory.
+        return _read_spilled(git, sources, key, base, preload, on_disk=False)
+
+
+def _read_spilled(git, sources, key, base, preload: bool, on_disk: bool) -> HistoryIndex:
+    """Read the history from git, each row written to a temporary file as it comes (or, not
+    `on_disk`, kept in memory) with only its place kept, then put in order claim by claim."""
     store = sources.store
     # The sources are read while git walks the history.
     stream = git.stream_tree_log(
@@ -181,52 +205,79 @@ def _read_history(
     )
     if preload:
         sources.preload()
-    commits = base.commits if base else []
-    numbers = {commit: number for number, (commit, _) in enumerate(commits)}
-    new_rows: dict[str, list] = {}
     encode = ROW_ENCODER.encode
-    for revision, data in stream:
-        if data is None:
-            continue  # a deletion: not a version
-        number = numbers.get(revision.commit)
-        if number is None:
-            number = numbers[revision.commit] = len(commits)
-            commits.append([revision.commit, revision.recorded])
-        fields, error = parse_claim_fields(data, f"{revision.path}@{revision.commit[:12]}")
-        row = [number, revision.path, revision.blob, fields, error]  # the ROW_* order
-        # Encoded now, for the cache, while git is still producing the next ones.
-        cite = fields[SOURCE_FIELD] if fields and isinstance(fields[SOURCE_FIELD], str) else None
-        entry = (encode(row).encode(), cite, "1" if fields else "0")
-        new_rows.setdefault(claim_id_of(revision.path), []).append(entry)
-    by_claim: dict[str, list] = {}
-    if base:
-        for claim_id, (start, count) in base.spans.items():
-            by_claim[claim_id] = [
-                (base.lines[p], base.cites[p], base.readable[p])
-                for p in range(start, start + count)
-            ]
-    for claim_id, rows in new_rows.items():
-        by_claim.setdefault(claim_id, []).extend(reversed(rows))
-    index = HistoryIndex.from_rows(key, commits, by_claim)
+    spill = tempfile.TemporaryFile() if on_disk else io.BytesIO()  # noqa: SIM115
+    places: dict[str, array] = {}  # claim id -> offset, length of each row, newest first
+    end = 0
+    try:
+        for revision, data in stream:
+            if data is None:
+                continue  # a deletion: not a version
+            where = f"{revision.path}@{revision.commit[:12]}"
+            fields, error = parse_claim_fields(data, where)
+            row = [revision.commit, revision.recorded, revision.path, revision.blob, fields, error]
+            line = encode(row).encode()
+            spill.write(line)
+            claim_id = claim_id_of(revision.path)
+            found = places.get(claim_id)
+            if found is None:
+                found = places[claim_id] = array("q")
+            found.append(end)
+            found.append(len(line))
+            end += len(line)
+        spill.flush()
+
+        def ordered():
+            for claim_id in sorted(places.keys() | (base.spans.keys() if base else set())):
+                if base is not None:
+                    for line in base.claim_lines(claim_id):
+                        yield claim_id, line
+                found = places.get(claim_id, ())
+                for at in range(len(found) - 2, -1, -2):  # git gives the newest first
+                    yield claim_id, _pread(spill, found[at], found[at + 1])
+
+        spans, spool = _spool_rows(ordered(), on_disk)
+    finally:
+        spill.close()
+        if hasattr(stream, "close"):  # git's processes stopped, if not done
+            stream.close()
+    if base is not None:
+        base.close()
+    index = HistoryIndex(key, spans, lambda offset, length: _pread(spool, offset, length), spool)
     if store is not None:
-        store.write(HISTORY_FILE, key, index.encode())
+        head = ROW_ENCODER.encode({"spans": spans}).encode()
+        store.write_spooled(HISTORY_FILE, key, head, spool)
     return index
+
+
+def _pread(spool, offset: int, length: int) -> bytes:
+    if isinstance(spool, io.BytesIO):
+        data = spool.getbuffer()[offset : offset + length].tobytes()
+    else:
+        data = os.pread(spool.fileno(), length, offset)
+    if len(data) != length:
+        raise ValueError("history rows cut short")
+    return data
 
 
 def _extendable_base(store: Store, key: dict, git: GitSession) -> HistoryIndex | None:
     """The cached history of an earlier HEAD that the current one extends without merges."""
-    found = store.read_stale(HISTORY_FILE)
-    if found is None or git.head is None:
+    if git.head is None:
         return None
-    header, body = found
-    old = header.get("key") or {}
+    found = store.open(HISTORY_FILE)
+    if found is None:
+        return None
+    old = found.header.get("key") or {}
     if (
-        not isinstance(old.get("head"), str)
+        not isinstance(old, dict)
+        or not isinstance(old.get("head"), str)
         or {**old, "head": key["head"]} != key
         or not git.extends_linearly(old["head"], git.head)
     ):
+        found.close()
         return None
     try:
-        return HistoryIndex.decode(old, body)
-    except (ValueError, KeyError, TypeError, IndexError):
+        return HistoryIndex.opened(old, found)
+    except (ValueError, KeyError, TypeError, IndexError, OSError):
+        found.close()
         return None

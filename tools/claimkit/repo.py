@@ -235,16 +235,13 @@ class SourceListing(Mapping):
     def __init__(self, root: Path, names: dict[str, str]):
         self._root = root
         self._names = names
-        self._paths: dict[str, Path] = {}
 
     def name(self, source_id: str) -> str | None:
         return self._names.get(source_id)
 
     def __getitem__(self, source_id: str) -> Path:
-        path = self._paths.get(source_id)
-        if path is None:
-            path = self._paths[source_id] = self._root / self._names[source_id]
-        return path
+        # Made each time, not kept: a whole history asks for every source's path once or twice.
+        return self._root / self._names[source_id]
 
     def __contains__(self, source_id) -> bool:
         return source_id in self._names

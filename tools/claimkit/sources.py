@@ -8,6 +8,7 @@ racy-clean rule: a file or folder changed shortly before the cache was written i
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 
@@ -15,6 +16,7 @@ from .cache import Store, file_stat, trusted_stat
 from .errors import ClaimsError
 from .model import Source
 from .repo import ClaimsRepo, SourceListing
+from .sourcestore import Fresh, SourceFile, open_file, write_file
 
 LISTING_FILE = "seeds.json"
 RECENT_SOURCES = 4096  # sources built from the cache and kept for another look
@@ -67,58 +69,51 @@ class SourceCache:
     """Source metadata by id, read from the working tree once each.
 
     With a cache Store, the listing of seeds/ comes from the cache while it holds, and (with
-    `reuse`) so does each source's metadata while its file is unchanged; `save()` records
-    the sources that had to be read again.
+    `reuse`) so does each source's metadata while its file is unchanged, found in the cache
+    file by id when asked for (sourcestore.py); `save()` records the sources that had to be
+    read again.
     """
 
     def __init__(self, repo: ClaimsRepo, store: Store | None = None, reuse: bool = True):
         self.repo = repo
         self.store = store
-        self._found: dict[str, Source | None] = {}  # read from their files
-        self._recent: dict[str, Source | None] = {}  # built from the cache, the latest few
-        self._verified: set[str] = set()  # cached entries whose files were found unchanged
-        self._published: dict[str, object] = {}
-        # From the cache: id -> [file name, plain, stat, published, line of its fields].
-        self._cached: dict[str, list] = {}
-        self._lines: list = []
-        self._written = 0
-        self._fresh: dict[str, list] = {}
+        self._found: dict[str, Source | None] = {}  # read from their files, not to be cached
+        # Built from the cache (or from what waits to be saved), the latest few, and the
+        # latest few cache entries whose files were found unchanged.
+        self._recent: dict[str, Source | None] = {}
+        self._entries: dict[str, list] = {}
+        self._file: SourceFile | None = None
+        self._fresh = Fresh()
         self._reuse = reuse and store is not None
         if store is not None:
             restore_listing(repo, store)  # else seeds/ is walked when first needed
         if self._reuse:
-            self._restore()
+            self._file = open_file(store, SOURCES_FILE, self._key())
 
     def _key(self) -> dict:
         return {"root": str(self.repo.root)}
 
-    def _restore(self) -> None:
-        found = self.store.read(SOURCES_FILE, self._key())
-        if found is None:
-            return
-        header, body = found
-        try:
-            lines = body.split(b"\n")
-            head = json.loads(lines[0])
-            self._written = int(header["written_ns"])
-            self._cached = {entry[0]: entry[1:] for entry in head["sources"]}
-            self._lines = lines[1:]
-        except (ValueError, KeyError, TypeError, IndexError):
-            self._cached = {}
-
     def _valid_entry(self, source_id: str) -> list | None:
         """The cached entry of a source whose file (and place) is unchanged; else None."""
-        entry = self._cached.get(source_id) if self._reuse else None
-        if entry is not None and source_id in self._verified:
+        entry = self._entries.get(source_id)
+        if entry is not None:
             return entry  # checked once this run: trusted for the rest of it
+        if self._file is None:
+            return None
+        try:
+            entry = self._file.entry(source_id)
+        except (ValueError, OSError):
+            entry = None
         if (
             entry is None
             or not entry[1]  # reached through a symbolic link: checked the long way
             or self.repo.source_name(source_id) != entry[0]
-            or not trusted_stat(entry[2], file_stat(f"{self.repo.root}/{entry[0]}"), self._written)
+            or not trusted_stat(
+                entry[2], file_stat(f"{self.repo.root}/{entry[0]}"), self._file.written
+            )
         ):
             return None
-        self._verified.add(source_id)
+        _keep(self._entries, source_id, entry)
         return entry
 
     def stamp(self, source_id: str | None) -> list | None:
@@ -141,14 +136,12 @@ class SourceCache:
         recent = self._recent
         if source_id in recent:
             return recent[source_id]
-        source = self._load(source_id)
-        if source is not None and (source_id in self._verified or source_id in self._fresh):
+        source, again = self._load(source_id)
+        if source is not None and again:
             # Built again from the cache at little cost, if asked for again: only the latest
             # few are kept, so that reading every claim's history claim by claim does not end
             # up holding every source.
-            if len(recent) >= RECENT_SOURCES:
-                del recent[next(iter(recent))]
-            recent[source_id] = source
+            _keep(recent, source_id, source)
         else:
             found[source_id] = source
         return source
@@ -159,66 +152,51 @@ class SourceCache:
         if source_id in self._found or source_id in self._recent or not isinstance(source_id, str):
             source = self.get(source_id)
             return source.published if source else None
-        if source_id not in self._published:
-            entry = self._valid_entry(source_id)
-            if entry is not None:
-                self._published[source_id] = entry[3]
-            else:
-                source = self.get(source_id)
-                self._published[source_id] = source.published if source else None
-        return self._published[source_id]
+        entry = self._valid_entry(source_id) if self._reuse else None
+        if entry is not None:
+            return entry[3]
+        source = self.get(source_id)
+        return source.published if source else None
 
     def fields(self, source_id: str | None) -> dict | None:
         """A source's metadata as `Source.to_data` gives it (None where the source is missing
         or unreadable), from the cache where the file is unchanged, without building the
         Source."""
-        if isinstance(source_id, str) and source_id not in self._found:
+        if isinstance(source_id, str) and source_id not in self._found and self._reuse:
             entry = self._valid_entry(source_id)
             if entry is not None:
-                line = self._lines[entry[4]]
-                return json.loads(line) if isinstance(line, bytes) else line
+                return entry[4]
         source = self.get(source_id)
         return None if source is None else source.to_data()
 
-    def _load(self, source_id: str) -> Source | None:
-        fresh = self._fresh.get(source_id)
-        if fresh is not None:  # read from its file this run, to be saved
-            return Source.from_data(fresh[4], self.repo.source_paths()[source_id])
-        entry = self._valid_entry(source_id)
-        if entry is not None:
-            line = self._lines[entry[4]]
-            data = json.loads(line) if isinstance(line, bytes) else line
-            return Source.from_data(data, self.repo.source_paths()[source_id])
+    def _load(self, source_id: str) -> tuple[Source | None, bool]:
+        """The source, and whether it can be built again cheaply (from an entry)."""
+        if self._reuse:
+            entry = self._fresh.get(source_id) or self._valid_entry(source_id)
+            if entry is not None:  # read from its file this run, or cached and unchanged
+                return Source.from_data(entry[4], self.repo.source_paths()[source_id]), True
         try:
             path = self.repo.source_path(source_id)  # refuses what load_source refuses
             stat = file_stat(path)  # before reading: a change while reading shows next time
             source = self.repo.load_source(source_id)
         except ClaimsError:  # a missing or broken source shows as unknown; check names it
-            return None
+            return None, False
         if self._reuse:
             name = self.repo.relative(path)
             plain = source_id in self.repo._plain_sources
-            self._fresh[source_id] = [name, plain, stat, source.published, source.to_data()]
-        return source
-
-    def decode_all(self) -> None:
-        """Decode every cached source's fields in one pass of the JSON decoder, ahead of
-        building them all."""
-        encoded = [p for p, line in enumerate(self._lines) if isinstance(line, bytes)]
-        if encoded:
-            decoded = json.loads(b"[" + b",".join(self._lines[p] for p in encoded) + b"]")
-            for position, data in zip(encoded, decoded, strict=True):
-                self._lines[position] = data
+            entry = [name, plain, stat, source.published, source.to_data()]
+            return source, self._fresh.add(source_id, entry)
+        return source, False
 
     def preload(self) -> None:
         """Read every source now (while git walks the history). With a cache to fill, what
-        was read waits there to be saved, and each Source is built again from it when asked
-        for, so that every source is not held twice."""
+        was read waits on disk to be saved, and each Source is built again from it when
+        asked for, so that every source is not held, nor held twice."""
         for source_id in self.repo.source_paths():
             if not self._reuse:
                 self.get(source_id)
-            elif source_id not in self._fresh and source_id not in self._found:
-                if self._load(source_id) is None:
+            elif source_id not in self._found and self._valid_entry(source_id) is None:
+                if source_id not in self._fresh and self._load(source_id)[0] is None:
                     self._found[source_id] = None
 
     def save(self) -> None:
@@ -226,21 +204,26 @@ class SourceCache:
         the rest of the cache as it was."""
         if self.store is not None:
             save_listing(self.repo, self.store)
-        if not self._reuse or not self._fresh:
+        if not self._reuse or not self._fresh.count:
             return
-        entries, lines = [], []
-        for source_id in self.repo.source_paths():
-            fresh = self._fresh.get(source_id)
-            if fresh is not None:
-                entries.append([source_id, *fresh[:4], len(lines)])
-                lines.append(json.dumps(fresh[4], ensure_ascii=False).encode())
-                continue
-            entry = self._cached.get(source_id)
-            if entry is not None and self.repo.source_name(source_id) == entry[0]:
-                entries.append([source_id, *entry[:4], len(lines)])
-                line = self._lines[entry[4]]
-                lines.append(line if isinstance(line, bytes) else json.dumps(line).encode())
-        head = json.dumps({"sources": entries}, ensure_ascii=False)
-        body = b"\n".join([head.encode(), *lines])
-        self.store.write(SOURCES_FILE, self._key(), body, written_ns=time.time_ns())
-        self._fresh = {}
+        name_of = self.repo.source_name
+
+        def kept(lines):
+            for source_id, line in lines:
+                name = name_of(source_id)
+                if name is not None and json.loads(line)[0] == name:
+                    yield source_id, line
+
+        # What was read this run first: the first entry of an id is the one written.
+        fresh = self._fresh.lines()  # named as the listing names them: read just now
+        old = kept(self._file.lines()) if self._file is not None else iter(())
+        write_file(self.store, SOURCES_FILE, self._key(), itertools.chain(fresh, old),
+                   written_ns=time.time_ns())  # fmt: skip
+        self._fresh.close()
+
+
+def _keep(recent: dict, key: str, value) -> None:
+    """Keep `value` among the latest RECENT_SOURCES."""
+    if len(recent) >= RECENT_SOURCES:
+        del recent[next(iter(recent))]
+    recent[key] = value

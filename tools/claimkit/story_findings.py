@@ -136,11 +136,12 @@ def _from_cached_history(repo: ClaimsRepo, git: GitSession, claim_ids) -> dict[s
         wanted = [c for c in claim_ids if c in index.spans]
         cited = set()
         for claim_id in wanted:
-            start, count = index.spans[claim_id]
-            cited.update(c for c in index.cites[start : start + count] if c is not None)
+            cited.update(index.claim_cites(claim_id))
         list_source_ids(repo, git, cited)
         sources = SourceCache(repo, None, False)  # the few they cite, by the listing given
-        return {c: _candidates(_versions(index, c, sources)) for c in wanted}
+        found = {c: _candidates(_versions(index, c, sources)) for c in wanted}
+        index.close()
+        return found
 
 
 def _candidates(readings) -> list[tuple[object, str]]:
@@ -178,11 +179,11 @@ def _from_whole_history(repo: ClaimsRepo, git: GitSession, claim_ids) -> dict[st
         cached = {}
         if store is not None and (read := store.read(STORY_FINDINGS_FILE, key)) is not None:
             try:
-                # The versions' rows name commits by number in the history's list of commits:
-                # entries hold while the commits they were written with are listed the same.
-                known = int(read[0]["commits"])
-                if read[0]["listed"] == _commits_digest(index.commits[:known]):
-                    cached = json.loads(read[1])
+                # Each entry holds while its claim's rows (which name their commits) and the
+                # sources they cite are the same.
+                cached = json.loads(read[1])
+                if not isinstance(cached, dict):
+                    cached = {}
             except (ValueError, KeyError, TypeError):
                 cached = {}
         signatures: dict[str, str | None] = {}
@@ -198,13 +199,12 @@ def _from_whole_history(repo: ClaimsRepo, git: GitSession, claim_ids) -> dict[st
             del cached[claim_id]  # a claim with no history any more
             changed = True
         for claim_id in claim_ids:
-            start, count = index.spans.get(claim_id, (0, 0))
-            if not count:
+            lines = index.claim_lines(claim_id)
+            if not lines:
                 continue
-            versions_digest = hashlib.sha1(
-                b"\n".join(index.lines[start : start + count])
-            ).hexdigest()
-            cites = sorted({c for c in index.cites[start : start + count] if c is not None})
+            versions_digest = hashlib.sha1(b"\n".join(lines)).hexdigest()
+            del lines
+            cites = sorted(index.claim_cites(claim_id))
             cited = hashlib.sha1()
             for source_id in cites:
                 cited.update(f"{source_id}\0{signature(source_id)}\n".encode())
@@ -228,10 +228,6 @@ def _from_whole_history(repo: ClaimsRepo, git: GitSession, claim_ids) -> dict[st
             except (TypeError, ValueError):
                 body = None
             if body is not None:
-                listed = {"commits": len(index.commits), "listed": _commits_digest(index.commits)}
-                store.write(STORY_FINDINGS_FILE, key, body, written_ns=time.time_ns(), **listed)
+                store.write(STORY_FINDINGS_FILE, key, body, written_ns=time.time_ns())
+        index.close()
     return found
-
-
-def _commits_digest(commits: list) -> str:
-    return hashlib.sha1("\n".join(commit for commit, _ in commits).encode()).hexdigest()

@@ -36,7 +36,7 @@ import time
 from collections.abc import Iterator
 
 from .cache import Store
-from .history_cache import HistoryIndex
+from .history_cache import FIELDS_AT, HistoryIndex
 from .model import Claim
 from .sources import SourceCache
 from .standing import Group, Standing
@@ -44,11 +44,6 @@ from .story import Story, Version, build_story, evolve
 
 STORIES_FILE = "stories.jsonl"
 EDITS = "edits"  # the one story field that holds readings: kept as their commit orders
-
-
-def commits_digest(commits: list) -> str:
-    """A digest of the history's list of commits, which the rows' commit numbers index."""
-    return hashlib.sha1("\n".join(commit for commit, _ in commits).encode()).hexdigest()
 
 
 class ClaimDigests:
@@ -85,9 +80,8 @@ class ClaimDigests:
         """The digest of the claim's rows and of the metadata of the sources they cite; taken
         before the rows are (take_claim_rows lets go of their encoding)."""
         index = self.index
-        start, count = index.spans.get(claim_id, (0, 0))
-        digest = hashlib.sha1(b"\n".join(index.lines[start : start + count]))
-        for source_id in sorted({c for c in index.cites[start : start + count] if c is not None}):
+        digest = hashlib.sha1(b"\n".join(index.claim_lines(claim_id)))
+        for source_id in sorted(index.claim_cites(claim_id)):
             digest.update(f"\n{source_id}\0{self.signature(source_id)}".encode())
         return digest.hexdigest()
 
@@ -101,7 +95,6 @@ class StoryCache:
 
         self.store = store
         self.key = {"root": root, "code": code_digest(), "vocabulary": fingerprint()}
-        self.listed = {"commits": len(index.commits), "listed": commits_digest(index.commits)}
         self.entries: dict[str, list] = {}  # claim id -> [digest, line of its entry]
         self.lines: list[bytes] = []
         self.kept: dict[str, tuple[str, bytes]] = {}  # claim id -> (digest, entry): to write
@@ -113,10 +106,8 @@ class StoryCache:
                 lines = body.split(b"\n")
                 head = json.loads(lines[0])
                 known = head["sources"]
-                count = int(header["commits"])
-                # Rows name commits by number: entries hold while those commits are listed
-                # the same (a history extended by new commits keeps its first numbers).
-                if header["listed"] == commits_digest(index.commits[:count]):
+                # Rows name their commits: an entry holds while its claim's rows do.
+                if isinstance(head["claims"], dict):
                     self.entries, self.lines = head["claims"], lines[1:]
             except (ValueError, KeyError, TypeError, IndexError):
                 self.entries, self.lines, known = {}, [], {}
@@ -169,7 +160,7 @@ class StoryCache:
             lines.append(line)
         head = json.dumps({"claims": claims, "sources": stamps}, ensure_ascii=False).encode()
         self.store.write(STORIES_FILE, self.key, b"\n".join([head, *lines]),
-                         written_ns=time.time_ns(), **self.listed)  # fmt: skip
+                         written_ns=time.time_ns())  # fmt: skip
 
 
 def to_line(story: Story) -> bytes | None:
@@ -235,10 +226,10 @@ def each_story(repo, git, sources: SourceCache | None = None) -> Iterator[Story]
     sources, index, cache = _opened(repo, git, sources)
     for claim_id in index.claim_ids():
         if cache is None:
-            yield build_story(claim_id, _versions(index, claim_id, sources, take=True))
+            yield build_story(claim_id, _versions(index, claim_id, sources))
             continue
         digest = cache.digests.of(claim_id)
-        yield cache.told(claim_id, digest, _versions(index, claim_id, sources, take=True))
+        yield cache.told(claim_id, digest, _versions(index, claim_id, sources))
     _close(sources, cache)
 
 
@@ -258,7 +249,7 @@ def each_overview(repo, git, day: dt.date | None) -> Iterator:
                 continue
             except (ValueError, KeyError, TypeError, IndexError):
                 del cache.kept[claim_id]
-        readings = _versions(index, claim_id, sources, take=True)
+        readings = _versions(index, claim_id, sources)
         if cache is None:
             yield _overview(build_story(claim_id, readings), day)
         else:
@@ -269,13 +260,12 @@ def each_overview(repo, git, day: dt.date | None) -> Iterator:
 def _entry_overview(index: HistoryIndex, claim_id: str, entry: dict, day: dt.date | None):
     from .history import Overview
 
-    start, count = index.spans[claim_id]
+    rows = index.claim_rows(claim_id)
 
     def claim_at(order: int | None) -> Claim | None:
         if order is None:
             return None
-        row = index.rows[start + order]
-        fields = (json.loads(row) if isinstance(row, bytes) else row)[3]
+        fields = rows[order][FIELDS_AT]
         return Claim(*fields) if fields is not None else None
 
     chosen = None
@@ -284,8 +274,6 @@ def _entry_overview(index: HistoryIndex, claim_id: str, entry: dict, day: dt.dat
         chosen = next((order for lower, order in reversed(entry["dated"]) if lower <= by), None)
     found = Overview(claim_id, len(entry["versions"]), standing_of(entry),
                      claim_at(entry["current"]), claim_at(chosen))  # fmt: skip
-    for position in range(start, start + count):  # let go of, as take_claim_rows does
-        index.rows[position] = index.lines[position] = None
     return found
 
 
