@@ -209,3 +209,20 @@ def story(make_repo) -> Path:
 
 
 os.environ.setdefault("COLUMNS", "120")
+
+
+@pytest.fixture(params=["racy", "by stat"])
+def trusting(request, monkeypatch):
+    """Run a cache test twice: with git's racy-clean rule as shipped (files written by the test
+    a moment ago are hashed again), and with it off, so that an unchanged stat is trusted and
+    only the stat data tells an edit."""
+    from claimkit import cache
+
+    if request.param == "by stat":
+        monkeypatch.setattr(cache, "RACY_NS", 0)
+    return request.param
+
+
+def cache_dir(repo: Path) -> Path:
+    """The folder of a repository's caches."""
+    return repo / ".git" / "claims-cache"

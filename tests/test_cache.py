@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from claimkit import cache, history
-from conftest import date_claim, git, source_files, write_files
+from conftest import cache_dir, date_claim, git, source_files, write_files
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
@@ -28,10 +28,6 @@ READS = [
 def generated(tmp_path):
     generate(tmp_path / "repo", claims=16, commits=60, seed=3)
     return tmp_path / "repo"
-
-
-def cache_dir(repo: Path) -> Path:
-    return repo / ".git" / "claims-cache"
 
 
 def uncached(claims, repo, *argv):

@@ -7,20 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
-from claimkit import cache, check, story_findings
+from claimkit import check, story_findings
 from conftest import ARTICLE, LATER_ARTICLE, base_files, claim_text, git, source_files, write_files
 
 CACHED = Path(".git") / "claims-cache" / "check.json"
-
-
-@pytest.fixture(params=["racy", "by stat"])
-def trusting(request, monkeypatch):
-    """Run each test twice: with git's racy-clean rule as shipped (files written by the test a
-    moment ago are hashed again), and with it off, so that an unchanged stat is trusted and
-    only the stat data tells an edit."""
-    if request.param == "by stat":
-        monkeypatch.setattr(cache, "RACY_NS", 0)
-    return request.param
 
 
 @pytest.fixture

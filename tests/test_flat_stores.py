@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from claimkit import cache, sourcestore
 from claimkit.cache import Store
+from conftest import cache_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
@@ -27,10 +28,6 @@ READS = [
 def generated(tmp_path):
     generate(tmp_path / "repo", claims=12, commits=50, seed=5)
     return tmp_path / "repo"
-
-
-def cache_dir(repo: Path) -> Path:
-    return repo / ".git" / "claims-cache"
 
 
 def answers(claims, repo) -> list[str]:

@@ -8,21 +8,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from claimkit import cache, storycache
+from claimkit import storycache
 from conftest import A1, A2, A3, claim_text, date_claim, git, place_claim, source_files, write_files
 
 STORIES = Path(".git") / "claims-cache" / storycache.STORIES_FILE
 DATES = ("2025-08-10", "2025-08-20", "2025-09-30")
 VOCABULARY = "people:\n  Donald Trump: [Trump]\n"
-
-
-@pytest.fixture(params=["racy", "by stat"])
-def trusting(request, monkeypatch):
-    """Each test twice: with git's racy-clean rule as shipped (files written a moment ago are
-    read again), and with it off, so that only the stat data tells an edit of a source."""
-    if request.param == "by stat":
-        monkeypatch.setattr(cache, "RACY_NS", 0)
-    return request.param
 
 
 @pytest.fixture
