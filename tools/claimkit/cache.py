@@ -37,7 +37,9 @@ import hmac
 import json
 import os
 import stat
+import sys
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,22 @@ FOLDER = "claims-cache"
 # A file whose stat data is this close to the moment the cache was written may have changed
 # again within the same timestamp: it is read again rather than trusted (git's racy-clean rule).
 RACY_NS = 2_000_000_000
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of claimkit's code and schemas, as installed: part of the key of every
+    cache whose entries the code computes (check results, stories)."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(repr(sys.version_info[:2]).encode())
+    for folder, subfolders, names in sorted(os.walk(package)):
+        subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
+        for name in sorted(names):
+            if name.endswith((".py", ".json")):
+                digest.update(f"{os.path.relpath(folder, package)}/{name}\0".encode())
+                with open(os.path.join(folder, name), "rb") as handle:
+                    digest.update(handle.read())
+    return digest.hexdigest()
 
 
 def enabled() -> bool:

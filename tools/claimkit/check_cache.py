@@ -20,13 +20,11 @@ import hashlib
 import json
 import os
 import stat
-import sys
 import time
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
-from .cache import Store, trusted_stat
+from .cache import Store, code_digest, trusted_stat
 from .findings import Problem, content_digest, lstat_list
 from .repo import ClaimsRepo
 from .types.vocabulary import VOCABULARY_FILE
@@ -42,21 +40,6 @@ class Reads:
     sources: set[str] = field(default_factory=set)  # source ids looked up
     files: set[Path] = field(default_factory=set)  # article texts read
     claims: bool = False  # the list of claims in claims/
-
-
-@cache
-def code_digest() -> str:
-    """A digest of claimkit's code and schemas: the rules, as installed."""
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256(repr(sys.version_info[:2]).encode())
-    for folder, subfolders, names in sorted(os.walk(package)):
-        subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
-        for name in sorted(names):
-            if name.endswith((".py", ".json")):
-                digest.update(f"{os.path.relpath(folder, package)}/{name}\0".encode())
-                with open(os.path.join(folder, name), "rb") as handle:
-                    digest.update(handle.read())
-    return digest.hexdigest()
 
 
 def file_digest(path: Path) -> tuple[list[int] | None, str | None]:

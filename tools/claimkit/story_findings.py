@@ -173,7 +173,7 @@ def _from_whole_history(repo: ClaimsRepo, git: GitSession, claim_ids) -> dict[st
         sources = source_cache(repo, git)
         index = history_index(repo, git, sources)
         store = sources.store
-        from .check_cache import code_digest
+        from .cache import code_digest
 
         key = {"root": str(repo.root), "code": code_digest()}
         cached = {}

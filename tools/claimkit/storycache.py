@@ -18,7 +18,7 @@ a digest of the list of commits they index, as for story-findings.json) and the 
 every source they cite (all of it: published dates, `after`, title). A source's digest is kept
 with the name and stat data of its file, and used again while the sources' cache trusts that
 file as unchanged (cache.trusted_stat). The whole file is keyed by the repository's
-root, a digest of claimkit's own code (check_cache.code_digest) and the vocabulary in use: a
+root, a digest of claimkit's own code (cache.code_digest) and the vocabulary in use: a
 change to any of them tells every story again. An entry is only written when the story put
 together from it equals the story told, so what the cache answers is what telling it gives.
 
@@ -35,7 +35,7 @@ import json
 import time
 from collections.abc import Iterator
 
-from .cache import Store
+from .cache import Store, code_digest
 from .history_cache import FIELDS_AT, HistoryIndex
 from .model import Claim
 from .sources import SourceCache
@@ -90,7 +90,6 @@ class StoryCache:
     """The stories kept for one history; `told` answers from them or tells the story."""
 
     def __init__(self, index: HistoryIndex, sources: SourceCache, store: Store, root: str):
-        from .check_cache import code_digest
         from .types.vocabulary import fingerprint
 
         self.store = store
