@@ -204,12 +204,17 @@ def _from_whole_history(repo: ClaimsRepo, git: GitSession, claim_ids) -> dict[st
                 continue
             versions_digest = hashlib.sha1(b"\n".join(lines)).hexdigest()
             del lines
-            cites = sorted(index.claim_cites(claim_id))
+            entry = cached.get(claim_id)
+            # The sources rows cite follow from the rows: kept with the entry, they need no
+            # decoding of the rows while these are the same.
+            if entry is not None and len(entry) == 4 and entry[0] == versions_digest:
+                cites = entry[3]
+            else:
+                cites = sorted(index.claim_cites(claim_id))
             cited = hashlib.sha1()
             for source_id in cites:
                 cited.update(f"{source_id}\0{signature(source_id)}\n".encode())
             sources_digest = cited.hexdigest()
-            entry = cached.get(claim_id)
             if entry is not None and entry[0] == versions_digest and entry[1] == sources_digest:
                 found[claim_id] = [(Claim.from_data(data), text) for data, text in entry[2]]
                 continue
@@ -220,6 +225,7 @@ def _from_whole_history(repo: ClaimsRepo, git: GitSession, claim_ids) -> dict[st
                 versions_digest,
                 sources_digest,
                 [[claim.to_data(), text] for claim, text in candidates],
+                cites,
             ]
         sources.save()
         if store is not None and changed:
