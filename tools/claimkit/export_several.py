@@ -52,6 +52,8 @@ def named(values: Iterable[str]) -> list[Named]:
             name, folder = value.split("=", 1)
             if not name:
                 raise UsageError(f"--repository {value}: the name before '=' is empty")
+            if not folder:
+                raise UsageError(f"--repository {value}: the folder after '=' is empty")
         repo = ClaimsRepo.open(Path(folder), search_up=False)
         _readable(repo, folder)
         found.append(Named(name or repo.root.name, repo.root))
@@ -190,19 +192,15 @@ def write_json(repositories: list[Named], write) -> Written:
                 Path(folder) / name, "w+", encoding="utf-8", errors="surrogatepass", newline=""
             )
         try:
-            counts = dict.fromkeys(spools, 0)
-
-            def add(name: str, text: str) -> None:
-                spools[name].write(("    " if not counts[name] else ",\n    ") + text)
-                counts[name] += 1
-
+            # Each list written into its own file as one repository's export writes it.
+            lists = {name: exporting._JsonList(name, spool.write) for name, spool in spools.items()}
             for part in parts(repositories):
                 for claim, found in part.claims():
-                    add("claims", row(exporting.finite(claim)))
+                    lists["claims"].add(row(exporting.finite(claim)))
                     for item in found:
-                        add("versions", row(exporting.finite(item)))
+                        lists["versions"].add(row(exporting.finite(item)))
                 for item in part.sources():
-                    add("sources", row(item))
+                    lists["sources"].add(row(item))
                 names.append({"name": part.name, "truncated": part.truncated})
                 written.add(part)
             write(f'{{\n  "export_version": {EXPORT_VERSION},\n  "truncated": '
@@ -210,12 +208,11 @@ def write_json(repositories: list[Named], write) -> Written:
             write('  "repositories": [\n' + ",\n".join(f"    {row(n)}" for n in names))
             write("\n  ]")
             for name, spool in spools.items():
-                write(f',\n  "{name}": []' if not counts[name] else f',\n  "{name}": [\n')
+                lists[name].close()
+                write(",\n")
                 spool.seek(0)
                 while chunk := spool.read(1 << 20):
                     write(chunk)
-                if counts[name]:
-                    write("\n  ]")
             write("\n}\n")
         finally:
             for spool in spools.values():
