@@ -347,6 +347,12 @@ def file_stat(path: Path) -> list[int] | None:
         st = os.stat(path)
     except OSError:
         return None
+    return stat_list(st)
+
+
+def stat_list(st: os.stat_result) -> list[int]:
+    """The stat data a cache keeps for a file (what trusted_stat compares): device, inode,
+    size, modification and change times."""
     return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from .findings import (  # noqa: F401 (the names other modules take from here)
     ProblemCounts,
     Report,
     Rule,
+    content_digest,
 )
 from .model import is_source_id
 from .repo import CLAIMS_DIR, SEEDS_DIR, ClaimsRepo, cited_sources, partial_listing
@@ -157,13 +157,10 @@ def _check(
 ) -> Report:
     # Checking builds many small objects and no reference cycles: the cyclic collector would
     # only scan them again and again (a tenth of the time, or more, of a warm check).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    from .history import collector_paused
+
+    with collector_paused():
         return _check_all(repo, claim_files, source_files, history, whole)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _check_all(
@@ -223,7 +220,6 @@ def _checked(context: Context, cache, file: Path, rules, parsed: dict | None) ->
             cache.forget(display)
         return list(check_file(context, file, rules, parsed))
     from .check_cache import Reads
-    from .findings import content_digest
 
     fingerprint, data = found
     digest = cache.entries[display][1] if data is None else content_digest(data)

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import Store, code_digest, trusted_stat
+from .cache import Store, code_digest, stat_list, trusted_stat
 from .findings import Problem, content_digest, lstat_list
 from .repo import ClaimsRepo
 from .types.vocabulary import VOCABULARY_FILE
@@ -98,8 +98,7 @@ class CheckCache:
         if not stat.S_ISREG(status.st_mode):
             return None
         recorded = self.entries.get(display)
-        now = [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns,
-               status.st_ctime_ns]  # fmt: skip
+        now = stat_list(status)
         if recorded is not None and trusted_stat(recorded[0], now, self.written):
             return now, None
         data = self.read(file)

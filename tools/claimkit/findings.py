@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .cache import stat_list
 from .errors import DataError
 from .files import decode_utf8, read_bytes
 from .repo import ClaimsRepo
@@ -169,7 +170,7 @@ def lstat_list(path) -> list[int] | None:
         st = os.lstat(path)
     except OSError:
         return None
-    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+    return stat_list(st)
 
 
 def content_digest(data: bytes) -> str:

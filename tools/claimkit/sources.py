@@ -12,7 +12,7 @@ import itertools
 import json
 import time
 
-from .cache import Store, file_stat, trusted_stat
+from .cache import Store, file_stat, stat_list, trusted_stat
 from .errors import ClaimsError
 from .model import Source
 from .repo import ClaimsRepo, SourceListing
@@ -21,10 +21,6 @@ from .sourcestore import Fresh, SourceFile, open_file, write_file
 LISTING_FILE = "seeds.json"
 RECENT_SOURCES = 4096  # sources built from the cache and kept for another look
 SOURCES_FILE = "sources.json"
-
-
-def _stat_list(st) -> list[int]:
-    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
 def restore_listing(repo: ClaimsRepo, store: Store) -> bool:
@@ -57,7 +53,7 @@ def save_listing(repo: ClaimsRepo, store: Store) -> None:
         return
     listing = repo.source_paths()
     names = {source_id: repo.relative(path) for source_id, path in listing.items()}
-    folders = {folder: _stat_list(st) for folder, st in repo.source_folders.items()}
+    folders = {folder: stat_list(st) for folder, st in repo.source_folders.items()}
     plain = sorted(source_id for source_id in listing if source_id in repo._plain_sources)
     body = {"folders": folders, "names": names, "plain": plain}
     store.write(LISTING_FILE, {"root": str(repo.root)}, json.dumps(body).encode(),
@@ -211,7 +207,11 @@ class SourceCache:
         def kept(lines):
             for source_id, line in lines:
                 name = name_of(source_id)
-                if name is not None and json.loads(line)[0] == name:
+                try:
+                    same = name is not None and json.loads(line)[0] == name
+                except (ValueError, TypeError, IndexError, KeyError):
+                    same = False  # an entry that does not decode is not kept
+                if same:
                     yield source_id, line
 
         # What was read this run first: the first entry of an id is the one written.
