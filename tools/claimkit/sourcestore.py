@@ -150,8 +150,9 @@ def write_file(
     store: Store, name: str, key: dict, entries: Iterable[tuple[str, bytes]], **extra
 ) -> bool:
     """Write a sources cache file of `entries` (id, encoded entry; the first of an id wins)."""
-    db = sqlite3.connect("")
+    db = None
     try:
+        db = sqlite3.connect("")
         db.execute("CREATE TABLE out (id TEXT PRIMARY KEY, entry BLOB)")
         db.executemany(
             "INSERT OR IGNORE INTO out VALUES (?, ?)",
@@ -181,4 +182,5 @@ def write_file(
     except (OSError, sqlite3.Error):
         return False
     finally:
-        db.close()
+        if db is not None:
+            db.close()

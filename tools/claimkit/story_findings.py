@@ -203,7 +203,6 @@ def _from_whole_history(repo: ClaimsRepo, git: GitSession, claim_ids) -> dict[st
             if not lines:
                 continue
             versions_digest = hashlib.sha1(b"\n".join(lines)).hexdigest()
-            del lines
             entry = cached.get(claim_id)
             # The sources rows cite follow from the rows: kept with the entry, they need no
             # decoding of the rows while these are the same.

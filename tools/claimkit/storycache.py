@@ -77,8 +77,7 @@ class ClaimDigests:
         return found
 
     def of(self, claim_id: str) -> str:
-        """The digest of the claim's rows and of the metadata of the sources they cite; taken
-        before the rows are (take_claim_rows lets go of their encoding)."""
+        """The digest of the claim's rows and of the metadata of the sources they cite."""
         index = self.index
         digest = hashlib.sha1(b"\n".join(index.claim_lines(claim_id)))
         for source_id in sorted(index.claim_cites(claim_id)):
@@ -229,7 +228,7 @@ def each_story(repo, git, sources: SourceCache | None = None) -> Iterator[Story]
             continue
         digest = cache.digests.of(claim_id)
         yield cache.told(claim_id, digest, _versions(index, claim_id, sources))
-    _close(sources, cache)
+    _close(sources, index, cache)
 
 
 def each_overview(repo, git, day: dt.date | None) -> Iterator:
@@ -253,7 +252,7 @@ def each_overview(repo, git, day: dt.date | None) -> Iterator:
             yield _overview(build_story(claim_id, readings), day)
         else:
             yield _overview(cache.told(claim_id, digest, readings), day)
-    _close(sources, cache)
+    _close(sources, index, cache)
 
 
 def _entry_overview(index: HistoryIndex, claim_id: str, entry: dict, day: dt.date | None):
@@ -286,7 +285,8 @@ def _opened(repo, git, sources: SourceCache | None):
     return sources, index, cache
 
 
-def _close(sources: SourceCache, cache: StoryCache | None) -> None:
+def _close(sources: SourceCache, index: HistoryIndex, cache: StoryCache | None) -> None:
     sources.save()
     if cache is not None:
         cache.save()
+    index.close()  # its cache file (or a cold read's spool), as each_history closes it
