@@ -78,12 +78,13 @@ def answers(claims, repo: Path, out: Path) -> dict[str, str]:
         found[fmt] = claims("export", "--format", fmt, repo=repo).output
     database = out / "export.sqlite"
     database.unlink(missing_ok=True)
-    claims("export", "--format", "sqlite", "-o", str(database), repo=repo)
+    assert claims("export", "--format", "sqlite", "-o", str(database), repo=repo).exit_code == 0
     with sqlite3.connect(database) as connection:
         found["sqlite"] = "\n".join(connection.iterdump())
     for extra in ((), ("--all",)):
         page = out / "timeline.html"
-        claims("timeline", *extra, "-o", str(page), repo=repo)
+        page.unlink(missing_ok=True)  # so that a page left by the run before is never read
+        assert claims("timeline", *extra, "-o", str(page), repo=repo).exit_code == 0
         found[f"timeline {extra}"] = page.read_text(encoding="utf-8")
     return found
 

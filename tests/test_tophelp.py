@@ -81,3 +81,19 @@ def test_anything_else_goes_to_click():
     wrong = run_claims("--no-such-option")
     assert wrong.returncode == 2
     assert "claims: error: No such option '--no-such-option' (see 'claims --help')" in wrong.stderr
+
+
+def test_help_to_a_reader_that_went_away_is_no_traceback():
+    import os
+
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first byte
+    script = (
+        "import sys\nsys.argv = ['claims', '--help']\nfrom claimkit.tophelp import run\nrun()\n"
+    )
+    try:
+        done = subprocess.run([sys.executable, "-c", script], stdout=write, stderr=subprocess.PIPE)
+    finally:
+        os.close(write)
+    assert done.returncode == 0
+    assert done.stderr == b""

@@ -179,8 +179,11 @@ def top_help(columns: int) -> str:
 def run() -> None:
     """The `claims` program: the top-level help here, anything else through click."""
     if len(sys.argv) == 2 and sys.argv[1] in HELP_OPTIONS:
-        sys.stdout.write(top_help(terminal_columns()) + "\n")
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(top_help(terminal_columns()) + "\n")
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader went away (`claims --help | head -1`)
+            sys.stderr.close()
         sys.exit(0)
     from .cli import main
 
