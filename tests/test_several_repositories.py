@@ -385,3 +385,15 @@ def test_two_exports_combine_into_one_database(claims, story, repo, tmp_path):
     assert counts == expected and counts["story-a"] == 5 and counts["story-b"] == 1
     claims_seen = {row[0] for row in combined.execute("SELECT DISTINCT claim FROM versions")}
     assert claims_seen == {"summit-date", "summit-location"}
+
+
+@pytest.mark.parametrize("value", ["a=", "=somewhere"])
+def test_a_repository_without_its_name_or_folder_is_a_usage_error(
+    claims, repo, tmp_path, monkeypatch, value
+):
+    monkeypatch.chdir(repo)  # an empty folder must not quietly mean this one
+    target = tmp_path / "all.csv"
+    result = claims("export", "--repository", value, "--format", "csv", "--output", str(target))
+    part = "the folder after '=' is empty" if value.endswith("=") else "the name before '='"
+    assert_one_line_error(result, f"--repository {value}", part, code=2)
+    assert not target.exists()
